@@ -1,0 +1,64 @@
+# pvmm: a tiny PPC64 pseries VMM for KVM-HV with VFIO passthrough.
+#   make          cross-build vmm/pvmm (static ppc64le) on x86, native on ppc64le
+#   make test     everything CI runs: unit tests (native + qemu-user), system scenarios
+#   make run      the main job: boot the emulated POWER host, run pvmm, boot the guest
+# Every target that needs tools first runs kernel/setup.sh (idempotent, fast when done).
+
+HOST_ARCH := $(shell uname -m)
+CACHE     := build/cache
+SYSROOT   := $(CACHE)/sysroot
+
+ifeq ($(HOST_ARCH),ppc64le)
+CROSS_CC  ?= gcc
+CROSS_CFLAGS_SYS :=
+CROSS_LDFLAGS_SYS :=
+RUN_PPC   :=
+else
+CROSS_CC  ?= powerpc64le-linux-gnu-gcc
+CROSS_CFLAGS_SYS := -I$(SYSROOT)/usr/include -I$(SYSROOT)/usr/include/iniparser
+CROSS_LDFLAGS_SYS := -L$(SYSROOT)/usr/lib/powerpc64le-linux-gnu
+RUN_PPC   := qemu-ppc64le-static
+endif
+
+WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CSTD      := -std=c11 -D_GNU_SOURCE
+OPT       := -O2 -g
+VMM_INC   := -Ivmm/include
+CFLAGS_PPC := $(CSTD) $(OPT) $(WARN) $(VMM_INC) $(CROSS_CFLAGS_SYS)
+CFLAGS_NAT := $(CSTD) $(OPT) $(WARN) $(VMM_INC) -I/usr/include/iniparser
+
+# Pure modules: no ioctls, unit-tested natively and under qemu-user.
+PURE_SRC  := $(filter-out $(wildcard vmm/*_kvm.c),$(shell cat vmm/PURE 2>/dev/null))
+VMM_SRC   := $(wildcard vmm/*.c)
+VMM_OBJ   := $(patsubst vmm/%.c,build/ppc/vmm/%.o,$(VMM_SRC))
+FW_BIN    := firmware/rtas.bin
+
+.PHONY: all setup pvmm test unit unit-native unit-ppc system run clean firmware
+all: setup pvmm
+
+setup:
+	@bash kernel/setup.sh
+
+pvmm: vmm/pvmm
+
+build/ppc/vmm/%.o: vmm/%.c
+	@mkdir -p $(dir $@)
+	$(CROSS_CC) $(CFLAGS_PPC) -MMD -c -o $@ $<
+
+build/ppc/vmm/rtas_blob.o: $(FW_BIN)
+
+vmm/pvmm: $(VMM_OBJ)
+	$(CROSS_CC) -static -o $@ $^ $(CROSS_LDFLAGS_SYS) -lfdt -liniparser -lpthread
+
+firmware: $(FW_BIN)
+firmware/%.elf: firmware/%.S
+	$(CROSS_CC) -nostdlib -static -Wl,-Ttext=0 -Wl,--build-id=none -o $@ $<
+firmware/%.bin: firmware/%.elf
+	powerpc64le-linux-gnu-objcopy -O binary $< $@
+
+-include $(VMM_OBJ:.o=.d)
+-include tests/unit/unit.mk
+-include tests/system/system.mk
+
+clean:
+	rm -rf build/ppc build/native vmm/pvmm firmware/*.bin firmware/*.elf tests/unit/*.native tests/unit/*.ppc64le
