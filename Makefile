@@ -13,11 +13,13 @@ CROSS_CC  ?= gcc
 CROSS_CFLAGS_SYS :=
 CROSS_LDFLAGS_SYS :=
 RUN_PPC   :=
+CROSS_OBJCOPY ?= objcopy
 else
 CROSS_CC  ?= powerpc64le-linux-gnu-gcc
 CROSS_CFLAGS_SYS := -I$(SYSROOT)/usr/include -I$(SYSROOT)/usr/include/iniparser
 CROSS_LDFLAGS_SYS := -L$(SYSROOT)/usr/lib/powerpc64le-linux-gnu
 RUN_PPC   := qemu-ppc64le-static
+CROSS_OBJCOPY ?= powerpc64le-linux-gnu-objcopy
 endif
 
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -54,11 +56,21 @@ firmware: $(FW_BIN)
 firmware/%.elf: firmware/%.S
 	$(CROSS_CC) -nostdlib -static -Wl,-Ttext=0 -Wl,--build-id=none -o $@ $<
 firmware/%.bin: firmware/%.elf
-	powerpc64le-linux-gnu-objcopy -O binary $< $@
+	$(CROSS_OBJCOPY) -O binary $< $@
 
 -include $(VMM_OBJ:.o=.d)
 -include tests/unit/unit.mk
--include tests/system/system.mk
+
+# System scenarios run in the emulated POWER host (tests/system/run boots it).
+SCENARIOS ?= host
+
+system: all
+	tests/system/run $(SCENARIOS)
+
+test: all unit system
+
+run: all
+	tests/system/run run
 
 clean:
 	rm -rf build/ppc build/native vmm/pvmm firmware/*.bin firmware/*.elf tests/unit/*.native tests/unit/*.ppc64le
