@@ -14,12 +14,14 @@ CROSS_CFLAGS_SYS :=
 CROSS_LDFLAGS_SYS :=
 RUN_PPC   :=
 CROSS_OBJCOPY ?= objcopy
+CROSS_AS ?= as
 else
 CROSS_CC  ?= powerpc64le-linux-gnu-gcc
 CROSS_CFLAGS_SYS := -I$(SYSROOT)/usr/include -I$(SYSROOT)/usr/include/iniparser
 CROSS_LDFLAGS_SYS := -L$(SYSROOT)/usr/lib/powerpc64le-linux-gnu
 RUN_PPC   := qemu-ppc64le-static
 CROSS_OBJCOPY ?= powerpc64le-linux-gnu-objcopy
+CROSS_AS ?= powerpc64le-linux-gnu-as
 endif
 
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -32,7 +34,7 @@ CFLAGS_NAT := $(CSTD) $(OPT) $(WARN) $(VMM_INC) -I/usr/include/iniparser
 # Pure modules: no ioctls, unit-tested natively and under qemu-user.
 PURE_SRC  := $(filter-out $(wildcard vmm/*_kvm.c),$(shell cat vmm/PURE 2>/dev/null))
 VMM_SRC   := $(wildcard vmm/*.c)
-VMM_OBJ   := $(patsubst vmm/%.c,build/ppc/vmm/%.o,$(VMM_SRC))
+VMM_OBJ   := $(patsubst vmm/%.c,build/ppc/vmm/%.o,$(VMM_SRC)) build/ppc/vmm/rtas_blob.o
 FW_BIN    := firmware/rtas.bin
 
 .PHONY: all setup pvmm test unit unit-native unit-ppc system run clean firmware
@@ -47,16 +49,19 @@ build/ppc/vmm/%.o: vmm/%.c
 	@mkdir -p $(dir $@)
 	$(CROSS_CC) $(CFLAGS_PPC) -MMD -c -o $@ $<
 
-build/ppc/vmm/rtas_blob.o: $(FW_BIN)
+build/ppc/vmm/rtas_blob.o: vmm/rtas_blob.S $(FW_BIN)
+	@mkdir -p $(dir $@)
+	$(CROSS_CC) -c -o $@ $<
 
 vmm/pvmm: $(VMM_OBJ)
 	$(CROSS_CC) -static -o $@ $^ $(CROSS_LDFLAGS_SYS) -lfdt -liniparser -lpthread
 
 firmware: $(FW_BIN)
-firmware/%.elf: firmware/%.S
-	$(CROSS_CC) -nostdlib -static -Wl,-Ttext=0 -Wl,--build-id=none -o $@ $<
-firmware/%.bin: firmware/%.elf
-	$(CROSS_OBJCOPY) -O binary $< $@
+# RTAS runs big-endian: assemble it so, whatever the toolchain's default.
+firmware/rtas.bin: firmware/rtas.S
+	@mkdir -p build
+	$(CROSS_AS) -mbig -a64 -o build/rtas.o $<
+	$(CROSS_OBJCOPY) -O binary -j .text build/rtas.o $@
 
 -include $(VMM_OBJ:.o=.d)
 -include tests/unit/unit.mk

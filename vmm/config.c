@@ -1,0 +1,298 @@
+/* INI configuration: parsing and validation (pure; see config.h). */
+#include "config.h"
+#include "layout.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <iniparser.h>
+
+void config_defaults(struct vm_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->ram_size = 512 * MiB;
+	cfg->vcpus = 1;
+	snprintf(cfg->cmdline, sizeof(cfg->cmdline), "console=hvc0");
+	cfg->console = CONSOLE_STDIO;
+	cfg->on_reboot = REBOOT_EXIT;
+	cfg->tce = TCE_AUTO;
+	cfg->ddw = true;
+}
+
+const char *tce_mode_name(enum tce_mode m)
+{
+	switch (m) {
+	case TCE_KERNEL: return "kernel";
+	case TCE_USER: return "user";
+	default: return "auto";
+	}
+}
+
+static int fail(char *err, size_t errlen, const char *source, const char *key,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int fail(char *err, size_t errlen, const char *source, const char *key,
+		const char *fmt, ...)
+{
+	char why[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (key)
+		snprintf(err, errlen, "%s: %s: %s", source, key, why);
+	else
+		snprintf(err, errlen, "%s: %s", source, why);
+	return -EINVAL;
+}
+
+/* A decimal number with an optional K/M/G suffix; no suffix means 'unit'. */
+static int parse_size(const char *s, uint64_t unit, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -ERANGE;
+	switch (toupper((unsigned char)*end)) {
+	case '\0': break;
+	case 'K': unit = KiB; end++; break;
+	case 'M': unit = MiB; end++; break;
+	case 'G': unit = GiB; end++; break;
+	default: return -EINVAL;
+	}
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end)
+		return -EINVAL;
+	if (v > UINT64_MAX / unit)
+		return -ERANGE;
+	*out = v * unit;
+	return 0;
+}
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_bool(const char *s, bool *out)
+{
+	if (!strcasecmp(s, "on") || !strcasecmp(s, "yes") || !strcasecmp(s, "true") || !strcmp(s, "1"))
+		*out = true;
+	else if (!strcasecmp(s, "off") || !strcasecmp(s, "no") || !strcasecmp(s, "false") || !strcmp(s, "0"))
+		*out = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int set_path(char *dst, size_t len, const char *value, const char *base_dir)
+{
+	int n;
+
+	if (!*value)
+		return -EINVAL;
+	if (value[0] == '/' || !base_dir || !*base_dir)
+		n = snprintf(dst, len, "%s", value);
+	else
+		n = snprintf(dst, len, "%s/%s", base_dir, value);
+	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
+}
+
+/* "0000:01:00.0": domain:bus:device.function, hex. */
+static bool valid_bdf(const char *s)
+{
+	unsigned int dom, bus, dev, fn;
+	char tail;
+
+	if (strlen(s) != 12)
+		return false;
+	if (sscanf(s, "%4x:%2x:%2x.%1x%c", &dom, &bus, &dev, &fn, &tail) != 4)
+		return false;
+	return dev < 32 && fn < 8 && isxdigit((unsigned char)s[0]) && s[4] == ':' && s[7] == ':' && s[10] == '.';
+}
+
+int config_set(struct vm_config *cfg, const char *source, const char *key,
+	       const char *value, const char *base_dir, char *err, size_t errlen)
+{
+	unsigned long n;
+	int r;
+
+	if (!strcmp(key, "vm:memory")) {
+		uint64_t bytes;
+		r = parse_size(value, MiB, &bytes);
+		if (r)
+			return fail(err, errlen, source, key, "not a size (MiB, or with K/M/G): \"%s\"", value);
+		if (bytes < RAM_MIN || bytes > RAM_MAX)
+			return fail(err, errlen, source, key, "%s is outside %llu MiB..%llu GiB",
+				    value, RAM_MIN / MiB, RAM_MAX / GiB);
+		if (bytes % (64 * KiB))
+			return fail(err, errlen, source, key, "%s is not a multiple of 64 KiB", value);
+		cfg->ram_size = bytes;
+	} else if (!strcmp(key, "vm:vcpus")) {
+		if (parse_uint(value, VCPUS_MAX, &n) || n == 0)
+			return fail(err, errlen, source, key, "not a vcpu count 1..%d: \"%s\"", VCPUS_MAX, value);
+		cfg->vcpus = n;
+	} else if (!strcmp(key, "vm:kernel")) {
+		if (set_path(cfg->kernel, sizeof(cfg->kernel), value, base_dir))
+			return fail(err, errlen, source, key, "empty or too long path");
+	} else if (!strcmp(key, "vm:payload")) {
+		if (set_path(cfg->payload, sizeof(cfg->payload), value, base_dir))
+			return fail(err, errlen, source, key, "empty or too long path");
+	} else if (!strcmp(key, "vm:initrd")) {
+		if (!*value)
+			cfg->initrd[0] = '\0';
+		else if (set_path(cfg->initrd, sizeof(cfg->initrd), value, base_dir))
+			return fail(err, errlen, source, key, "too long path");
+	} else if (!strcmp(key, "vm:cmdline")) {
+		if (strlen(value) >= sizeof(cfg->cmdline))
+			return fail(err, errlen, source, key, "longer than %d bytes", CMDLINE_MAX - 1);
+		snprintf(cfg->cmdline, sizeof(cfg->cmdline), "%s", value);
+	} else if (!strcmp(key, "vm:console")) {
+		if (!strcmp(value, "stdio"))
+			cfg->console = CONSOLE_STDIO;
+		else if (!strcmp(value, "none"))
+			cfg->console = CONSOLE_NONE;
+		else
+			return fail(err, errlen, source, key, "expected stdio or none, not \"%s\"", value);
+	} else if (!strcmp(key, "vm:on_reboot")) {
+		if (!strcmp(value, "exit"))
+			cfg->on_reboot = REBOOT_EXIT;
+		else if (!strcmp(value, "restart"))
+			cfg->on_reboot = REBOOT_RESTART;
+		else
+			return fail(err, errlen, source, key, "expected exit or restart, not \"%s\"", value);
+	} else if (!strcmp(key, "vm:stats_json")) {
+		if (set_path(cfg->stats_json, sizeof(cfg->stats_json), value, NULL))
+			return fail(err, errlen, source, key, "empty or too long path");
+	} else if (!strcmp(key, "pci:host")) {
+		if (!*value) {
+			cfg->pci_host[0] = '\0';
+			return 0;
+		}
+		if (!valid_bdf(value))
+			return fail(err, errlen, source, key, "not a PCI address like 0000:01:00.0: \"%s\"", value);
+		snprintf(cfg->pci_host, sizeof(cfg->pci_host), "%s", value);
+	} else if (!strcmp(key, "pci:tce")) {
+		if (!strcmp(value, "kernel"))
+			cfg->tce = TCE_KERNEL;
+		else if (!strcmp(value, "user"))
+			cfg->tce = TCE_USER;
+		else if (!strcmp(value, "auto"))
+			cfg->tce = TCE_AUTO;
+		else
+			return fail(err, errlen, source, key, "expected kernel, user or auto, not \"%s\"", value);
+		cfg->tce_explicit = cfg->tce != TCE_AUTO;
+	} else if (!strcmp(key, "pci:ddw")) {
+		if (parse_bool(value, &cfg->ddw))
+			return fail(err, errlen, source, key, "expected on or off, not \"%s\"", value);
+	} else {
+		return fail(err, errlen, source, key, "unknown key");
+	}
+	return 0;
+}
+
+/* iniparser reports syntax errors through a printf-like callback: keep the
+ * first one so that the caller can print it as its single line. */
+static char ini_error[256];
+static int ini_error_cb(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ini_error[0])
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(ini_error, sizeof(ini_error), fmt, ap);
+	va_end(ap);
+	for (char *p = ini_error; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	return 0;
+}
+
+static void dir_of(const char *path, char *dir, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(dir, len, ".");
+	else if (slash == path)
+		snprintf(dir, len, "/");
+	else
+		snprintf(dir, len, "%.*s", (int)(slash - path), path);
+}
+
+int config_load_file(struct vm_config *cfg, const char *path, char *err, size_t errlen)
+{
+	char dir[PATH_MAX];
+	dictionary *d;
+	FILE *f;
+	int r = 0;
+
+	f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return -errno;
+	}
+	fclose(f);
+	ini_error[0] = '\0';
+	iniparser_set_error_callback(ini_error_cb);
+	d = iniparser_load(path);
+	iniparser_set_error_callback(NULL);
+	if (!d) {
+		/* iniparser's text names the file itself: strip its prefix. */
+		const char *why = ini_error[0] ? ini_error : "cannot parse";
+		snprintf(err, errlen, "%s: syntax error: %s", path, why);
+		return -EINVAL;
+	}
+	dir_of(path, dir, sizeof(dir));
+
+	/* Walk every entry in file order: a name without ':' is a section,
+	 * anything else a key. Keys before the first section come out as
+	 * ":key" and are reported as unknown rather than silently ignored. */
+	for (ssize_t i = 0; i < d->size && !r; i++) {
+		const char *name = d->key[i];
+
+		if (!name)
+			continue;
+		if (!strchr(name, ':')) {
+			if (strcmp(name, "vm") && strcmp(name, "pci"))
+				r = fail(err, errlen, path, name, "unknown section (expected [vm] or [pci])");
+			continue;
+		}
+		r = config_set(cfg, path, name, d->val[i] ? d->val[i] : "", dir, err, errlen);
+	}
+	iniparser_freedict(d);
+	return r;
+}
+
+int config_validate(const struct vm_config *cfg, const char *source, char *err, size_t errlen)
+{
+	if (!cfg->kernel[0] && !cfg->payload[0])
+		return fail(err, errlen, source, "vm:kernel", "no kernel or payload given (-k or [vm] kernel)");
+	if (cfg->kernel[0] && cfg->payload[0])
+		return fail(err, errlen, source, "vm:payload", "give a kernel or a payload, not both");
+	if (cfg->payload[0] && cfg->initrd[0])
+		return fail(err, errlen, source, "vm:initrd", "a bare-metal payload takes no initrd");
+	if (cfg->tce_explicit && !cfg->pci_host[0])
+		return fail(err, errlen, source, "pci:tce", "a TCE mode needs a passthrough device ([pci] host)");
+	return 0;
+}

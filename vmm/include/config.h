@@ -1,0 +1,51 @@
+/*
+ * The VM's configuration: INI file (iniparser) plus command-line overrides,
+ * validated into struct vm_config. Pure: no KVM, no devices.
+ * Every error is one line naming the source (file or "command line"), the
+ * key and the reason.
+ */
+#ifndef PVMM_CONFIG_H
+#define PVMM_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#define CONFIG_ERR_LEN 512
+#define CMDLINE_MAX 2048
+
+enum console_mode { CONSOLE_STDIO, CONSOLE_NONE };
+enum tce_mode { TCE_AUTO, TCE_KERNEL, TCE_USER };
+enum reboot_action { REBOOT_EXIT, REBOOT_RESTART };
+
+struct vm_config {
+	uint64_t ram_size;			/* bytes */
+	unsigned int vcpus;
+	char kernel[PATH_MAX];			/* vmlinux (ELF) */
+	char payload[PATH_MAX];			/* or a bare-metal payload (raw binary) */
+	char initrd[PATH_MAX];
+	char cmdline[CMDLINE_MAX];
+	enum console_mode console;
+	enum reboot_action on_reboot;
+	char stats_json[PATH_MAX];		/* write the exit summary as JSON here */
+	/* PCI passthrough (one device, one PHB) */
+	char pci_host[32];			/* host BDF, e.g. 0000:01:00.0 */
+	enum tce_mode tce;
+	bool tce_explicit;			/* the user named the mode */
+	bool ddw;
+};
+
+void config_defaults(struct vm_config *cfg);
+/* Load an INI file over cfg. Returns 0 or -errno with err filled. */
+int config_load_file(struct vm_config *cfg, const char *path, char *err, size_t errlen);
+/* Set one key ("section:key") from a source (file name or "command line");
+ * relative paths are resolved against base_dir when it is not NULL. */
+int config_set(struct vm_config *cfg, const char *source, const char *key,
+	       const char *value, const char *base_dir, char *err, size_t errlen);
+/* Cross-key checks once everything is set (kernel given, sizes fit). */
+int config_validate(const struct vm_config *cfg, const char *source, char *err, size_t errlen);
+
+const char *tce_mode_name(enum tce_mode m);
+
+#endif

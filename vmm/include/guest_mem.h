@@ -1,0 +1,33 @@
+/*
+ * Guest RAM and the one bounds-checked accessor through which pvmm reads or
+ * writes it. Every guest-supplied address goes through guest_ptr(): it
+ * returns NULL unless [gpa, gpa + len) lies wholly inside guest RAM.
+ */
+#ifndef PVMM_GUEST_MEM_H
+#define PVMM_GUEST_MEM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+
+struct guest_mem {
+	uint8_t *host;		/* host mapping of guest physical 0 */
+	uint64_t size;		/* bytes of guest RAM */
+};
+
+static inline bool guest_range_ok(const struct guest_mem *m, uint64_t gpa, uint64_t len)
+{
+	return gpa <= m->size && len <= m->size - gpa;
+}
+
+static inline void *guest_ptr(const struct guest_mem *m, uint64_t gpa, uint64_t len)
+{
+	if (!m->host || !guest_range_ok(m, gpa, len))
+		return NULL;
+	return m->host + gpa;
+}
+
+int guest_mem_alloc(struct guest_mem *m, uint64_t size);
+void guest_mem_free(struct guest_mem *m);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * Interrupts: KVM's in-kernel XICS (KVM_DEV_TYPE_XICS; on XIVE hosts KVM
+ * emulates it over XIVE). Its hcalls and the ibm,*-xive RTAS calls are
+ * served inside KVM; this module creates the device, connects the vcpus,
+ * declares those calls (so that the FDT lists them) and hands KVM their
+ * tokens.
+ */
+#ifndef PVMM_IRQ_H
+#define PVMM_IRQ_H
+
+#include <stdint.h>
+
+struct vm;
+
+int irq_register_calls(void);
+int irq_create(struct vm *vm);		/* after vcpus_create */
+/* Prepare sources [first, first + n) as masked edge/level sources. */
+int irq_init_sources(struct vm *vm, uint32_t first, uint32_t n, int level);
+void irq_destroy(struct vm *vm);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * The guest physical memory layout, in one place.
+ *
+ *   0                      kernel (vmlinux PT_LOAD segments, physical 0)
+ *   ...                    free RAM
+ *   initrd                 below the RTAS blob, 64 KiB aligned
+ *   RTAS                   RTAS_SIZE bytes, below the FDT
+ *   FDT                    FDT_MAX_SIZE bytes, ends at the low limit
+ *   low limit              min(RAM, 1 GiB): early Linux reaches RTAS and the
+ *                          FDT in real mode and names them in 32-bit cells
+ *   RAM end
+ *   PHB_BASE ...           PCI host bridge windows, far above any RAM
+ */
+#ifndef PVMM_LAYOUT_H
+#define PVMM_LAYOUT_H
+
+#include "util.h"
+
+#define LAYOUT_LOW_LIMIT_MAX	(1 * GiB)
+#define FDT_MAX_SIZE		(64 * KiB)
+#define RTAS_SIZE		(64 * KiB)
+#define INITRD_ALIGN		(64 * KiB)
+
+#define RAM_MIN			(64 * MiB)
+#define RAM_MAX			(256 * GiB)
+#define VCPUS_MAX		64
+
+/* The hvterm console's unit address: the vty's reg and the hcall termno. */
+#define VTY_UNIT_ADDRESS	0x30000000u
+
+/* One PCI host bridge (PHB) for passthrough devices. */
+#define PHB_BUID		0x800000020000000ULL
+#define PHB_BASE		0x10000000000ULL		/* 1 TiB */
+#define PHB_MMIO32_BUS		0x80000000ULL
+#define PHB_MMIO32_SIZE		0x80000000ULL		/* 2 GiB */
+#define PHB_MMIO32_CPU		(PHB_BASE + PHB_MMIO32_BUS)
+#define PHB_MMIO64_CPU		(PHB_BASE + 0x1000000000ULL)	/* +64 GiB */
+#define PHB_MMIO64_SIZE		0x1000000000ULL		/* 64 GiB */
+#define PHB_DMA_LIOBN		0x80000000u
+/* XICS interrupt sources: hvterm then PCI MSIs/LSIs. */
+#define XICS_IRQ_BASE		4096
+#define XICS_NR_IRQS		1024
+#define IRQ_VTY			(XICS_IRQ_BASE + 0)
+#define IRQ_PCI_BASE		(XICS_IRQ_BASE + 16)
+
+struct guest_layout {
+	uint64_t ram_size;
+	uint64_t fdt_gpa;
+	uint64_t rtas_gpa;
+	uint64_t initrd_top;	/* the initrd ends at or below this */
+};
+
+static inline struct guest_layout layout_for_ram(uint64_t ram_size)
+{
+	struct guest_layout l;
+	uint64_t low = ram_size < LAYOUT_LOW_LIMIT_MAX ? ram_size : LAYOUT_LOW_LIMIT_MAX;
+
+	l.ram_size = ram_size;
+	l.fdt_gpa = low - FDT_MAX_SIZE;
+	l.rtas_gpa = l.fdt_gpa - RTAS_SIZE;
+	l.initrd_top = l.rtas_gpa;
+	return l;
+}
+
+#endif

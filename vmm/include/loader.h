@@ -1,0 +1,35 @@
+/*
+ * Loading guest images into guest RAM: a ppc64 vmlinux (ELF, PT_LOAD
+ * segments at their physical addresses), a raw bare-metal payload, an
+ * initrd. Pure apart from reading files; every failure names the file.
+ */
+#ifndef PVMM_LOADER_H
+#define PVMM_LOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "guest_mem.h"
+
+struct load_result {
+	uint64_t entry;		/* guest physical entry point */
+	uint64_t end;		/* first byte above the image */
+	int little_endian;
+};
+
+/* Load an ELF image already in memory. err gets the reason on failure. */
+int load_elf(struct guest_mem *mem, const void *img, size_t len,
+	     struct load_result *res, char *err, size_t errlen);
+/* Read a file and load it as an ELF kernel. */
+int load_kernel_file(struct guest_mem *mem, const char *path,
+		     struct load_result *res, char *err, size_t errlen);
+/* Read a raw payload to guest physical 0 (entry 0). */
+int load_payload_file(struct guest_mem *mem, const char *path,
+		      struct load_result *res, char *err, size_t errlen);
+/* Read the initrd just below 'top', above 'floor'; returns its address. */
+int load_initrd_file(struct guest_mem *mem, const char *path, uint64_t floor,
+		     uint64_t top, uint64_t *gpa, uint64_t *size, char *err, size_t errlen);
+/* Read a whole file (malloc'ed). */
+int read_whole_file(const char *path, void **buf, size_t *len, size_t max);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * RTAS: the guest enters the few instructions of firmware/rtas.S, which
+ * issue H_RTAS with the address of an argument buffer. This module owns the
+ * registry of RTAS calls (name -> token -> handler; each also becomes a
+ * property of the /rtas node), decodes and bounds-checks the buffer and
+ * writes the results back. Core calls (time, console, power) live here too.
+ */
+#ifndef PVMM_SPAPR_RTAS_H
+#define PVMM_SPAPR_RTAS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "spapr.h"
+
+struct vcpu;
+struct guest_mem;
+
+struct rtas_call {
+	uint32_t token, nargs, nret;
+	uint32_t args[RTAS_MAX_CELLS];
+	uint32_t rets[RTAS_MAX_CELLS];
+};
+
+typedef void (*rtas_fn)(struct vcpu *cpu, struct rtas_call *c);
+
+struct rtas_def {
+	const char *name;
+	rtas_fn fn;		/* NULL: served inside KVM (token defined there) */
+};
+
+struct rtas_entry {
+	const struct rtas_def *def;
+	uint32_t token;
+};
+
+#define RTAS_TOKEN_BASE 0x2000
+#define RTAS_MAX 64
+
+int rtas_register(const struct rtas_def *defs, size_t n);
+void rtas_reset(void);			/* for tests */
+int rtas_count(void);
+const struct rtas_entry *rtas_entry_at(int i);
+const struct rtas_entry *rtas_lookup_name(const char *name);
+
+/* Decode the buffer at gpa into c. -EFAULT if it is not inside guest RAM,
+ * -EINVAL if nargs + nret does not fit. */
+int rtas_decode(const struct guest_mem *mem, uint64_t gpa, struct rtas_call *c);
+/* Write c->rets back after the args. */
+int rtas_encode_rets(const struct guest_mem *mem, uint64_t gpa, const struct rtas_call *c);
+/* True if the call has the expected shape; otherwise sets the parameter
+ * error (when there is room for a status) and returns false. */
+bool rtas_check(struct rtas_call *c, uint32_t nargs, uint32_t nret);
+/* The H_RTAS handler: decode, dispatch by token, encode. */
+long rtas_hcall(struct vcpu *cpu, uint64_t opcode, uint64_t *args);
+
+/* The core RTAS calls and H_RTAS itself. */
+int spapr_rtas_init(void);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * The VM as a whole: configuration, guest RAM, KVM file descriptors, vcpus,
+ * statistics and the exit request. Plain data plus the exit protocol (pure),
+ * so that hcall and RTAS handlers can be unit-tested without KVM.
+ */
+#ifndef PVMM_VM_H
+#define PVMM_VM_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "guest_mem.h"
+#include "layout.h"
+#include "stats.h"
+
+struct vm;
+struct vfio_dev;
+struct spapr_phb;
+
+enum vcpu_state { VCPU_STOPPED, VCPU_RUNNING };
+
+struct vcpu {
+	struct vm *vm;
+	int id;
+	int fd;				/* -1 when there is no KVM (tests) */
+	void *run;			/* struct kvm_run mapping */
+	size_t run_size;
+	pthread_t thread;
+	bool thread_started;
+	enum vcpu_state state;		/* under vm->lock */
+	bool start_pending;		/* start-cpu asked; the thread applies it */
+	uint64_t start_pc, start_r3;
+	pthread_cond_t wake;
+};
+
+/* Exit codes of pvmm, documented in README.md. */
+#define EXIT_POWEROFF	0
+#define EXIT_ERROR	1
+#define EXIT_REBOOT	2
+#define EXIT_OSTERM	3
+#define EXIT_SIGNAL	4
+
+struct vm {
+	struct vm_config cfg;
+	const char *cfg_source;		/* for error messages */
+	struct guest_mem mem;
+	struct guest_layout layout;
+	struct stats stats;
+
+	int kvm_fd, vm_fd, xics_fd;
+	int nr_vcpus;
+	struct vcpu *vcpus;
+
+	pthread_mutex_t lock;
+	atomic_bool exiting;
+	int exit_code;
+	void (*kick)(struct vm *vm);	/* interrupt every vcpu out of KVM_RUN */
+
+	uint64_t lpcr_set, lpcr_clear;	/* guest-requested LPCR bits (H_SET_MODE) */
+	uint64_t entry;			/* kernel entry, guest physical */
+	uint64_t initrd_gpa, initrd_size;
+	int64_t tod_offset_s;		/* set-time-of-day minus host time */
+
+	struct spapr_phb *phb;		/* NULL without passthrough */
+};
+
+void vm_init_struct(struct vm *vm);
+void vm_request_exit(struct vm *vm, int code, const char *why);
+static inline bool vm_exiting(struct vm *vm) { return atomic_load(&vm->exiting); }
+struct vcpu *vm_vcpu_by_id(struct vm *vm, uint32_t id);
+
+#endif

@@ -1,0 +1,97 @@
+/* In-kernel XICS (see irq.h). */
+#include "irq.h"
+#include "kvm.h"
+#include "spapr.h"
+#include "spapr_hcall.h"
+#include "spapr_rtas.h"
+#include "util.h"
+#include "vm.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+static const struct hcall_def xics_hcalls[] = {
+	{ H_EOI, "H_EOI", "hcall-interrupt", NULL },
+	{ H_CPPR, "H_CPPR", "hcall-interrupt", NULL },
+	{ H_IPI, "H_IPI", "hcall-interrupt", NULL },
+	{ H_IPOLL, "H_IPOLL", "hcall-interrupt", NULL },
+	{ H_XIRR, "H_XIRR", "hcall-interrupt", NULL },
+	{ H_XIRR_X, "H_XIRR_X", "hcall-interrupt", NULL },
+};
+
+static const struct rtas_def xics_rtas[] = {
+	{ "ibm,set-xive", NULL },
+	{ "ibm,get-xive", NULL },
+	{ "ibm,int-off", NULL },
+	{ "ibm,int-on", NULL },
+};
+
+int irq_register_calls(void)
+{
+	int r = hcall_register(xics_hcalls, ARRAY_SIZE(xics_hcalls));
+
+	return r ? r : rtas_register(xics_rtas, ARRAY_SIZE(xics_rtas));
+}
+
+int irq_create(struct vm *vm)
+{
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_XICS };
+	uint32_t nr_servers = vm->nr_vcpus;
+	struct kvm_device_attr attr = {
+		.group = KVM_DEV_XICS_GRP_CTRL, .attr = KVM_DEV_XICS_NR_SERVERS,
+		.addr = (uintptr_t)&nr_servers,
+	};
+	int r;
+
+	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &cd) < 0) {
+		pr_err("KVM_CREATE_DEVICE(KVM_DEV_TYPE_XICS): %s", strerror(errno));
+		return -errno;
+	}
+	vm->xics_fd = cd.fd;
+	/* Sizing the server range is optional (older KVMs lack it). */
+	if (ioctl(vm->xics_fd, KVM_HAS_DEVICE_ATTR, &attr) == 0 &&
+	    ioctl(vm->xics_fd, KVM_SET_DEVICE_ATTR, &attr) < 0) {
+		pr_err("KVM_SET_DEVICE_ATTR(XICS NR_SERVERS=%u): %s", nr_servers, strerror(errno));
+		return -errno;
+	}
+	for (int i = 0; i < vm->nr_vcpus; i++) {
+		r = kvm_vcpu_enable_xics(&vm->vcpus[i], vm->xics_fd);
+		if (r)
+			return r;
+	}
+	for (int i = 0; i < rtas_count(); i++) {
+		const struct rtas_entry *e = rtas_entry_at(i);
+		if (e->def->fn)
+			continue;
+		r = kvm_define_rtas_token(vm, e->def->name, e->token);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+int irq_init_sources(struct vm *vm, uint32_t first, uint32_t n, int level)
+{
+	for (uint32_t irq = first; irq < first + n; irq++) {
+		uint64_t state = KVM_XICS_MASKED | ((uint64_t)0xff << KVM_XICS_PRIORITY_SHIFT) |
+				 (level ? KVM_XICS_LEVEL_SENSITIVE : 0);
+		struct kvm_device_attr attr = {
+			.group = KVM_DEV_XICS_GRP_SOURCES, .attr = irq, .addr = (uintptr_t)&state,
+		};
+		if (ioctl(vm->xics_fd, KVM_SET_DEVICE_ATTR, &attr) < 0) {
+			pr_err("KVM_SET_DEVICE_ATTR(XICS source %u): %s", irq, strerror(errno));
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+void irq_destroy(struct vm *vm)
+{
+	if (vm->xics_fd >= 0)
+		close(vm->xics_fd);
+	vm->xics_fd = -1;
+}

@@ -1,0 +1,361 @@
+/*
+ * pvmm: a tiny PPC64 pseries VMM for KVM-HV.
+ *
+ *   pvmm run [--config FILE] [-k vmlinux] [-i initrd] [-p "cmdline"] [-c N] [-m MiB] ...
+ *
+ * main() wires the modules together in the order KVM needs them and owns
+ * the teardown; each step's failure is reported by the module that failed.
+ */
+#include "config.h"
+#include "console.h"
+#include "fdt_builder.h"
+#include "irq.h"
+#include "kvm.h"
+#include "loader.h"
+#include "spapr_cpu.h"
+#include "spapr_hcall.h"
+#include "spapr_rtas.h"
+#include "util.h"
+#include "vcpu.h"
+#include "vm.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+extern const unsigned char rtas_blob[], rtas_blob_end[];
+
+struct run_opts {
+	const char *config_file;
+	const char *dump_dtb;
+};
+
+static const struct option long_opts[] = {
+	{ "config", required_argument, NULL, 'f' },
+	{ "kernel", required_argument, NULL, 'k' },
+	{ "payload", required_argument, NULL, 'P' },
+	{ "initrd", required_argument, NULL, 'i' },
+	{ "params", required_argument, NULL, 'p' },
+	{ "cpus", required_argument, NULL, 'c' },
+	{ "mem", required_argument, NULL, 'm' },
+	{ "console", required_argument, NULL, 'C' },
+	{ "stats-json", required_argument, NULL, 'j' },
+	{ "dump-dtb", required_argument, NULL, 'd' },
+	{ "pci", required_argument, NULL, 'D' },
+	{ "tce", required_argument, NULL, 't' },
+	{ "ddw", required_argument, NULL, 'w' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: pvmm run [options]\n"
+		"  -f, --config FILE      INI configuration (options below override it)\n"
+		"  -k, --kernel VMLINUX   ppc64 Linux kernel (ELF)\n"
+		"      --payload BIN      bare-metal payload instead of a kernel (entry at 0)\n"
+		"  -i, --initrd FILE      initial ramdisk\n"
+		"  -p, --params CMDLINE   kernel command line\n"
+		"  -c, --cpus N           vcpus\n"
+		"  -m, --mem MIB          guest RAM (MiB, or with K/M/G)\n"
+		"      --console stdio|none\n"
+		"      --pci BDF          pass a host PCI device through (bound to vfio-pci)\n"
+		"      --tce kernel|user|auto  TCE (DMA) handling for the passthrough device\n"
+		"      --ddw on|off       offer dynamic DMA windows\n"
+		"      --stats-json FILE  write the exit summary as JSON\n"
+		"      --dump-dtb FILE    write the guest device tree and exit\n"
+		"  -v, --verbose\n"
+		"exit status: 0 guest powered off, 1 error, 2 guest reboot, 3 guest os-term,\n"
+		"             4 stopped by a signal\n");
+}
+
+/* Map a command-line option to its INI key, so both go through config_set. */
+static const char *opt_key(int c)
+{
+	switch (c) {
+	case 'k': return "vm:kernel";
+	case 'P': return "vm:payload";
+	case 'i': return "vm:initrd";
+	case 'p': return "vm:cmdline";
+	case 'c': return "vm:vcpus";
+	case 'm': return "vm:memory";
+	case 'C': return "vm:console";
+	case 'j': return "vm:stats_json";
+	case 'D': return "pci:host";
+	case 't': return "pci:tce";
+	case 'w': return "pci:ddw";
+	default: return NULL;
+	}
+}
+
+static int parse_args(int argc, char **argv, struct vm_config *cfg, struct run_opts *o,
+		      const char **source)
+{
+	char err[CONFIG_ERR_LEN];
+	int c;
+
+	/* Pass 1: the config file, so that options override it whatever their order. */
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:k:i:p:c:m:vh", long_opts, NULL)) != -1)
+		if (c == 'f')
+			o->config_file = optarg;
+	if (o->config_file) {
+		if (config_load_file(cfg, o->config_file, err, sizeof(err))) {
+			fprintf(stderr, "pvmm: %s\n", err);
+			return -EINVAL;
+		}
+		*source = o->config_file;
+	}
+	opterr = 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:k:i:p:c:m:vh", long_opts, NULL)) != -1) {
+		const char *key = opt_key(c);
+		if (key) {
+			if (config_set(cfg, "command line", key, optarg, NULL, err, sizeof(err))) {
+				fprintf(stderr, "pvmm: %s\n", err);
+				return -EINVAL;
+			}
+			continue;
+		}
+		switch (c) {
+		case 'f': break;
+		case 'd': o->dump_dtb = optarg; break;
+		case 'v': log_verbose = 1; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "pvmm: command line: unexpected argument \"%s\"\n", argv[optind]);
+		return -EINVAL;
+	}
+	if (config_validate(cfg, *source, err, sizeof(err))) {
+		fprintf(stderr, "pvmm: %s\n", err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int register_calls(void)
+{
+	int r;
+
+	hcall_reset();
+	rtas_reset();
+	if ((r = spapr_rtas_init()) || (r = console_register_calls()) ||
+	    (r = spapr_cpu_init()) || (r = irq_register_calls()))
+		pr_err("registering hcalls/RTAS calls: %s", strerror(-r));
+	return r;
+}
+
+static int load_images(struct vm *vm)
+{
+	struct load_result res;
+	char err[512];
+	int r;
+
+	if (vm->cfg.payload[0])
+		r = load_payload_file(&vm->mem, vm->cfg.payload, &res, err, sizeof(err));
+	else
+		r = load_kernel_file(&vm->mem, vm->cfg.kernel, &res, err, sizeof(err));
+	if (r) {
+		fprintf(stderr, "pvmm: %s\n", err);
+		return r;
+	}
+	if (res.end > vm->layout.initrd_top) {
+		fprintf(stderr, "pvmm: %s: image ends at 0x%llx, above the firmware area at 0x%llx; "
+			"give the guest more memory\n", vm->cfg.payload[0] ? vm->cfg.payload : vm->cfg.kernel,
+			(unsigned long long)res.end, (unsigned long long)vm->layout.initrd_top);
+		return -EFBIG;
+	}
+	vm->entry = res.entry;
+	if (vm->cfg.initrd[0]) {
+		r = load_initrd_file(&vm->mem, vm->cfg.initrd, ALIGN_UP(res.end, INITRD_ALIGN),
+				     vm->layout.initrd_top, &vm->initrd_gpa, &vm->initrd_size,
+				     err, sizeof(err));
+		if (r) {
+			fprintf(stderr, "pvmm: %s\n", err);
+			return r;
+		}
+	}
+	memcpy(guest_ptr(&vm->mem, vm->layout.rtas_gpa, RTAS_SIZE), rtas_blob,
+	       rtas_blob_end - rtas_blob);
+	return 0;
+}
+
+static int write_file(const char *path, const void *buf, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	int bad;
+
+	if (!f) {
+		pr_err("%s: cannot create: %s", path, strerror(errno));
+		return -errno;
+	}
+	bad = fwrite(buf, 1, len, f) != len;
+	bad |= fclose(f) != 0;
+	if (bad) {
+		pr_err("%s: write failed", path);
+		return -EIO;
+	}
+	return 0;
+}
+
+static int build_fdt(struct vm *vm, const char *dump_path)
+{
+	struct fdt_params p = {
+		.ram_size = vm->mem.size,
+		.nr_vcpus = vm->nr_vcpus,
+		.cmdline = vm->cfg.cmdline,
+		.initrd_gpa = vm->initrd_gpa,
+		.initrd_size = vm->initrd_size,
+		.rtas_gpa = vm->layout.rtas_gpa,
+		.rtas_size = RTAS_SIZE,
+	};
+	void *dst = guest_ptr(&vm->mem, vm->layout.fdt_gpa, FDT_MAX_SIZE);
+	int r;
+
+	r = kvm_host_cpu_info(vm, &p.cpu);
+	if (r)
+		return r;
+	r = fdt_build(dst, FDT_MAX_SIZE, &p);
+	if (r) {
+		pr_err("building the device tree: error %d", r);
+		return -EINVAL;
+	}
+	if (dump_path) {
+		uint32_t size = load_be32((uint8_t *)dst + 4);	/* fdt totalsize */
+		return write_file(dump_path, dst, size);
+	}
+	return 0;
+}
+
+static void write_stats(struct vm *vm)
+{
+	FILE *f;
+
+	stats_print(&vm->stats, stderr);
+	if (!vm->cfg.stats_json[0])
+		return;
+	f = fopen(vm->cfg.stats_json, "w");
+	if (!f) {
+		pr_err("%s: cannot create: %s", vm->cfg.stats_json, strerror(errno));
+		return;
+	}
+	stats_write_json(&vm->stats, f, NULL);
+	fclose(f);
+}
+
+/* Signals: vcpu threads and the console block them; main waits for them
+ * here, so that handlers never run in the middle of VM state changes. */
+static void wait_for_exit(struct vm *vm, const sigset_t *sigs)
+{
+	struct timespec tick = { 0, 100 * 1000 * 1000 };
+
+	while (!vm_exiting(vm)) {
+		int sig = sigtimedwait(sigs, NULL, &tick);
+		if (sig > 0) {
+			char why[64];
+			snprintf(why, sizeof(why), "stopping: %s", strsignal(sig));
+			vm_request_exit(vm, EXIT_SIGNAL, why);
+		}
+	}
+}
+
+static int run(int argc, char **argv)
+{
+	const char *source = "command line";
+	struct run_opts o = { 0 };
+	sigset_t sigs;
+	struct vm vm;
+	int r;
+
+	vm_init_struct(&vm);
+	config_defaults(&vm.cfg);
+	if (parse_args(argc, argv, &vm.cfg, &o, &source))
+		return EXIT_ERROR;
+	vm.cfg_source = source;
+	vm.layout = layout_for_ram(vm.cfg.ram_size);
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);	/* inherited by every thread */
+	sigdelset(&sigs, SIGUSR1);
+	signal(SIGPIPE, SIG_IGN);
+
+	r = register_calls();
+	if (!r)
+		r = guest_mem_alloc(&vm.mem, vm.cfg.ram_size);
+	if (r) {
+		pr_err("allocating %llu MiB of guest RAM: %s",
+		       (unsigned long long)(vm.cfg.ram_size / MiB), strerror(-r));
+		return EXIT_ERROR;
+	}
+	r = load_images(&vm);
+	if (!r)
+		r = kvm_open_vm(&vm);
+	if (!r)
+		r = kvm_add_memslot(&vm, 0, 0, vm.mem.size, vm.mem.host);
+	/* H_SET_MODE's LE/AIL resources still exit to us; enabling it in KVM
+	 * lets KVM serve the debug (DAWR) resources itself. */
+	if (!r)
+		r = kvm_enable_hcall(&vm, H_SET_MODE);
+	if (!r)
+		r = vcpus_create(&vm);
+	if (!r)
+		r = irq_create(&vm);
+	if (!r)
+		r = build_fdt(&vm, o.dump_dtb);
+	if (!r && !o.dump_dtb) {
+		pr_info("booting %s: %d vcpu(s), %llu MiB, %s%s", vm.cfg.payload[0] ? vm.cfg.payload : vm.cfg.kernel,
+			vm.nr_vcpus, (unsigned long long)(vm.mem.size / MiB),
+			vm.initrd_size ? "initrd " : "", vm.initrd_size ? vm.cfg.initrd : "no initrd");
+		r = console_start(&vm);
+		if (!r)
+			r = vcpus_start(&vm, vm.entry, vm.layout.fdt_gpa);
+		if (!r || vm.nr_vcpus) {
+			wait_for_exit(&vm, &sigs);
+			vcpus_join(&vm);
+		}
+		console_restore();
+		write_stats(&vm);
+		if (!r)
+			r = vm.exit_code;
+		else
+			r = EXIT_ERROR;
+	} else {
+		r = r ? EXIT_ERROR : 0;
+	}
+
+	irq_destroy(&vm);
+	vcpus_destroy(&vm);
+	kvm_close_vm(&vm);
+	guest_mem_free(&vm.mem);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	atexit(console_restore);
+	if (argc >= 2 && !strcmp(argv[1], "run"))
+		return run(argc - 1, argv + 1);
+	if (argc >= 2 && (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help"))) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc >= 2 && argv[1][0] == '-')
+		return run(argc, argv);		/* "pvmm --dump-dtb f.dtb -k ..." */
+	usage(stderr);
+	return EXIT_ERROR;
+}

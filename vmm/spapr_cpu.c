@@ -1,0 +1,120 @@
+/* Per-vcpu platform hcalls and RTAS CPU calls (see spapr_cpu.h). */
+#include "spapr_cpu.h"
+#include "kvm.h"
+#include "spapr.h"
+#include "spapr_hcall.h"
+#include "spapr_rtas.h"
+#include "util.h"
+#include "vm.h"
+
+static long h_set_mode(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
+{
+	struct vm *vm = cpu->vm;
+	struct set_mode_req req;
+	long ret = set_mode_decode(args, &req);
+
+	(void)opcode;
+	if (ret != H_SUCCESS)
+		return ret;
+	/* LPCR is per vcpu in KVM but per partition in PAPR: record it so
+	 * that every vcpu applies it when it starts (vcpu.c), and apply it to
+	 * this one now. Linux asks once, on the boot cpu, before it starts
+	 * the others. */
+	pthread_mutex_lock(&vm->lock);
+	vm->lpcr_set = (vm->lpcr_set & ~req.lpcr_clear) | req.lpcr_set;
+	vm->lpcr_clear = (vm->lpcr_clear & ~req.lpcr_set) | req.lpcr_clear;
+	pthread_mutex_unlock(&vm->lock);
+	if (kvm_vcpu_update_lpcr(cpu, req.lpcr_set, req.lpcr_clear))
+		return H_HARDWARE;
+	return H_SUCCESS;
+}
+
+static long h_register_proc_tbl(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
+{
+	struct proc_tbl_req req;
+	long ret = proc_tbl_decode(args, cpu->vm->mem.size, &req);
+
+	(void)opcode;
+	if (ret != H_SUCCESS || req.deregister)
+		return ret;
+	return kvm_configure_radix(cpu->vm, req.process_table, req.gtse) ? H_HARDWARE : H_SUCCESS;
+}
+
+static const struct hcall_def cpu_hcalls[] = {
+	{ H_SET_MODE, "H_SET_MODE", "hcall-set-mode", h_set_mode },
+	{ H_REGISTER_PROC_TBL, "H_REGISTER_PROC_TBL", NULL, h_register_proc_tbl },
+	/* Served inside KVM-HV: shared-processor LPAR support. */
+	{ H_REGISTER_VPA, "H_REGISTER_VPA", "hcall-splpar", NULL },
+	{ H_CEDE, "H_CEDE", "hcall-splpar", NULL },
+	{ H_CONFER, "H_CONFER", "hcall-splpar", NULL },
+	{ H_PROD, "H_PROD", "hcall-splpar", NULL },
+};
+
+/* start-cpu(cpu id, start address, r3) -> status */
+static void rtas_start_cpu(struct vcpu *cpu, struct rtas_call *c)
+{
+	struct vm *vm = cpu->vm;
+	struct vcpu *target;
+
+	if (!rtas_check(c, 3, 1))
+		return;
+	target = vm_vcpu_by_id(vm, c->args[0]);
+	if (!target || c->args[1] >= vm->mem.size) {
+		c->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+		return;
+	}
+	pthread_mutex_lock(&vm->lock);
+	if (target->state != VCPU_STOPPED || target->start_pending) {
+		pthread_mutex_unlock(&vm->lock);
+		c->rets[0] = (uint32_t)RTAS_OUT_HW_ERROR;	/* already running */
+		return;
+	}
+	target->start_pc = c->args[1];
+	target->start_r3 = c->args[2];
+	target->start_pending = true;
+	pthread_cond_signal(&target->wake);
+	pthread_mutex_unlock(&vm->lock);
+	c->rets[0] = RTAS_OUT_SUCCESS;
+}
+
+/* stop-self() -> does not return while stopped; the vcpu thread parks. */
+static void rtas_stop_self(struct vcpu *cpu, struct rtas_call *c)
+{
+	if (!rtas_check(c, 0, 1))
+		return;
+	pthread_mutex_lock(&cpu->vm->lock);
+	cpu->state = VCPU_STOPPED;
+	pthread_mutex_unlock(&cpu->vm->lock);
+	c->rets[0] = RTAS_OUT_SUCCESS;
+}
+
+/* query-cpu-stopped-state(cpu id) -> status, state (0 stopped, 2 running) */
+static void rtas_query_cpu_stopped_state(struct vcpu *cpu, struct rtas_call *c)
+{
+	struct vcpu *target;
+
+	if (!rtas_check(c, 1, 2))
+		return;
+	target = vm_vcpu_by_id(cpu->vm, c->args[0]);
+	if (!target) {
+		c->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+		return;
+	}
+	pthread_mutex_lock(&cpu->vm->lock);
+	c->rets[1] = (target->state == VCPU_STOPPED && !target->start_pending) ? 0 : 2;
+	pthread_mutex_unlock(&cpu->vm->lock);
+	c->rets[0] = RTAS_OUT_SUCCESS;
+}
+
+static const struct rtas_def cpu_rtas[] = {
+	{ "start-cpu", rtas_start_cpu },
+	{ "stop-self", rtas_stop_self },
+	{ "query-cpu-stopped-state", rtas_query_cpu_stopped_state },
+};
+
+int spapr_cpu_init(void)
+{
+	int r = hcall_register(cpu_hcalls, ARRAY_SIZE(cpu_hcalls));
+
+	return r ? r : rtas_register(cpu_rtas, ARRAY_SIZE(cpu_rtas));
+}

@@ -1,0 +1,189 @@
+/* vcpu threads and the exit loop (see vcpu.h). */
+#include "vcpu.h"
+#include "kvm.h"
+#include "spapr.h"
+#include "spapr_hcall.h"
+#include "util.h"
+#include "vm.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <linux/kvm.h>
+
+#define SIG_KICK SIGUSR1
+
+static void kick_handler(int sig)
+{
+	(void)sig;	/* only there to make KVM_RUN return EINTR */
+}
+
+/* Make every vcpu leave KVM_RUN: immediate_exit covers a vcpu that is
+ * about to enter, the signal one that is inside. */
+static void vcpus_kick(struct vm *vm)
+{
+	for (int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *c = &vm->vcpus[i];
+		if (c->run)
+			((struct kvm_run *)c->run)->immediate_exit = 1;
+		if (c->thread_started)
+			pthread_kill(c->thread, SIG_KICK);
+	}
+}
+
+int vcpus_create(struct vm *vm)
+{
+	struct sigaction sa = { .sa_handler = kick_handler };
+	int r;
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIG_KICK, &sa, NULL) < 0)
+		return -errno;
+	vm->vcpus = calloc(vm->cfg.vcpus, sizeof(*vm->vcpus));
+	if (!vm->vcpus)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < vm->cfg.vcpus; i++) {
+		struct vcpu *c = &vm->vcpus[i];
+		c->vm = vm;
+		c->id = i;
+		c->fd = -1;
+		c->state = VCPU_STOPPED;
+		pthread_cond_init(&c->wake, NULL);
+		vm->nr_vcpus++;
+		r = kvm_vcpu_create(vm, c);
+		if (r)
+			return r;
+	}
+	vm->kick = vcpus_kick;
+	return 0;
+}
+
+/* Park until started (or the VM exits); then apply the entry state.
+ * Returns false when the VM is exiting. */
+static bool vcpu_wait_start(struct vcpu *cpu)
+{
+	struct vm *vm = cpu->vm;
+	uint64_t pc, r3, set, clear;
+
+	pthread_mutex_lock(&vm->lock);
+	while (cpu->state == VCPU_STOPPED && !cpu->start_pending && !vm_exiting(vm))
+		pthread_cond_wait(&cpu->wake, &vm->lock);
+	if (vm_exiting(vm)) {
+		pthread_mutex_unlock(&vm->lock);
+		return false;
+	}
+	if (!cpu->start_pending) {
+		pthread_mutex_unlock(&vm->lock);
+		return true;
+	}
+	pc = cpu->start_pc;
+	r3 = cpu->start_r3;
+	set = vm->lpcr_set;
+	clear = vm->lpcr_clear;
+	pthread_mutex_unlock(&vm->lock);
+
+	/* Entry state of PAPR start-cpu and of the boot cpu: 64-bit, machine
+	 * checks on, real mode; Linux's entry code fixes up its endianness. */
+	if (kvm_vcpu_set_entry(cpu, pc, MSR_SF | MSR_ME, r3, 0, 0) ||
+	    ((set || clear) && kvm_vcpu_update_lpcr(cpu, set, clear))) {
+		vm_request_exit(vm, EXIT_ERROR, "cannot set a vcpu's entry state");
+		return false;
+	}
+	pthread_mutex_lock(&vm->lock);
+	cpu->start_pending = false;
+	cpu->state = VCPU_RUNNING;
+	pthread_mutex_unlock(&vm->lock);
+	pr_debug("vcpu %d started at 0x%llx", cpu->id, (unsigned long long)pc);
+	return true;
+}
+
+static void vcpu_handle_exit(struct vcpu *cpu, struct kvm_run *run)
+{
+	switch (run->exit_reason) {
+	case KVM_EXIT_PAPR_HCALL:
+		run->papr_hcall.ret = hcall_dispatch(cpu, run->papr_hcall.nr, run->papr_hcall.args);
+		break;
+	case KVM_EXIT_INTR:
+		break;
+	case KVM_EXIT_SHUTDOWN:
+		vm_request_exit(cpu->vm, EXIT_POWEROFF, "guest shut down");
+		break;
+	case KVM_EXIT_FAIL_ENTRY:
+		pr_err("vcpu %d: KVM_RUN: entry failed, hardware reason 0x%llx", cpu->id,
+		       (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+		vm_request_exit(cpu->vm, EXIT_ERROR, NULL);
+		break;
+	case KVM_EXIT_INTERNAL_ERROR:
+		pr_err("vcpu %d: KVM_RUN: internal error, suberror %u", cpu->id,
+		       run->internal.suberror);
+		vm_request_exit(cpu->vm, EXIT_ERROR, NULL);
+		break;
+	default:
+		pr_err("vcpu %d: KVM_RUN: unhandled exit reason %u", cpu->id, run->exit_reason);
+		vm_request_exit(cpu->vm, EXIT_ERROR, NULL);
+		break;
+	}
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct vcpu *cpu = arg;
+	struct vm *vm = cpu->vm;
+	struct kvm_run *run = cpu->run;
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIG_KICK);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+
+	while (vcpu_wait_start(cpu)) {
+		if (ioctl(cpu->fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			pr_err("vcpu %d: KVM_RUN: %s", cpu->id, strerror(errno));
+			vm_request_exit(vm, EXIT_ERROR, NULL);
+			break;
+		}
+		vcpu_handle_exit(cpu, run);
+	}
+	return NULL;
+}
+
+int vcpus_start(struct vm *vm, uint64_t pc, uint64_t r3)
+{
+	struct vcpu *boot = &vm->vcpus[0];
+
+	boot->start_pc = pc;
+	boot->start_r3 = r3;
+	boot->start_pending = true;
+	for (int i = 0; i < vm->nr_vcpus; i++) {
+		int r = pthread_create(&vm->vcpus[i].thread, NULL, vcpu_thread, &vm->vcpus[i]);
+		if (r) {
+			pr_err("pthread_create for vcpu %d: %s", i, strerror(r));
+			vm_request_exit(vm, EXIT_ERROR, NULL);
+			return -r;
+		}
+		vm->vcpus[i].thread_started = true;
+	}
+	return 0;
+}
+
+void vcpus_join(struct vm *vm)
+{
+	for (int i = 0; i < vm->nr_vcpus; i++) {
+		if (vm->vcpus[i].thread_started)
+			pthread_join(vm->vcpus[i].thread, NULL);
+		vm->vcpus[i].thread_started = false;
+	}
+}
+
+void vcpus_destroy(struct vm *vm)
+{
+	for (int i = 0; i < vm->nr_vcpus; i++)
+		kvm_vcpu_destroy(&vm->vcpus[i]);
+	free(vm->vcpus);
+	vm->vcpus = NULL;
+	vm->nr_vcpus = 0;
+}
