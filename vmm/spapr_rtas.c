@@ -111,11 +111,10 @@ long rtas_hcall(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
 	if (r == -EFAULT)
 		return H_PARAMETER;		/* no buffer to report into */
 	if (r == -EINVAL) {
-		/* The header is readable: report into the first return cell if
-		 * it lies inside guest RAM, without trusting nargs/nret. */
-		uint8_t *status = guest_ptr(&vm->mem, gpa + 12, 4);
-		if (status && c.nret > 0 && c.nargs < RTAS_MAX_CELLS) {
-			status = guest_ptr(&vm->mem, gpa + 12 + 4ULL * c.nargs, 4);
+		/* nargs/nret do not fit the buffer: report a parameter error in
+		 * the first return cell if the guest gave one inside RAM. */
+		if (c.nret > 0 && c.nargs < RTAS_MAX_CELLS) {
+			uint8_t *status = guest_ptr(&vm->mem, gpa + 12 + 4ULL * c.nargs, 4);
 			if (status)
 				store_be32(status, (uint32_t)RTAS_OUT_PARAM_ERROR);
 		}
