@@ -136,7 +136,9 @@ int kvm_configure_radix(struct vm *vm, uint64_t process_table, bool gtse)
 {
 	struct kvm_ppc_mmuv3_cfg cfg = {
 		.flags = KVM_PPC_MMUV3_RADIX | (gtse ? KVM_PPC_MMUV3_GTSE : 0),
-		.process_table = process_table,
+		/* PATB_GR: the partition-table entry says "guest radix"; KVM
+		 * insists that it matches the RADIX flag. */
+		.process_table = process_table | (1ULL << 63),
 	};
 
 	if (ioctl(vm->vm_fd, KVM_PPC_CONFIGURE_V3_MMU, &cfg) < 0)
