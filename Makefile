@@ -37,7 +37,7 @@ VMM_SRC   := $(wildcard vmm/*.c)
 VMM_OBJ   := $(patsubst vmm/%.c,build/ppc/vmm/%.o,$(VMM_SRC)) build/ppc/vmm/rtas_blob.o
 FW_BIN    := firmware/rtas.bin
 
-.PHONY: all setup pvmm test unit unit-native unit-ppc system run clean firmware
+.PHONY: all setup pvmm test unit unit-native unit-ppc cli system run clean firmware
 all: setup pvmm
 
 setup:
@@ -72,7 +72,11 @@ SCENARIOS ?= host
 system: all
 	tests/system/run $(SCENARIOS)
 
-test: all unit system
+# The error corpus: bad configs and images give one clear line and status 1.
+cli: all
+	bash tests/cli/run.sh
+
+test: all unit cli system
 
 run: all
 	tests/system/run run

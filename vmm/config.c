@@ -258,9 +258,13 @@ int config_load_file(struct vm_config *cfg, const char *path, char *err, size_t 
 	d = iniparser_load(path);
 	iniparser_set_error_callback(NULL);
 	if (!d) {
-		/* iniparser's text names the file itself: strip its prefix. */
-		const char *why = ini_error[0] ? ini_error : "cannot parse";
-		snprintf(err, errlen, "%s: syntax error: %s", path, why);
+		/* iniparser says "syntax error in FILE (LINE): -> TEXT": keep
+		 * the line number and text, the file is named once already. */
+		const char *line = strrchr(ini_error, '(');
+		const char *text = strstr(ini_error, "-> ");
+		int lineno = line ? atoi(line + 1) : 0;
+		snprintf(err, errlen, "%s: syntax error at line %d: %s", path, lineno,
+			 text ? text + 3 : "cannot parse");
 		return -EINVAL;
 	}
 	dir_of(path, dir, sizeof(dir));

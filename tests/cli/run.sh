@@ -1,0 +1,76 @@
+#!/bin/bash
+# The error corpus: every bad configuration or image must make pvmm print
+# exactly ONE line on stderr that names the file (or "command line"), the
+# key where there is one, and the reason, and exit with status 1.
+# On x86 pvmm runs under qemu-user: these errors all come before /dev/kvm.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+PVMM=${PVMM:-$ROOT/vmm/pvmm}
+RUN=()
+[ "$(uname -m)" = ppc64le ] || RUN=(qemu-ppc64le-static)
+KERNEL=${KERNEL:-$(ls "$ROOT"/build/cache/kernel/boot/vmlinux-* 2>/dev/null | head -n1)}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+
+# case NAME REGEX ARGS...: expect status 1 and one stderr line matching REGEX
+case_err() {
+	local name=$1 re=$2 out rc lines
+	shift 2
+	out=$("${RUN[@]}" "$PVMM" "$@" 2>&1 >/dev/null </dev/null)
+	rc=$?
+	lines=$(printf '%s' "$out" | grep -c '')
+	if [ $rc -eq 1 ] && [ "$lines" -eq 1 ] && [[ $out =~ $re ]]; then
+		pass=$((pass + 1))
+		echo "ok   $name: $out"
+	else
+		fail=$((fail + 1))
+		echo "FAIL $name: status $rc, $lines line(s), want /$re/:"
+		printf '%s\n' "$out" | sed 's/^/     | /'
+	fi
+}
+
+ini() { printf '%b' "$2" > "$T/$1"; echo "$T/$1"; }
+
+# --- configuration files ---
+case_err missing-config "$T/nope.ini: cannot open" run --config "$T/nope.ini"
+case_err unknown-section "bad1.ini: disk: unknown section" run --config "$(ini bad1.ini '[vm]\nkernel = /k\n[disk]\nfile = x\n')"
+case_err unknown-key "bad2.ini: vm:memroy: unknown key" run --config "$(ini bad2.ini '[vm]\nmemroy = 512\n')"
+case_err key-outside-section "bad3.ini: :memory: unknown key" run --config "$(ini bad3.ini 'memory = 512\n[vm]\n')"
+case_err memory-not-number "bad4.ini: vm:memory: not a size" run --config "$(ini bad4.ini '[vm]\nmemory = lots\n')"
+case_err memory-too-small "bad5.ini: vm:memory: 1M is outside" run --config "$(ini bad5.ini '[vm]\nmemory = 1M\n')"
+case_err memory-too-big "bad6.ini: vm:memory: 4096G is outside" run --config "$(ini bad6.ini '[vm]\nmemory = 4096G\n')"
+case_err memory-unaligned "bad7.ini: vm:memory: 100001K is not a multiple" run --config "$(ini bad7.ini '[vm]\nmemory = 100001K\n')"
+case_err vcpus-zero "bad8.ini: vm:vcpus: not a vcpu count" run --config "$(ini bad8.ini '[vm]\nvcpus = 0\n')"
+case_err vcpus-huge "bad9.ini: vm:vcpus: not a vcpu count" run --config "$(ini bad9.ini '[vm]\nvcpus = 1000\n')"
+case_err console-bad "bad10.ini: vm:console: expected stdio or none" run --config "$(ini bad10.ini '[vm]\nconsole = serial\n')"
+case_err tce-bad "bad11.ini: pci:tce: expected kernel, user or auto" run --config "$(ini bad11.ini '[pci]\ntce = fast\n')"
+case_err pci-host-bad "bad12.ini: pci:host: not a PCI address" run --config "$(ini bad12.ini '[pci]\nhost = 01:00.0\n')"
+case_err ddw-bad "bad13.ini: pci:ddw: expected on or off" run --config "$(ini bad13.ini '[pci]\nddw = maybe\n')"
+case_err syntax-error "bad14.ini: syntax error at line 1: \\[vm" run --config "$(ini bad14.ini '[vm\nmemory = 512\n')"
+case_err no-kernel "good.ini: vm:kernel: no kernel or payload" run --config "$(ini good.ini '[vm]\nmemory = 512\n')"
+case_err tce-without-pci "tce.ini: pci:tce: a TCE mode needs a passthrough device" run --config "$(ini tce.ini '[vm]\nkernel = /k\n[pci]\ntce = user\n')"
+# --- command line ---
+case_err cli-memory "command line: vm:memory: not a size" run -k /k -m 12x
+case_err cli-cpus "command line: vm:vcpus: not a vcpu count" run -k /k -c -1
+case_err cli-extra-arg "command line: unexpected argument \"extra\"" run -k /k extra
+case_err cli-kernel-and-payload "command line: vm:payload: give a kernel or a payload" run -k /k --payload /p
+# --- images ---
+case_err kernel-missing "$T/none: cannot read kernel: No such file" run -k "$T/none"
+printf 'hello, I am not a kernel\n' > "$T/text"
+case_err kernel-not-elf "$T/text: bad kernel image: not an ELF file" run -k "$T/text"
+cp /bin/true "$T/x86"
+case_err kernel-not-ppc64 "$T/x86: bad kernel image: not a ppc64 image" run -k "$T/x86"
+if [ -n "$KERNEL" ]; then
+	head -c 4096 "$KERNEL" > "$T/trunc"
+	case_err kernel-truncated "$T/trunc: bad kernel image: truncated" run -k "$T/trunc"
+	truncate -s 300M "$T/huge-initrd"
+	case_err initrd-larger-than-ram "$T/huge-initrd: initrd is larger than guest RAM" run -k "$KERNEL" -i "$T/huge-initrd" -m 256
+	truncate -s 230M "$T/big-initrd"
+	case_err initrd-does-not-fit "$T/big-initrd: initrd .* does not fit" run -k "$KERNEL" -i "$T/big-initrd" -m 256
+	case_err initrd-missing "$T/none: cannot read initrd" run -k "$KERNEL" -i "$T/none"
+else
+	echo "skip: no kernel in build/cache (run kernel/setup.sh)"; fail=$((fail + 1))
+fi
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
