@@ -36,6 +36,10 @@ PURE_SRC  := $(filter-out $(wildcard vmm/*_kvm.c),$(shell cat vmm/PURE 2>/dev/nu
 VMM_SRC   := $(wildcard vmm/*.c)
 VMM_OBJ   := $(patsubst vmm/%.c,build/ppc/vmm/%.o,$(VMM_SRC)) build/ppc/vmm/rtas_blob.o
 FW_BIN    := firmware/rtas.bin
+# Bare-metal guest payloads (firmware/payload/<name>.c + the shared library).
+PAYLOADS  := $(patsubst firmware/payload/%.c,firmware/%.bin,$(filter-out firmware/payload/lib.c,$(wildcard firmware/payload/*.c)))
+PAYLOAD_CFLAGS := -std=c11 -O2 $(WARN) -ffreestanding -fno-builtin -nostdlib -fno-stack-protector \
+	-fno-pic -mno-altivec -mno-vsx -msoft-float -mcpu=power8
 
 .PHONY: all setup pvmm test unit unit-native unit-ppc cli system run clean firmware
 all: setup pvmm
@@ -43,7 +47,7 @@ all: setup pvmm
 setup:
 	@bash kernel/setup.sh
 
-pvmm: vmm/pvmm
+pvmm: vmm/pvmm $(PAYLOADS)
 
 build/ppc/vmm/%.o: vmm/%.c
 	@mkdir -p $(dir $@)
@@ -56,7 +60,19 @@ build/ppc/vmm/rtas_blob.o: vmm/rtas_blob.S $(FW_BIN)
 vmm/pvmm: $(VMM_OBJ)
 	$(CROSS_CC) -static -o $@ $^ $(CROSS_LDFLAGS_SYS) -lfdt -liniparser -lpthread
 
-firmware: $(FW_BIN)
+firmware: $(FW_BIN) $(PAYLOADS)
+
+build/payload/%.o: firmware/payload/%.c firmware/payload/lib.h
+	@mkdir -p $(dir $@)
+	$(CROSS_CC) $(PAYLOAD_CFLAGS) -c -o $@ $<
+build/payload/crt0.o: firmware/payload/crt0.S
+	@mkdir -p $(dir $@)
+	$(CROSS_CC) -c -o $@ $<
+firmware/%.elf: build/payload/crt0.o build/payload/lib.o build/payload/%.o firmware/payload/link.ld
+	$(CROSS_CC) -nostdlib -static -no-pie -Wl,-T,firmware/payload/link.ld -Wl,--build-id=none \
+		-Wl,--no-warn-rwx-segments -o $@ $(filter %.o,$^) -lgcc
+firmware/%.bin: firmware/%.elf
+	$(CROSS_OBJCOPY) -O binary $< $@
 # RTAS runs big-endian: assemble it so, whatever the toolchain's default.
 firmware/rtas.bin: firmware/rtas.S
 	@mkdir -p build

@@ -12,6 +12,7 @@
 #include "irq.h"
 #include "kvm.h"
 #include "loader.h"
+#include "spapr.h"
 #include "spapr_cpu.h"
 #include "spapr_hcall.h"
 #include "spapr_rtas.h"
@@ -177,6 +178,7 @@ static int load_images(struct vm *vm)
 		return -EFBIG;
 	}
 	vm->entry = res.entry;
+	vm->entry_msr = MSR_SF | MSR_ME | (vm->cfg.payload[0] ? MSR_LE : 0);
 	if (vm->cfg.initrd[0]) {
 		r = load_initrd_file(&vm->mem, vm->cfg.initrd, ALIGN_UP(res.end, INITRD_ALIGN),
 				     vm->layout.initrd_top, &vm->initrd_gpa, &vm->initrd_size,

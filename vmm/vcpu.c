@@ -85,8 +85,9 @@ static bool vcpu_wait_start(struct vcpu *cpu)
 	pthread_mutex_unlock(&vm->lock);
 
 	/* Entry state of PAPR start-cpu and of the boot cpu: 64-bit, machine
-	 * checks on, real mode; Linux's entry code fixes up its endianness. */
-	if (kvm_vcpu_set_entry(cpu, pc, MSR_SF | MSR_ME, r3, 0, 0) ||
+	 * checks on, real mode; Linux's entry code fixes up its endianness,
+	 * bare-metal payloads are entered little-endian. */
+	if (kvm_vcpu_set_entry(cpu, pc, vm->entry_msr, r3, 0, 0) ||
 	    ((set || clear) && kvm_vcpu_update_lpcr(cpu, set, clear))) {
 		vm_request_exit(vm, EXIT_ERROR, "cannot set a vcpu's entry state");
 		return false;

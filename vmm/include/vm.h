@@ -61,6 +61,7 @@ struct vm {
 
 	uint64_t lpcr_set, lpcr_clear;	/* guest-requested LPCR bits (H_SET_MODE) */
 	uint64_t entry;			/* kernel entry, guest physical */
+	uint64_t entry_msr;		/* MSR at entry (payloads start little-endian) */
 	uint64_t initrd_gpa, initrd_size;
 	int64_t tod_offset_s;		/* set-time-of-day minus host time */
 
