@@ -143,6 +143,10 @@ static void *vcpu_thread(void *arg)
 		if (ioctl(cpu->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
+			if (errno == EFAULT && !kvm_vcpu_fail_bad_rtas(cpu, H_RTAS, H_PARAMETER)) {
+				stats_record(&vm->stats, 'h', H_RTAS, "H_RTAS", 0, 1);
+				continue;
+			}
 			pr_err("vcpu %d: KVM_RUN: %s", cpu->id, strerror(errno));
 			vm_request_exit(vm, EXIT_ERROR, NULL);
 			break;
