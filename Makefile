@@ -47,7 +47,12 @@ all: setup pvmm
 setup:
 	@bash kernel/setup.sh
 
-pvmm: vmm/pvmm $(PAYLOADS)
+pvmm: vmm/pvmm $(PAYLOADS) build/hostprobe
+
+# The host scenario's probe: runs in the emulated host.
+build/hostprobe: tests/system/hostprobe.c
+	@mkdir -p build
+	$(CROSS_CC) -static $(CSTD) $(OPT) $(WARN) -o $@ $<
 
 build/ppc/vmm/%.o: vmm/%.c
 	@mkdir -p $(dir $@)
