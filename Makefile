@@ -88,7 +88,7 @@ firmware/rtas.bin: firmware/rtas.S
 -include tests/unit/unit.mk
 
 # System scenarios run in the emulated POWER host (tests/system/run boots it).
-SCENARIOS ?= host
+SCENARIOS ?= host boot
 
 system: all
 	tests/system/run $(SCENARIOS)
@@ -100,7 +100,7 @@ cli: all
 test: all unit cli system
 
 run: all
-	tests/system/run run
+	tests/system/run --show run
 
 clean:
 	rm -rf build/ppc build/native vmm/pvmm firmware/*.bin firmware/*.elf tests/unit/*.native tests/unit/*.ppc64le

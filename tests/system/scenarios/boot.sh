@@ -14,7 +14,7 @@ t0=$(up)
 echo "RESULT boot pvmm_cmd=$PVMM run -k $GUEST_KERNEL -i $GUEST_INITRD -c $VCPUS -m $MEM_MB"
 # pvmm's console is its stdout: follow it line by line to time the marker.
 ( timeout 300 "$PVMM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD" -c $VCPUS -m $MEM_MB \
-	-p "console=hvc0 pvmm.test=boot" --stats-json /tmp/boot-stats.json </dev/null 2>&1
+	-p "console=hvc0 quiet nowatchdog pvmm.test=boot" --stats-json /tmp/boot-stats.json </dev/null 2>&1
   echo $? > $RC ) | while IFS= read -r line; do
 	echo "L2| $line"
 	case "$line" in

@@ -5,6 +5,9 @@
 fail=0
 check() { d=$1; shift; if "$@"; then echo "CHECK ok   $d"; else echo "CHECK FAIL $d"; fail=1; fi; }
 echo "RESULT host nic_a=$NIC_A_BDF group=${NIC_A_GROUP:-none} nic_b=${NIC_B_IF:-none}"
+for d in /sys/kernel/iommu_groups/$NIC_A_GROUP/devices/*; do
+	echo "RESULT host group_member=$(basename "$d") driver=$(basename "$(readlink "$d/driver" 2>/dev/null)" 2>/dev/null)"
+done
 check "NIC A bound to vfio-pci" test "$(basename "$(readlink /sys/bus/pci/devices/$NIC_A_BDF/driver 2>/dev/null)")" = vfio-pci
 check "NIC A has a VFIO group" test -n "$NIC_A_GROUP" -a -e "/dev/vfio/$NIC_A_GROUP"
 /pvmm/bin/hostprobe "$NIC_A_GROUP" > /tmp/hostprobe.out 2>&1
