@@ -201,6 +201,8 @@ static int emit_xics(void *fdt, const struct fdt_params *p)
 	TRY(fdt_setprop(fdt, node, "interrupt-controller", NULL, 0));
 	TRY(fdt_setprop(fdt, node, "ibm,interrupt-server-ranges", ranges, sizeof(ranges)));
 	TRY(fdt_setprop_u32(fdt, node, "#interrupt-cells", 2));
+	/* interrupt-map entries that name this controller carry no address */
+	TRY(fdt_setprop_u32(fdt, node, "#address-cells", 0));
 	TRY(fdt_setprop_u32(fdt, node, "phandle", FDT_XICS_PHANDLE));
 	return 0;
 }

@@ -1,0 +1,142 @@
+/* config.c: INI parsing, overrides, validation, one-line errors. */
+#include "test.h"
+#include "config.h"
+#include "layout.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/pvmm-unit-XXXXXX";
+
+static const char *write_ini(const char *name, const char *text)
+{
+	static char path[512];
+	FILE *f;
+
+	if (dir[strlen(dir) - 1] == 'X' && !mkdtemp(dir))
+		return NULL;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static int load(const char *name, const char *text, struct vm_config *c, char *err)
+{
+	config_defaults(c);
+	return config_load_file(c, write_ini(name, text), err, CONFIG_ERR_LEN);
+}
+
+TEST(config_defaults_are_sane)
+{
+	struct vm_config c;
+
+	config_defaults(&c);
+	CHECK_EQ(c.ram_size, 512 * MiB);
+	CHECK_EQ(c.vcpus, 1);
+	CHECK_EQ(c.tce, TCE_AUTO);
+	CHECK_EQ(c.console, CONSOLE_STDIO);
+}
+
+TEST(config_good_file)
+{
+	struct vm_config c;
+	char err[CONFIG_ERR_LEN] = "";
+
+	CHECK_EQ(load("good.ini", "; comment\n[vm]\nmemory = 1G\nvcpus = 4\nkernel = vmlinux\n"
+		      "initrd = /abs/initrd\ncmdline = \"console=hvc0 quiet\"\nconsole = none\n"
+		      "[pci]\nhost = 0000:01:00.0\ntce = user\nddw = off\n", &c, err), 0);
+	CHECK_EQ(c.ram_size, 1 * GiB);
+	CHECK_EQ(c.vcpus, 4);
+	/* relative paths are relative to the INI file's directory */
+	CHECK_STR_CONTAINS(c.kernel, dir);
+	CHECK_STR_CONTAINS(c.kernel, "/vmlinux");
+	CHECK(!strcmp(c.initrd, "/abs/initrd"));
+	CHECK(!strcmp(c.cmdline, "console=hvc0 quiet"));
+	CHECK_EQ(c.console, CONSOLE_NONE);
+	CHECK(!strcmp(c.pci_host, "0000:01:00.0"));
+	CHECK_EQ(c.tce, TCE_USER);
+	CHECK(c.tce_explicit);
+	CHECK(!c.ddw);
+	CHECK_EQ(config_validate(&c, "good.ini", err, sizeof(err)), 0);
+}
+
+TEST(config_memory_units)
+{
+	struct vm_config c;
+	char err[CONFIG_ERR_LEN];
+
+	config_defaults(&c);
+	CHECK_EQ(config_set(&c, "command line", "vm:memory", "2048", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(c.ram_size, 2 * GiB);
+	CHECK_EQ(config_set(&c, "command line", "vm:memory", "262144K", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(c.ram_size, 256 * MiB);
+	CHECK_EQ(config_set(&c, "command line", "vm:memory", "64MB", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(c.ram_size, 64 * MiB);
+	CHECK_EQ(config_set(&c, "command line", "vm:memory", "18446744073709551615G", NULL, err, sizeof(err)), -EINVAL);
+}
+
+/* Every error: -EINVAL, one line, naming the file and the key. */
+static void bad(const char *text, const char *key, const char *reason)
+{
+	struct vm_config c;
+	char err[CONFIG_ERR_LEN] = "";
+
+	CHECK_EQ(load("bad.ini", text, &c, err), -EINVAL);
+	CHECK_STR_CONTAINS(err, "bad.ini");
+	CHECK_STR_CONTAINS(err, key);
+	CHECK_STR_CONTAINS(err, reason);
+	CHECK(!strchr(err, '\n'));
+}
+
+TEST(config_bad_files)
+{
+	bad("[disk]\nfile = x\n", "disk", "unknown section");
+	bad("[vm]\nmemroy = 512\n", "vm:memroy", "unknown key");
+	bad("memory = 512\n[vm]\n", ":memory", "unknown key");
+	bad("[vm]\nmemory = lots\n", "vm:memory", "not a size");
+	bad("[vm]\nmemory = 32\n", "vm:memory", "outside");
+	bad("[vm]\nmemory = 1024G\n", "vm:memory", "outside");
+	bad("[vm]\nmemory = 100001K\n", "vm:memory", "multiple of 64 KiB");
+	bad("[vm]\nvcpus = 0\n", "vm:vcpus", "vcpu count");
+	bad("[vm]\nvcpus = 65\n", "vm:vcpus", "vcpu count");
+	bad("[vm]\nvcpus = two\n", "vm:vcpus", "vcpu count");
+	bad("[vm]\nconsole = vga\n", "vm:console", "stdio or none");
+	bad("[pci]\ntce = fast\n", "pci:tce", "kernel, user or auto");
+	bad("[pci]\nddw = perhaps\n", "pci:ddw", "on or off");
+	bad("[pci]\nhost = 1:0.0\n", "pci:host", "PCI address");
+	bad("[pci]\nhost = 0000:01:20.0\n", "pci:host", "PCI address");
+	bad("[vm\nmemory = 512\n", "line 1", "syntax error");
+}
+
+TEST(config_missing_file)
+{
+	struct vm_config c;
+	char err[CONFIG_ERR_LEN] = "";
+
+	config_defaults(&c);
+	CHECK_EQ(config_load_file(&c, "/nonexistent/pvmm.ini", err, sizeof(err)), -ENOENT);
+	CHECK_STR_CONTAINS(err, "/nonexistent/pvmm.ini: cannot open");
+}
+
+TEST(config_validate_cross_keys)
+{
+	struct vm_config c;
+	char err[CONFIG_ERR_LEN] = "";
+
+	config_defaults(&c);
+	CHECK_EQ(config_validate(&c, "x.ini", err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "x.ini: vm:kernel: no kernel");
+	strcpy(c.kernel, "/k");
+	strcpy(c.payload, "/p");
+	CHECK_EQ(config_validate(&c, "x.ini", err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "vm:payload");
+	c.payload[0] = '\0';
+	CHECK_EQ(config_set(&c, "command line", "pci:tce", "kernel", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(config_validate(&c, "command line", err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "command line: pci:tce");
+	strcpy(c.pci_host, "0000:01:00.0");
+	CHECK_EQ(config_validate(&c, "command line", err, sizeof(err)), 0);
+}

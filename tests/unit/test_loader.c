@@ -1,0 +1,158 @@
+/* loader.c: ELF kernels, payloads and initrds into guest RAM. */
+#include "test.h"
+#include "guest_mem.h"
+#include "layout.h"
+#include "loader.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <stdlib.h>
+
+#define RAM (16 * MiB)
+
+static struct guest_mem mem;
+static uint8_t img[8192];
+static char err[256];
+
+static void put(uint8_t *p, uint64_t v, int bytes, int le)
+{
+	for (int i = 0; i < bytes; i++)
+		p[le ? i : bytes - 1 - i] = v >> (8 * i);
+}
+
+/* A one-segment ppc64 vmlinux-like ELF: 256 bytes of code at file offset
+ * 0x1000, vaddr 0xc000000000000000, paddr 0, memsz 0x2000 (bss). */
+static size_t make_elf(int le, int machine)
+{
+	uint8_t *e = img, *ph = img + 64;
+
+	memset(img, 0, sizeof(img));
+	memcpy(e, ELFMAG, SELFMAG);
+	e[EI_CLASS] = ELFCLASS64;
+	e[EI_DATA] = le ? ELFDATA2LSB : ELFDATA2MSB;
+	e[EI_VERSION] = EV_CURRENT;
+	put(e + offsetof(Elf64_Ehdr, e_type), ET_EXEC, 2, le);
+	put(e + offsetof(Elf64_Ehdr, e_machine), machine, 2, le);
+	put(e + offsetof(Elf64_Ehdr, e_entry), 0xc000000000000010ULL, 8, le);
+	put(e + offsetof(Elf64_Ehdr, e_phoff), 64, 8, le);
+	put(e + offsetof(Elf64_Ehdr, e_phentsize), sizeof(Elf64_Phdr), 2, le);
+	put(e + offsetof(Elf64_Ehdr, e_phnum), 1, 2, le);
+	put(ph + offsetof(Elf64_Phdr, p_type), PT_LOAD, 4, le);
+	put(ph + offsetof(Elf64_Phdr, p_offset), 0x1000, 8, le);
+	put(ph + offsetof(Elf64_Phdr, p_vaddr), 0xc000000000000000ULL, 8, le);
+	put(ph + offsetof(Elf64_Phdr, p_paddr), 0, 8, le);
+	put(ph + offsetof(Elf64_Phdr, p_filesz), 0x100, 8, le);
+	put(ph + offsetof(Elf64_Phdr, p_memsz), 0x2000, 8, le);
+	memset(img + 0x1000, 0xab, 0x100);
+	return 0x1100;
+}
+
+static int load(size_t len)
+{
+	struct load_result r;
+	int rc;
+
+	if (!mem.host)
+		guest_mem_alloc(&mem, RAM);
+	memset(mem.host, 0x55, 0x3000);
+	rc = load_elf(&mem, img, len, &r, err, sizeof(err));
+	if (!rc) {
+		CHECK_EQ(r.entry, 0x10);
+		CHECK_EQ(r.end, 0x2000);
+	}
+	return rc;
+}
+
+TEST(loader_le_and_be_elf)
+{
+	size_t n = make_elf(1, EM_PPC64);
+
+	CHECK_EQ(load(n), 0);
+	CHECK_EQ(mem.host[0], 0xab);
+	CHECK_EQ(mem.host[0xff], 0xab);
+	CHECK_EQ(mem.host[0x100], 0);		/* bss zeroed */
+	CHECK_EQ(mem.host[0x1fff], 0);
+	CHECK_EQ(mem.host[0x2000], 0x55);	/* nothing beyond memsz */
+	n = make_elf(0, EM_PPC64);
+	CHECK_EQ(load(n), 0);
+}
+
+static void bad(size_t len, const char *why)
+{
+	err[0] = '\0';
+	CHECK_EQ(load(len), -ENOEXEC);
+	CHECK_STR_CONTAINS(err, why);
+}
+
+TEST(loader_rejects_bad_images)
+{
+	size_t n;
+
+	n = make_elf(1, EM_PPC64);
+	img[0] = 'X';
+	bad(n, "not an ELF");
+	n = make_elf(1, EM_PPC64);
+	img[EI_CLASS] = ELFCLASS32;
+	bad(n, "not a 64-bit ELF");
+	n = make_elf(1, EM_X86_64);
+	bad(n, "not a ppc64 image");
+	n = make_elf(1, EM_PPC64);
+	bad(100, "program headers");		/* truncated before the phdrs end */
+	bad(0x1080, "truncated");		/* segment past the end of the file */
+	bad(10, "not an ELF");
+	n = make_elf(1, EM_PPC64);
+	put(img + 64 + offsetof(Elf64_Phdr, p_memsz), RAM + 1, 8, 1);
+	bad(n, "does not fit");
+	n = make_elf(1, EM_PPC64);
+	put(img + 64 + offsetof(Elf64_Phdr, p_paddr), UINT64_MAX - 0xc000000000000fffULL, 8, 1);
+	bad(n, "does not fit");
+	n = make_elf(1, EM_PPC64);
+	put(img + 64 + offsetof(Elf64_Phdr, p_type), PT_NOTE, 4, 1);
+	bad(n, "no loadable segments");
+	n = make_elf(1, EM_PPC64);
+	put(img + offsetof(Elf64_Ehdr, e_entry), 0xc000000010000000ULL, 8, 1);
+	bad(n, "entry point");
+	n = make_elf(1, EM_PPC64);
+	put(img + offsetof(Elf64_Ehdr, e_phnum), 60000, 2, 1);
+	bad(n, "program headers");
+}
+
+TEST(loader_initrd_placement)
+{
+	const char *path = "/tmp/pvmm-unit-initrd";
+	uint64_t gpa, size;
+	FILE *f = fopen(path, "w");
+
+	if (!mem.host)
+		guest_mem_alloc(&mem, RAM);
+	for (int i = 0; i < 100000; i++)
+		fputc(i & 0xff, f);
+	fclose(f);
+	CHECK_EQ(load_initrd_file(&mem, path, 0x10000, 8 * MiB, &gpa, &size, err, sizeof(err)), 0);
+	CHECK_EQ(size, 100000);
+	CHECK(gpa + size <= 8 * MiB);
+	CHECK_EQ(gpa % INITRD_ALIGN, 0);
+	CHECK_EQ(mem.host[gpa + 99999], 99999 & 0xff);
+	/* not above the kernel's end */
+	CHECK_EQ(load_initrd_file(&mem, path, 8 * MiB - 0x10000, 8 * MiB, &gpa, &size, err, sizeof(err)), -EFBIG);
+	CHECK_STR_CONTAINS(err, "does not fit");
+	f = fopen(path, "w");
+	fseek(f, RAM + 1, SEEK_SET);
+	fputc(0, f);
+	fclose(f);
+	CHECK_EQ(load_initrd_file(&mem, path, 0, RAM, &gpa, &size, err, sizeof(err)), -EFBIG);
+	CHECK_STR_CONTAINS(err, "larger than guest RAM");
+	CHECK(load_initrd_file(&mem, "/nonexistent", 0, RAM, &gpa, &size, err, sizeof(err)) < 0);
+	CHECK_STR_CONTAINS(err, "/nonexistent: cannot read initrd");
+	remove(path);
+}
+
+TEST(loader_kernel_file_errors_name_the_file)
+{
+	struct load_result r;
+
+	if (!mem.host)
+		guest_mem_alloc(&mem, RAM);
+	CHECK(load_kernel_file(&mem, "/nonexistent/vmlinux", &r, err, sizeof(err)) < 0);
+	CHECK_STR_CONTAINS(err, "/nonexistent/vmlinux: cannot read kernel");
+}

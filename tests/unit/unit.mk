@@ -1,0 +1,37 @@
+# Unit tests of the pure modules (no KVM ioctls): natively, cross-built under
+# qemu-user (the FDT and RTAS buffers are big-endian, the guest little-endian),
+# and natively with ASan + UBSan. Included by the top-level Makefile.
+
+UNIT_PURE_SRC := vmm/config.c vmm/fdt.c vmm/guest_mem.c vmm/loader.c vmm/spapr_hcall.c \
+	vmm/spapr_rtas.c vmm/spapr_mmu.c vmm/stats.c vmm/util.c vmm/vm.c vmm/console.c \
+	$(wildcard vmm/tce.c vmm/pci_config.c vmm/spapr_ddw.c)
+UNIT_TEST_SRC := $(sort $(wildcard tests/unit/*.c))
+UNIT_ALL_SRC  := $(UNIT_PURE_SRC) $(UNIT_TEST_SRC)
+UNIT_DEFS     := -DGOLDEN_DIR='"tests/unit/golden"' -Itests/unit
+UNIT_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+build/unit/native: $(UNIT_ALL_SRC) $(wildcard vmm/include/*.h tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_NAT) $(UNIT_DEFS) -Wno-missing-prototypes -o $@ $(UNIT_ALL_SRC) -lfdt -liniparser -lpthread
+
+build/unit/asan: $(UNIT_ALL_SRC) $(wildcard vmm/include/*.h tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_NAT) $(UNIT_SAN) -O1 $(UNIT_DEFS) -Wno-missing-prototypes -o $@ $(UNIT_ALL_SRC) -lfdt -liniparser -lpthread
+
+build/unit/ppc64le: $(UNIT_ALL_SRC) $(wildcard vmm/include/*.h tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CROSS_CC) -static $(CFLAGS_PPC) $(UNIT_DEFS) -Wno-missing-prototypes -o $@ $(UNIT_ALL_SRC) \
+		$(CROSS_LDFLAGS_SYS) -lfdt -liniparser -lpthread
+
+.PHONY: unit-asan unit-golden
+unit-native: setup build/unit/native
+	build/unit/native
+unit-ppc: setup build/unit/ppc64le
+	$(RUN_PPC) build/unit/ppc64le
+unit-asan: setup build/unit/asan
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 build/unit/asan
+unit: unit-native unit-ppc unit-asan
+# Rewrite the golden device tree after a deliberate FDT change (and review the .dts diff).
+unit-golden: build/unit/native
+	UPDATE_GOLDEN=1 build/unit/native fdt_matches_golden
+	dtc -I dtb -O dts -o tests/unit/golden/boot.dts tests/unit/golden/boot.dtb
