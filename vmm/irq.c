@@ -89,6 +89,19 @@ int irq_init_sources(struct vm *vm, uint32_t first, uint32_t n, int level)
 	return 0;
 }
 
+int irq_irqfd(struct vm *vm, int fd, uint32_t irq, int assign)
+{
+	/* On POWER the irqfd GSI is the XICS source number itself. */
+	struct kvm_irqfd req = { .fd = (uint32_t)fd, .gsi = irq,
+				 .flags = assign ? 0 : KVM_IRQFD_FLAG_DEASSIGN };
+
+	if (ioctl(vm->vm_fd, KVM_IRQFD, &req) < 0) {
+		pr_err("KVM_IRQFD(%s source %u): %s", assign ? "assign" : "deassign", irq, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
 void irq_destroy(struct vm *vm)
 {
 	if (vm->xics_fd >= 0)

@@ -15,6 +15,7 @@
 #include "spapr.h"
 #include "spapr_cpu.h"
 #include "spapr_hcall.h"
+#include "spapr_pci.h"
 #include "spapr_rtas.h"
 #include "util.h"
 #include "vcpu.h"
@@ -145,14 +146,15 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg, struct run_o
 	return 0;
 }
 
-static int register_calls(void)
+static int register_calls(const struct vm_config *cfg)
 {
 	int r;
 
 	hcall_reset();
 	rtas_reset();
 	if ((r = spapr_rtas_init()) || (r = console_register_calls()) ||
-	    (r = spapr_cpu_init()) || (r = irq_register_calls()))
+	    (r = spapr_cpu_init()) || (r = irq_register_calls()) ||
+	    (cfg->pci_host[0] && (r = spapr_pci_register_calls())))
 		pr_err("registering hcalls/RTAS calls: %s", strerror(-r));
 	return r;
 }
@@ -221,6 +223,8 @@ static int build_fdt(struct vm *vm, const char *dump_path)
 		.initrd_size = vm->initrd_size,
 		.rtas_gpa = vm->layout.rtas_gpa,
 		.rtas_size = RTAS_SIZE,
+		.phb_emit = vm->phb ? spapr_pci_fdt_emit : NULL,
+		.phb_ctx = vm,
 	};
 	void *dst = guest_ptr(&vm->mem, vm->layout.fdt_gpa, FDT_MAX_SIZE);
 	int r;
@@ -245,6 +249,7 @@ static void write_stats(struct vm *vm)
 	FILE *f;
 
 	stats_print(&vm->stats, stderr);
+	spapr_pci_report(vm, stderr, 0);
 	if (!vm->cfg.stats_json[0])
 		return;
 	f = fopen(vm->cfg.stats_json, "w");
@@ -252,7 +257,17 @@ static void write_stats(struct vm *vm)
 		pr_err("%s: cannot create: %s", vm->cfg.stats_json, strerror(errno));
 		return;
 	}
-	stats_write_json(&vm->stats, f, NULL);
+	{
+		char *extra = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&extra, &len);
+		if (m) {
+			spapr_pci_report(vm, m, 1);
+			fclose(m);
+		}
+		stats_write_json(&vm->stats, f, extra && *extra ? extra : NULL);
+		free(extra);
+	}
 	fclose(f);
 }
 
@@ -296,7 +311,7 @@ static int run(int argc, char **argv)
 	sigdelset(&sigs, SIGUSR1);
 	signal(SIGPIPE, SIG_IGN);
 
-	r = register_calls();
+	r = register_calls(&vm.cfg);
 	if (!r)
 		r = guest_mem_alloc(&vm.mem, vm.cfg.ram_size);
 	if (r) {
@@ -317,6 +332,8 @@ static int run(int argc, char **argv)
 		r = vcpus_create(&vm);
 	if (!r)
 		r = irq_create(&vm);
+	if (!r && vm.cfg.pci_host[0])
+		r = spapr_pci_setup(&vm);
 	if (!r)
 		r = build_fdt(&vm, o.dump_dtb);
 	if (!r && !o.dump_dtb) {
@@ -340,6 +357,7 @@ static int run(int argc, char **argv)
 		r = r ? EXIT_ERROR : 0;
 	}
 
+	spapr_pci_teardown(&vm);
 	irq_destroy(&vm);
 	vcpus_destroy(&vm);
 	kvm_close_vm(&vm);

@@ -3,10 +3,12 @@
 #include "kvm.h"
 #include "spapr.h"
 #include "spapr_hcall.h"
+#include "spapr_pci.h"
 #include "util.h"
 #include "vm.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,11 +102,31 @@ static bool vcpu_wait_start(struct vcpu *cpu)
 	return true;
 }
 
+/* A guest access to an address without a memslot: a trapped BAR, or
+ * nothing at all, which reads as all ones and ignores writes (as an
+ * unclaimed bus cycle would). */
+static void vcpu_handle_mmio(struct vcpu *cpu, struct kvm_run *run)
+{
+	static atomic_bool warned;
+	uint32_t len = run->mmio.len <= 8 ? run->mmio.len : 8;
+
+	if (!spapr_pci_mmio(cpu->vm, run->mmio.phys_addr, run->mmio.data, len, run->mmio.is_write))
+		return;
+	if (!run->mmio.is_write)
+		memset(run->mmio.data, 0xff, len);
+	if (!atomic_exchange(&warned, true))
+		pr_warn("vcpu %d: %s of %u bytes at 0x%llx: no device there", cpu->id,
+			run->mmio.is_write ? "write" : "read", len, (unsigned long long)run->mmio.phys_addr);
+}
+
 static void vcpu_handle_exit(struct vcpu *cpu, struct kvm_run *run)
 {
 	switch (run->exit_reason) {
 	case KVM_EXIT_PAPR_HCALL:
 		run->papr_hcall.ret = hcall_dispatch(cpu, run->papr_hcall.nr, run->papr_hcall.args);
+		break;
+	case KVM_EXIT_MMIO:
+		vcpu_handle_mmio(cpu, run);
 		break;
 	case KVM_EXIT_INTR:
 		break;

@@ -16,6 +16,8 @@ int irq_register_calls(void);
 int irq_create(struct vm *vm);		/* after vcpus_create */
 /* Prepare sources [first, first + n) as masked edge/level sources. */
 int irq_init_sources(struct vm *vm, uint32_t first, uint32_t n, int level);
+/* Wire (or unwire) an eventfd to XICS source irq with KVM_IRQFD. */
+int irq_irqfd(struct vm *vm, int fd, uint32_t irq, int assign);
 void irq_destroy(struct vm *vm);
 
 #endif

@@ -34,8 +34,8 @@
 #define H_CONFER		0xe4
 #define H_PROD			0xe8
 #define H_GET_CPU_CHARACTERISTICS 0x1c8
-#define H_PUT_TCE_INDIRECT	0x138
-#define H_STUFF_TCE		0x13c
+#define H_PUT_TCE_INDIRECT	0x13c	/* (design.md and testbed.md have 0x138 and 0x13c swapped) */
+#define H_STUFF_TCE		0x138
 #define H_XIRR_X		0x2fc
 #define H_SET_MODE		0x31c
 #define H_REGISTER_PROC_TBL	0x37c

@@ -1,0 +1,37 @@
+#!/bin/sh
+# Guest side of the passthrough scenarios: the e1000e driver binds to the
+# passthrough NIC, the link comes up as 192.0.2.2/24, 20 pings to the
+# emulated host's NIC B (192.0.2.1), then SIZE_MB of random data to it over
+# TCP (busybox nc, port 5000) with its sha256 printed for comparison.
+size_mb=$(sed -n 's/.*pvmm\.mb=\([0-9]*\).*/\1/p' /proc/cmdline)
+size_mb=${size_mb:-64}
+insmod /lib/modules/e1000e.ko
+for i in $(seq 1 50); do
+	for n in /sys/class/net/*; do
+		[ -e "$n/device" ] && IF=$(basename "$n") && break 2
+	done
+	sleep 0.2
+done
+if [ -z "$IF" ]; then
+	echo "GUEST-NET-FAIL no network interface"; lspci 2>/dev/null; exit 1
+fi
+drv=$(basename "$(readlink /sys/class/net/$IF/device/driver)")
+echo "GUEST nic=$IF driver=$drv pci=$(basename "$(readlink /sys/class/net/$IF/device)")"
+ip link set lo up
+ip addr add 192.0.2.2/24 dev "$IF"
+ip link set "$IF" up
+for i in $(seq 1 100); do
+	[ "$(cat /sys/class/net/$IF/carrier 2>/dev/null)" = 1 ] && break
+	sleep 0.2
+done
+echo "GUEST link carrier=$(cat /sys/class/net/$IF/carrier 2>/dev/null) operstate=$(cat /sys/class/net/$IF/operstate)"
+grep -E "MSI|$IF" /proc/interrupts | sed 's/^/GUEST irq /'
+ping -c 20 -i 0.2 -W 2 192.0.2.1 | tail -n 2 | sed 's/^/GUEST ping /'
+dd if=/dev/urandom of=/tmp/data bs=1M count="$size_mb" 2>/dev/null
+echo "GUEST sha256=$(sha256sum /tmp/data | cut -d' ' -f1) bytes=$(stat -c %s /tmp/data)"
+t0=$(cut -d' ' -f1 /proc/uptime)
+nc 192.0.2.1 5000 < /tmp/data
+rc=$?
+t1=$(cut -d' ' -f1 /proc/uptime)
+echo "GUEST sent rc=$rc seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}')"
+grep -E "MSI|$IF" /proc/interrupts | sed 's/^/GUEST irq /'

@@ -1,0 +1,60 @@
+#!/bin/sh
+# Shared by the passthrough scenarios: lib-passthrough.sh <tce mode> <name> [MiB]
+# pvmm boots the guest with NIC A passed through; the guest binds e1000e,
+# pings NIC B 20 times with no loss and sends MiB (default 64) over TCP,
+# which must arrive with the same sha256. pvmm must exit 0 and its
+# summary must show the TCE hcalls it served (mode user) or none (kernel).
+mode=$1 name=$2 mb=${3:-64}
+PVMM_VERBOSE=1
+out=/tmp/$name.out json=/tmp/$name.json
+fail=0
+check() { d=$1; shift; if "$@"; then echo "CHECK ok   $d"; else echo "CHECK FAIL $d"; fail=1; fi; }
+up() { cut -d' ' -f1 /proc/uptime; }
+
+rm -f /tmp/recv
+nc -l -p 5000 > /tmp/recv &
+ncpid=$!
+# What the emulated host sees of the device's interrupts while pvmm runs.
+( while sleep 0.3; do
+	echo "L1-IRQ $(grep -i vfio /proc/interrupts | tr -s ' ') cmd=$(hexdump -s 4 -n 2 -e '1/2 "%04x"' /sys/bus/pci/devices/$NIC_A_BDF/config) msi=$(hexdump -s 0xd0 -n 16 -e '4/4 "%08x "' /sys/bus/pci/devices/$NIC_A_BDF/config)"
+done ) &
+irqpid=$!
+t0=$(up)
+timeout 900 "$PVMM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD" -c 2 -m 512 \
+	-p "console=hvc0 nowatchdog pvmm.test=net pvmm.mb=$mb" \
+	--pci "$NIC_A_BDF" --tce "$mode" ${PVMM_VERBOSE:+-v} --stats-json "$json" </dev/null > "$out" 2>&1
+rc=$?
+t1=$(up)
+kill $irqpid 2>/dev/null
+sed 's/^/L2| /' "$out"
+sleep 1
+kill $ncpid 2>/dev/null
+wait $ncpid 2>/dev/null
+echo "RESULT $name pvmm_exit=$rc seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')"
+
+guest_sha=$(sed -n 's/.*GUEST sha256=\([0-9a-f]*\).*/\1/p' "$out" | head -n1)
+host_sha=$(sha256sum /tmp/recv | cut -d' ' -f1)
+echo "RESULT $name guest_sha256=${guest_sha:-none} host_sha256=$host_sha host_bytes=$(stat -c %s /tmp/recv)"
+# hcalls that reached pvmm, from its JSON summary
+tce_calls() { # name -> count
+	grep "\"name\": \"$1\"" "$json" 2>/dev/null | sed -n 's/.*"count": \([0-9]*\).*/\1/p' | head -n1
+}
+put=$(tce_calls H_PUT_TCE); ind=$(tce_calls H_PUT_TCE_INDIRECT); stuff=$(tce_calls H_STUFF_TCE)
+get=$(tce_calls H_GET_TCE)
+tce_total=$(( ${put:-0} + ${ind:-0} + ${stuff:-0} + ${get:-0} ))
+echo "RESULT $name tce_exits=$tce_total put=${put:-0} indirect=${ind:-0} stuff=${stuff:-0} get=${get:-0}"
+grep -o '"tce": {[^}]*}' "$json" | sed "s/^/RESULT $name /"
+
+check "guest e1000e bound the passthrough NIC" grep -q "GUEST nic=.* driver=e1000e" "$out"
+check "link up" grep -q "GUEST link carrier=1" "$out"
+check "20 pings, 0% loss" grep -q "GUEST ping 20 packets transmitted, 20 packets received, 0% packet loss" "$out"
+check "$mb MiB arrived" test "$(stat -c %s /tmp/recv)" = $((mb * 1024 * 1024))
+check "sha256 matches" test -n "$guest_sha" -a "$guest_sha" = "$host_sha"
+check "pvmm exited 0" test "$rc" = 0
+if [ "$mode" = user ]; then
+	check "pvmm served TCE hcalls (mode user)" test "$tce_total" -gt 0
+else
+	check "no TCE hcall reached pvmm (mode kernel)" test "$tce_total" -eq 0
+fi
+check "every TCE inside guest RAM" grep -q '"all_inside_ram": true' "$json"
+exit $fail

@@ -1,0 +1,58 @@
+/*
+ * The config space the guest sees for a passthrough function: most bytes
+ * come from (and go to) the device through VFIO, some are pvmm's own:
+ * the BARs (pvmm places them in the PHB window; sizing by writing all
+ * ones works, other addresses are kept as assigned), the expansion ROM
+ * (none), the interrupt pin (no INTx is offered), the MSI capability (its
+ * message is set by RTAS ibm,change-msi) and the MSI-X capability, which
+ * is left out of the capability list so that the guest uses MSI.
+ * Pure: the device is reached through two callbacks.
+ */
+#ifndef PVMM_PCI_CONFIG_H
+#define PVMM_PCI_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PCI_CFG_SIZE		4096
+#define PCI_NUM_BARS		6
+
+struct pci_config_ops {
+	int (*read)(void *opaque, uint32_t off, void *buf, uint32_t len);
+	int (*write)(void *opaque, uint32_t off, const void *buf, uint32_t len);
+};
+
+struct pci_bar {
+	uint64_t size;			/* 0: not implemented (or hidden) */
+	uint64_t addr;			/* bus address pvmm assigned */
+	uint32_t flags;			/* low 4 bits of the BAR register */
+	bool is64;
+	bool sizing;			/* the guest wrote all ones */
+	bool sizing_hi;
+};
+
+struct pci_config {
+	const struct pci_config_ops *ops;
+	void *opaque;
+	uint32_t size;			/* 256 (conventional) or 4096 (PCIe) */
+	uint8_t shadow[PCI_CFG_SIZE];	/* pvmm's own bytes */
+	uint8_t virt[PCI_CFG_SIZE];	/* 1: byte is pvmm's; 2: and read-only */
+	struct pci_bar bars[PCI_NUM_BARS];
+	uint8_t msi_cap, msix_cap, msix_prev;
+	uint16_t vendor, device;
+};
+
+/* Read the header and capability list through ops; bar_sizes[i] are the
+ * region sizes VFIO reports (0 for none). */
+int pci_config_init(struct pci_config *pc, const struct pci_config_ops *ops, void *opaque,
+		    const uint64_t bar_sizes[PCI_NUM_BARS], uint32_t size);
+/* Give BAR i its bus address (before the guest runs). */
+void pci_config_set_bar(struct pci_config *pc, int i, uint64_t bus_addr);
+/* Guest accesses: len 1, 2 or 4, naturally aligned, inside the space;
+ * -EINVAL otherwise (the caller answers with the RTAS error). */
+int pci_config_read(struct pci_config *pc, uint32_t off, uint32_t len, uint32_t *val);
+int pci_config_write(struct pci_config *pc, uint32_t off, uint32_t len, uint32_t val);
+/* MSI as programmed by ibm,change-msi: n vectors (0 disables). */
+void pci_config_set_msi(struct pci_config *pc, uint64_t addr, uint16_t data, unsigned int n);
+
+#endif

@@ -1,0 +1,619 @@
+/* The PCI host bridge with the passthrough function (see spapr_pci.h). */
+#include "spapr_pci.h"
+#include "irq.h"
+#include "kvm.h"
+#include "layout.h"
+#include "pci_config.h"
+#include "spapr.h"
+#include "spapr_rtas.h"
+#include "tce.h"
+#include "util.h"
+#include "vfio.h"
+#include "vm.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <libfdt.h>
+#include <linux/kvm.h>
+
+#define MSI_MAX			1	/* vectors per function (MSI-X is not offered) */
+#define MSI_MSG_ADDR		0xfee00000ULL	/* what the guest reads back; never used */
+#define BAR_SLOT_BASE		1	/* KVM memslots: 0 is RAM */
+
+struct phb_bar {
+	uint64_t gpa;
+	void *host;			/* mmap of the VFIO region, NULL if trapped */
+	bool slot_added;
+};
+
+struct spapr_phb {
+	struct vm *vm;
+	struct vfio_dev vfio;
+	struct pci_config cfg;
+	struct phb_bar bars[PCI_NUM_BARS];
+	enum tce_mode mode;
+	struct tce_window win;
+	bool win_ready, win_added;
+	int table_fd;			/* mode kernel: KVM's TCE table */
+	void *table_map;
+	size_t table_map_size;
+	int msi_fds[MSI_MAX];
+	unsigned int msi_n;
+	uint32_t seq_num;
+};
+
+static struct spapr_phb the_phb;
+
+/* ---- config space through VFIO ---- */
+
+static int cfg_read(void *opaque, uint32_t off, void *buf, uint32_t len)
+{
+	return vfio_config_read(opaque, off, buf, len);
+}
+
+static int cfg_write(void *opaque, uint32_t off, const void *buf, uint32_t len)
+{
+	return vfio_config_write(opaque, off, buf, len);
+}
+
+static const struct pci_config_ops cfg_ops = { cfg_read, cfg_write };
+
+/* ---- TCE side effects: VFIO mappings of guest pages ---- */
+
+static int tce_map(void *opaque, uint64_t iova, uint64_t gpa, uint64_t size, uint64_t perm)
+{
+	struct spapr_phb *phb = opaque;
+	void *host = guest_ptr(&phb->vm->mem, gpa, size);
+
+	return host ? vfio_dma_map(&phb->vfio, iova, host, size, perm) : -EFAULT;
+}
+
+static int tce_unmap(void *opaque, uint64_t iova, uint64_t size)
+{
+	struct spapr_phb *phb = opaque;
+
+	return vfio_dma_unmap(&phb->vfio, iova, size);
+}
+
+static const struct tce_ops tce_vfio_ops = { tce_map, tce_unmap };
+
+/* The guest's window: big enough for all of RAM, never bigger than the
+ * host's 32-bit window. */
+static uint64_t window_size(const struct spapr_phb *phb)
+{
+	uint64_t want = 256 * MiB;
+
+	while (want < phb->vm->mem.size && want < (1ULL << 40))
+		want <<= 1;
+	return want < phb->vfio.info.dma32_window_size ? want : phb->vfio.info.dma32_window_size;
+}
+
+/* Mode kernel: KVM's table for the LIOBN, attached to the group, so that
+ * the TCE hcalls never leave the kernel. Each step names itself on failure
+ * and the caller's teardown undoes the ones before. */
+static int tce_setup_kernel(struct spapr_phb *phb)
+{
+	struct vm *vm = phb->vm;
+	struct kvm_create_spapr_tce_64 args = {
+		.liobn = PHB_DMA_LIOBN, .page_shift = phb->vfio.win_shift,
+		.offset = phb->vfio.win_start >> phb->vfio.win_shift,
+		.size = phb->vfio.win_size >> phb->vfio.win_shift,
+	};
+	int r;
+
+	phb->table_fd = ioctl(vm->vm_fd, KVM_CREATE_SPAPR_TCE_64, &args);
+	if (phb->table_fd < 0) {
+		pr_err("mode kernel: KVM_CREATE_SPAPR_TCE_64(liobn 0x%x, page shift %u, %llu entries): %s",
+		       PHB_DMA_LIOBN, args.page_shift, (unsigned long long)args.size, strerror(errno));
+		return -errno;
+	}
+	/* The table stays inspectable: its entries, host-endian, as KVM keeps them. */
+	phb->table_map_size = ALIGN_UP(args.size * 8, (uint64_t)sysconf(_SC_PAGESIZE));
+	phb->table_map = mmap(NULL, phb->table_map_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			      phb->table_fd, 0);
+	if (phb->table_map == MAP_FAILED) {
+		phb->table_map = NULL;
+		pr_err("mode kernel: mmap of the KVM TCE table: %s", strerror(errno));
+		return -errno;
+	}
+	r = vfio_kvm_attach_tce(&phb->vfio, phb->table_fd);
+	if (!r)
+		r = kvm_enable_hcall(vm, H_PUT_TCE_INDIRECT);
+	if (!r)
+		r = kvm_enable_hcall(vm, H_STUFF_TCE);
+	if (r)
+		return r;
+	return tce_window_init(&phb->win, PHB_DMA_LIOBN, phb->vfio.win_start, phb->vfio.win_size,
+			       phb->vfio.win_shift, &vm->mem, &tce_vfio_ops, phb, phb->table_map);
+}
+
+/* Which mode, and why: the user's choice, or what the kernel offers. */
+static int tce_choose_mode(struct spapr_phb *phb)
+{
+	struct vm *vm = phb->vm;
+	const char *missing = NULL;
+
+	if (!kvm_check_extension(vm, KVM_CAP_SPAPR_TCE_VFIO))
+		missing = "KVM lacks KVM_CAP_SPAPR_TCE_VFIO";
+	else if (!kvm_check_extension(vm, KVM_CAP_SPAPR_TCE_64))
+		missing = "KVM lacks KVM_CAP_SPAPR_TCE_64";
+	else if (!phb->vfio.v2)
+		missing = "the container is not sPAPR TCE v2 (no pre-registered memory)";
+	if (vm->cfg.tce == TCE_KERNEL && missing) {
+		pr_err("tce = kernel is impossible here: %s", missing);
+		return -ENOTSUP;
+	}
+	if (vm->cfg.tce == TCE_USER) {
+		phb->mode = TCE_USER;
+		pr_info("TCE mode user (asked for): pvmm serves the TCE hcalls");
+	} else if (missing) {
+		phb->mode = TCE_USER;
+		pr_info("TCE mode user (auto): %s", missing);
+	} else {
+		phb->mode = TCE_KERNEL;
+		pr_info("TCE mode kernel (%s): KVM serves the TCE hcalls for LIOBN 0x%x",
+			vm->cfg.tce == TCE_KERNEL ? "asked for" : "auto, KVM_CAP_SPAPR_TCE_VFIO present",
+			PHB_DMA_LIOBN);
+	}
+	return 0;
+}
+
+static int tce_setup(struct spapr_phb *phb)
+{
+	struct vm *vm = phb->vm;
+	int r;
+
+	r = vfio_dma_window_create(&phb->vfio, 12, window_size(phb));
+	if (r)
+		return r;
+	r = tce_choose_mode(phb);
+	if (r)
+		return r;
+	if (phb->mode == TCE_KERNEL)
+		r = tce_setup_kernel(phb);
+	else
+		r = tce_window_init(&phb->win, PHB_DMA_LIOBN, phb->vfio.win_start, phb->vfio.win_size,
+				    phb->vfio.win_shift, &vm->mem, &tce_vfio_ops, phb, NULL);
+	if (r)
+		return r;
+	phb->win_ready = true;
+	r = tce_window_add(&phb->win);
+	phb->win_added = !r;
+	return r;
+}
+
+/* ---- BARs: placed in the 32-bit window, largest first, mapped if VFIO allows ---- */
+
+static int bars_setup(struct spapr_phb *phb)
+{
+	uint64_t next = PHB_MMIO32_BUS, end = PHB_MMIO32_BUS + PHB_MMIO32_SIZE;
+	bool done[PCI_NUM_BARS] = { false };
+
+	for (;;) {
+		int pick = -1;
+		for (int i = 0; i < PCI_NUM_BARS; i++)
+			if (!done[i] && phb->cfg.bars[i].size &&
+			    (pick < 0 || phb->cfg.bars[i].size > phb->cfg.bars[pick].size))
+				pick = i;
+		if (pick < 0)
+			return 0;
+		done[pick] = true;
+		struct pci_bar *b = &phb->cfg.bars[pick];
+		struct vfio_region_info *ri = &phb->vfio.regions[pick];
+		uint64_t addr = ALIGN_UP(next, b->size);
+		if (addr + b->size > end) {
+			pr_err("%s: BAR %d (%llu bytes) does not fit the PHB window", phb->vfio.bdf,
+			       pick, (unsigned long long)b->size);
+			return -ENOSPC;
+		}
+		next = addr + b->size;
+		pci_config_set_bar(&phb->cfg, pick, addr);
+		phb->bars[pick].gpa = PHB_MMIO32_CPU + (addr - PHB_MMIO32_BUS);
+		if (!(ri->flags & VFIO_REGION_INFO_FLAG_MMAP) || b->size % (uint64_t)sysconf(_SC_PAGESIZE))
+			continue;	/* trapped: KVM_EXIT_MMIO -> spapr_pci_mmio */
+		void *host = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+				  phb->vfio.device, ri->offset);
+		if (host == MAP_FAILED) {
+			pr_warn("%s: BAR %d: mmap: %s; trapping it instead", phb->vfio.bdf, pick, strerror(errno));
+			continue;
+		}
+		phb->bars[pick].host = host;
+		if (kvm_add_memslot(phb->vm, BAR_SLOT_BASE + pick, phb->bars[pick].gpa, b->size, host))
+			return -EIO;
+		phb->bars[pick].slot_added = true;
+		pr_debug("%s: BAR %d at 0x%llx, %llu KiB, mapped", phb->vfio.bdf, pick,
+			 (unsigned long long)phb->bars[pick].gpa, (unsigned long long)(b->size / KiB));
+	}
+}
+
+int spapr_pci_setup(struct vm *vm)
+{
+	struct spapr_phb *phb = &the_phb;
+	uint64_t sizes[PCI_NUM_BARS] = { 0 };
+	int r;
+
+	memset(phb, 0, sizeof(*phb));
+	phb->vm = vm;
+	phb->table_fd = -1;
+	for (int i = 0; i < MSI_MAX; i++)
+		phb->msi_fds[i] = -1;
+	vm->phb = phb;
+	r = vfio_dev_open(&phb->vfio, vm, vm->cfg.pci_host);
+	if (r)
+		return r;
+	r = tce_setup(phb);
+	if (r)
+		return r;
+	for (int i = 0; i < PCI_NUM_BARS && (uint32_t)i < phb->vfio.num_regions; i++)
+		sizes[i] = phb->vfio.regions[i].size;
+	r = pci_config_init(&phb->cfg, &cfg_ops, &phb->vfio, sizes,
+			    phb->vfio.regions[VFIO_PCI_CONFIG_REGION_INDEX].size >= PCI_CFG_SIZE ?
+			    PCI_CFG_SIZE : 256);
+	if (r) {
+		pr_err("%s: reading config space: %s", vm->cfg.pci_host, strerror(-r));
+		return r;
+	}
+	r = bars_setup(phb);
+	if (!r)
+		r = irq_init_sources(vm, IRQ_PCI_BASE, MSI_MAX, 0);
+	if (!r)
+		pr_info("%s: %04x:%04x on the PHB, DMA window 0x%llx+0x%llx (%llu KiB TCE pages), TCE mode %s",
+			vm->cfg.pci_host, phb->cfg.vendor, phb->cfg.device,
+			(unsigned long long)phb->vfio.win_start, (unsigned long long)phb->vfio.win_size,
+			(unsigned long long)(1ULL << phb->vfio.win_shift) / KiB, tce_mode_name(phb->mode));
+	return r;
+}
+
+/* ---- MSI ---- */
+
+static void msi_disable(struct spapr_phb *phb)
+{
+	if (phb->msi_n)
+		vfio_set_irqs(&phb->vfio, VFIO_PCI_MSI_IRQ_INDEX, NULL, 0);
+	for (unsigned int i = 0; i < MSI_MAX; i++) {
+		if (phb->msi_fds[i] < 0)
+			continue;
+		irq_irqfd(phb->vm, phb->msi_fds[i], IRQ_PCI_BASE + i, 0);
+		close(phb->msi_fds[i]);
+		phb->msi_fds[i] = -1;
+	}
+	phb->msi_n = 0;
+	pci_config_set_msi(&phb->cfg, 0, 0, 0);
+}
+
+static int msi_enable(struct spapr_phb *phb, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		phb->msi_fds[i] = eventfd(0, EFD_CLOEXEC);
+		if (phb->msi_fds[i] < 0 || irq_irqfd(phb->vm, phb->msi_fds[i], IRQ_PCI_BASE + i, 1)) {
+			if (phb->msi_fds[i] >= 0)
+				close(phb->msi_fds[i]);
+			phb->msi_fds[i] = -1;
+			msi_disable(phb);
+			return -EIO;
+		}
+	}
+	if (vfio_set_irqs(&phb->vfio, VFIO_PCI_MSI_IRQ_INDEX, phb->msi_fds, n)) {
+		msi_disable(phb);
+		return -EIO;
+	}
+	phb->msi_n = n;
+	pci_config_set_msi(&phb->cfg, MSI_MSG_ADDR, IRQ_PCI_BASE & 0xffff, n);
+	return 0;
+}
+
+/* ---- RTAS ---- */
+
+/* Decode a PAPR config address (bus, devfn, register with its extended
+ * bits) and check the BUID; returns the RTAS status to report. */
+static int decode_cfg_addr(uint32_t addr, uint64_t buid, uint32_t *reg)
+{
+	if (buid != PHB_BUID)
+		return RTAS_OUT_PARAM_ERROR;
+	if (addr >> 28)
+		return RTAS_OUT_HW_ERROR;		/* reserved bits */
+	if ((addr >> 16 & 0xff) != 0 || (addr >> 8 & 0xff) != 0)
+		return RTAS_OUT_HW_ERROR;		/* only bus 0, device 0, function 0 */
+	*reg = (addr & 0xff) | ((addr >> 24) & 0xf) << 8;
+	return RTAS_OUT_SUCCESS;
+}
+
+static void config_read(struct rtas_call *c, uint32_t addr, uint64_t buid, uint32_t size)
+{
+	uint32_t reg, val = 0;
+	int st = decode_cfg_addr(addr, buid, &reg);
+
+	if (st == RTAS_OUT_SUCCESS && pci_config_read(&the_phb.cfg, reg, size, &val))
+		st = RTAS_OUT_HW_ERROR;
+	c->rets[0] = (uint32_t)st;
+	c->rets[1] = st == RTAS_OUT_SUCCESS ? val : 0xffffffff;
+	pr_debug("config read 0x%x/%u = 0x%x: %d", reg, size, val, st);
+}
+
+static void config_write(struct rtas_call *c, uint32_t addr, uint64_t buid, uint32_t size, uint32_t val)
+{
+	uint32_t reg;
+	int st = decode_cfg_addr(addr, buid, &reg);
+
+	if (st == RTAS_OUT_SUCCESS && pci_config_write(&the_phb.cfg, reg, size, val))
+		st = RTAS_OUT_HW_ERROR;
+	pr_debug("config write 0x%x/%u = 0x%x: %d", reg, size, val, st);
+	c->rets[0] = (uint32_t)st;
+}
+
+static uint64_t buid_of(const struct rtas_call *c)
+{
+	return (uint64_t)c->args[1] << 32 | c->args[2];
+}
+
+/* ibm,read-pci-config(addr, buid hi, buid lo, size) -> status, value */
+static void rtas_ibm_read_pci_config(struct vcpu *cpu, struct rtas_call *c)
+{
+	(void)cpu;
+	if (rtas_check(c, 4, 2))
+		config_read(c, c->args[0], buid_of(c), c->args[3]);
+}
+
+/* ibm,write-pci-config(addr, buid hi, buid lo, size, value) -> status */
+static void rtas_ibm_write_pci_config(struct vcpu *cpu, struct rtas_call *c)
+{
+	(void)cpu;
+	if (rtas_check(c, 5, 1))
+		config_write(c, c->args[0], buid_of(c), c->args[3], c->args[4]);
+}
+
+/* read-pci-config(addr, size) -> status, value: the one PHB */
+static void rtas_read_pci_config(struct vcpu *cpu, struct rtas_call *c)
+{
+	(void)cpu;
+	if (rtas_check(c, 2, 2))
+		config_read(c, c->args[0], PHB_BUID, c->args[1]);
+}
+
+static void rtas_write_pci_config(struct vcpu *cpu, struct rtas_call *c)
+{
+	(void)cpu;
+	if (rtas_check(c, 3, 1))
+		config_write(c, c->args[0], PHB_BUID, c->args[1], c->args[2]);
+}
+
+#define RTAS_CHANGE_FN		1
+#define RTAS_RESET_FN		2
+#define RTAS_CHANGE_MSI_FN	3
+#define RTAS_CHANGE_MSIX_FN	4
+#define RTAS_CHANGE_32MSI_FN	5
+
+/* ibm,change-msi(addr, buid hi, buid lo, function, count, seq) -> status, count, seq */
+static void rtas_ibm_change_msi(struct vcpu *cpu, struct rtas_call *c)
+{
+	struct spapr_phb *phb = &the_phb;
+	uint32_t reg, fn, want;
+	int st;
+
+	(void)cpu;
+	if (c->nret < 3 || !rtas_check(c, 6, c->nret))
+		return;
+	st = decode_cfg_addr(c->args[0], buid_of(c), &reg);
+	fn = c->args[3];
+	want = c->args[4];
+	if (st == RTAS_OUT_SUCCESS && fn != RTAS_CHANGE_FN && fn != RTAS_RESET_FN &&
+	    fn != RTAS_CHANGE_MSI_FN && fn != RTAS_CHANGE_32MSI_FN)
+		st = RTAS_OUT_PARAM_ERROR;		/* MSI-X is not offered */
+	if (st == RTAS_OUT_SUCCESS && !phb->cfg.msi_cap)
+		st = RTAS_OUT_HW_ERROR;
+	if (st == RTAS_OUT_SUCCESS) {
+		msi_disable(phb);
+		if (fn != RTAS_RESET_FN && want) {
+			unsigned int n = want < MSI_MAX ? want : MSI_MAX;
+			if (msi_enable(phb, n))
+				st = RTAS_OUT_HW_ERROR;
+		}
+	}
+	c->rets[0] = (uint32_t)st;
+	c->rets[1] = st == RTAS_OUT_SUCCESS ? phb->msi_n : 0;
+	c->rets[2] = ++phb->seq_num;
+	if (c->nret > 3)
+		c->rets[3] = 0;
+}
+
+/* ibm,query-interrupt-source-number(addr, buid hi, buid lo, n) -> status, source, type */
+static void rtas_ibm_query_interrupt_source_number(struct vcpu *cpu, struct rtas_call *c)
+{
+	uint32_t reg;
+	int st;
+
+	(void)cpu;
+	if (c->nret < 2 || !rtas_check(c, 4, c->nret))
+		return;
+	st = decode_cfg_addr(c->args[0], buid_of(c), &reg);
+	if (st == RTAS_OUT_SUCCESS && c->args[3] >= the_phb.msi_n)
+		st = RTAS_OUT_PARAM_ERROR;
+	c->rets[0] = (uint32_t)st;
+	c->rets[1] = st == RTAS_OUT_SUCCESS ? IRQ_PCI_BASE + c->args[3] : 0;
+	if (c->nret > 2)
+		c->rets[2] = 1;			/* edge (message) interrupt */
+}
+
+static const struct rtas_def pci_rtas[] = {
+	{ "ibm,read-pci-config", rtas_ibm_read_pci_config },
+	{ "ibm,write-pci-config", rtas_ibm_write_pci_config },
+	{ "read-pci-config", rtas_read_pci_config },
+	{ "write-pci-config", rtas_write_pci_config },
+	{ "ibm,change-msi", rtas_ibm_change_msi },
+	{ "ibm,query-interrupt-source-number", rtas_ibm_query_interrupt_source_number },
+};
+
+int spapr_pci_register_calls(void)
+{
+	int r = tce_register_calls();
+
+	return r ? r : rtas_register(pci_rtas, ARRAY_SIZE(pci_rtas));
+}
+
+/* ---- device tree ---- */
+
+#define TRY(x) do { int _r = (x); if (_r < 0) return _r; } while (0)
+
+static int set_cells(void *fdt, int node, const char *name, const uint32_t *v, int n)
+{
+	fdt32_t cells[16];
+
+	for (int i = 0; i < n; i++)
+		cells[i] = cpu_to_fdt32(v[i]);
+	return fdt_setprop(fdt, node, name, cells, n * sizeof(fdt32_t));
+}
+
+static uint32_t cfg32(struct spapr_phb *phb, uint32_t off, uint32_t len)
+{
+	uint32_t v = 0;
+
+	pci_config_read(&phb->cfg, off, len, &v);
+	return v;
+}
+
+static int emit_function(void *fdt, int phb_node, struct spapr_phb *phb)
+{
+	uint32_t assigned[PCI_NUM_BARS * 5];
+	int node, n = 0;
+	uint32_t class = cfg32(phb, 0x08, 4) >> 8;
+
+	node = fdt_add_subnode(fdt, phb_node, (class >> 16) == 0x02 ? "ethernet@0" : "device@0");
+	TRY(node);
+	TRY(set_cells(fdt, node, "reg", (uint32_t[5]){ 0, 0, 0, 0, 0 }, 5));	/* bus 0, devfn 0 */
+	TRY(fdt_setprop_u32(fdt, node, "vendor-id", phb->cfg.vendor));
+	TRY(fdt_setprop_u32(fdt, node, "device-id", phb->cfg.device));
+	TRY(fdt_setprop_u32(fdt, node, "revision-id", cfg32(phb, 0x08, 1)));
+	TRY(fdt_setprop_u32(fdt, node, "class-code", class));
+	TRY(fdt_setprop_u32(fdt, node, "subsystem-vendor-id", cfg32(phb, 0x2c, 2)));
+	TRY(fdt_setprop_u32(fdt, node, "subsystem-id", cfg32(phb, 0x2e, 2)));
+	TRY(fdt_setprop_u32(fdt, node, "ibm,pci-config-space-type", phb->cfg.size == PCI_CFG_SIZE));
+	/* Linux asks for MSIs only if the function says how many it wants. */
+	if (phb->cfg.msi_cap)
+		TRY(fdt_setprop_u32(fdt, node, "ibm,req#msi", MSI_MAX));
+	for (int i = 0; i < PCI_NUM_BARS; i++) {
+		const struct pci_bar *b = &phb->cfg.bars[i];
+		if (!b->size)
+			continue;
+		/* phys.hi: relocatable memory space, 32/64-bit, register offset */
+		assigned[n++] = (b->is64 ? 0x83000000 : 0x82000000) | (0x10 + 4 * i);
+		assigned[n++] = (uint32_t)(b->addr >> 32);
+		assigned[n++] = (uint32_t)b->addr;
+		assigned[n++] = (uint32_t)(b->size >> 32);
+		assigned[n++] = (uint32_t)b->size;
+	}
+	TRY(set_cells(fdt, node, "assigned-addresses", assigned, n));
+	return 0;
+}
+
+int spapr_pci_fdt_emit(void *fdt, int root, uint32_t xics_phandle, const void *ctx)
+{
+	struct spapr_phb *phb = &the_phb;
+	char name[48];
+	int node;
+
+	(void)xics_phandle;	/* no INTx: no interrupt-map */
+	(void)ctx;
+	snprintf(name, sizeof(name), "pci@%llx", (unsigned long long)PHB_BUID);
+	node = fdt_add_subnode(fdt, root, name);
+	TRY(node);
+	TRY(fdt_setprop_string(fdt, node, "device_type", "pci"));
+	TRY(fdt_setprop_string(fdt, node, "compatible", "IBM,Logical_PHB"));
+	TRY(set_cells(fdt, node, "reg", (uint32_t[4]){ (uint32_t)(PHB_BUID >> 32), (uint32_t)PHB_BUID, 0, 0x1000 }, 4));
+	TRY(fdt_setprop_u32(fdt, node, "#address-cells", 3));
+	TRY(fdt_setprop_u32(fdt, node, "#size-cells", 2));
+	TRY(fdt_setprop_u32(fdt, node, "#interrupt-cells", 1));
+	TRY(set_cells(fdt, node, "bus-range", (uint32_t[2]){ 0, 0 }, 2));
+	TRY(set_cells(fdt, node, "ranges", (uint32_t[14]){
+		0x02000000, 0, (uint32_t)PHB_MMIO32_BUS,
+		(uint32_t)(PHB_MMIO32_CPU >> 32), (uint32_t)PHB_MMIO32_CPU,
+		0, (uint32_t)PHB_MMIO32_SIZE,
+		0x03000000, (uint32_t)(PHB_MMIO64_CPU >> 32), (uint32_t)PHB_MMIO64_CPU,
+		(uint32_t)(PHB_MMIO64_CPU >> 32), (uint32_t)PHB_MMIO64_CPU,
+		(uint32_t)(PHB_MMIO64_SIZE >> 32), (uint32_t)PHB_MMIO64_SIZE }, 14));
+	TRY(fdt_setprop_u32(fdt, node, "ibm,pci-config-space-type", 1));
+	TRY(fdt_setprop_u32(fdt, node, "ibm,pe-total-#msi", MSI_MAX));
+	TRY(fdt_setprop_u32(fdt, node, "ibm,#dma-address-cells", 2));
+	TRY(fdt_setprop_u32(fdt, node, "ibm,#dma-size-cells", 2));
+	TRY(set_cells(fdt, node, "ibm,dma-window", (uint32_t[5]){ phb->win.liobn,
+		(uint32_t)(phb->win.start >> 32), (uint32_t)phb->win.start,
+		(uint32_t)(phb->win.size >> 32), (uint32_t)phb->win.size }, 5));
+	return emit_function(fdt, node, phb);
+}
+
+/* ---- trapped BAR accesses ---- */
+
+int spapr_pci_mmio(struct vm *vm, uint64_t gpa, uint8_t *data, uint32_t len, int is_write)
+{
+	struct spapr_phb *phb = vm->phb;
+
+	if (!phb || len > 8)
+		return -ENOENT;
+	for (int i = 0; i < PCI_NUM_BARS; i++) {
+		const struct pci_bar *b = &phb->cfg.bars[i];
+		if (!b->size || gpa < phb->bars[i].gpa || gpa + len > phb->bars[i].gpa + b->size)
+			continue;
+		return vfio_region_rw(&phb->vfio, i, gpa - phb->bars[i].gpa, data, len, is_write);
+	}
+	return -ENOENT;
+}
+
+void spapr_pci_report(struct vm *vm, FILE *out, int json)
+{
+	struct spapr_phb *phb = vm->phb;
+	uint64_t valid = 0;
+	bool inside;
+
+	if (!phb || !phb->win_ready)
+		return;
+	inside = tce_window_inside_ram(&phb->win, &valid);
+	if (json)
+		fprintf(out, "\"tce\": {\"mode\": \"%s\", \"liobn\": %u, \"window_start\": %llu, "
+			"\"window_size\": %llu, \"page_shift\": %u, \"valid_entries\": %llu, "
+			"\"all_inside_ram\": %s}", tce_mode_name(phb->mode), phb->win.liobn,
+			(unsigned long long)phb->win.start, (unsigned long long)phb->win.size,
+			phb->win.page_shift, (unsigned long long)valid, inside ? "true" : "false");
+	else
+		fprintf(out, "pvmm: TCE mode %s, window liobn 0x%x 0x%llx+0x%llx: %llu valid entries, %s\n",
+			tce_mode_name(phb->mode), phb->win.liobn, (unsigned long long)phb->win.start,
+			(unsigned long long)phb->win.size, (unsigned long long)valid,
+			inside ? "all inside guest RAM" : "SOME OUTSIDE GUEST RAM");
+}
+
+/* Reverse order of set-up; safe on a partial one and when called twice. */
+void spapr_pci_teardown(struct vm *vm)
+{
+	struct spapr_phb *phb = vm->phb;
+
+	if (!phb)
+		return;
+	msi_disable(phb);
+	for (int i = 0; i < PCI_NUM_BARS; i++) {
+		if (phb->bars[i].slot_added)
+			kvm_del_memslot(vm, BAR_SLOT_BASE + i, phb->bars[i].gpa);
+		if (phb->bars[i].host)
+			munmap(phb->bars[i].host, phb->cfg.bars[i].size);
+		phb->bars[i].slot_added = false;
+		phb->bars[i].host = NULL;
+	}
+	if (phb->win_added)
+		tce_window_remove(&phb->win);
+	phb->win_added = false;
+	tce_window_free(&phb->win);
+	phb->win_ready = false;
+	/* design.md's order: the group leaves kvm-vfio, KVM's table goes,
+	 * then the device, the memory registration, the container. */
+	vfio_kvm_detach(&phb->vfio);
+	if (phb->table_map)
+		munmap(phb->table_map, phb->table_map_size);
+	phb->table_map = NULL;
+	if (phb->table_fd >= 0)
+		close(phb->table_fd);
+	phb->table_fd = -1;
+	vfio_dev_close(&phb->vfio);
+	vm->phb = NULL;
+}

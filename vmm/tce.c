@@ -1,0 +1,254 @@
+/* TCE tables and the TCE hcalls (see tce.h). */
+#include "tce.h"
+#include "spapr.h"
+#include "spapr_hcall.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TCE_WINDOWS_MAX 4
+
+static struct tce_window *windows[TCE_WINDOWS_MAX];
+
+int tce_window_init(struct tce_window *w, uint32_t liobn, uint64_t start, uint64_t size,
+		    uint32_t page_shift, const struct guest_mem *mem,
+		    const struct tce_ops *ops, void *opaque, uint64_t *table)
+{
+	memset(w, 0, sizeof(*w));
+	if (page_shift < 12 || page_shift > 34 || !size || size & ((1ULL << page_shift) - 1) ||
+	    start & ((1ULL << page_shift) - 1) || start + size < start)
+		return -EINVAL;
+	w->liobn = liobn;
+	w->start = start;
+	w->size = size;
+	w->page_shift = page_shift;
+	w->nr_entries = size >> page_shift;
+	w->mem = mem;
+	w->ops = ops;
+	w->opaque = opaque;
+	if (table) {
+		w->table = table;
+	} else {
+		w->table = calloc(w->nr_entries, sizeof(*w->table));
+		if (!w->table)
+			return -ENOMEM;
+		w->table_owned = true;
+	}
+	return 0;
+}
+
+void tce_window_free(struct tce_window *w)
+{
+	if (w->table_owned)
+		free(w->table);
+	w->table = NULL;
+	w->table_owned = false;
+}
+
+/* Index of ioba, or -1 if it is unaligned or outside the window. */
+static int64_t tce_index(const struct tce_window *w, uint64_t ioba, uint64_t npages)
+{
+	uint64_t idx;
+
+	if (ioba & ((1ULL << w->page_shift) - 1) || ioba < w->start)
+		return -1;
+	idx = (ioba - w->start) >> w->page_shift;
+	if (idx >= w->nr_entries || npages > w->nr_entries - idx)
+		return -1;
+	return (int64_t)idx;
+}
+
+/* A TCE is valid if its reserved bits are clear and, when it grants access,
+ * it names a whole page inside guest RAM. */
+static bool tce_valid(const struct tce_window *w, uint64_t tce)
+{
+	uint64_t page = 1ULL << w->page_shift;
+	uint64_t gpa = tce & ~(page - 1);
+
+	if (tce & (page - 1) & ~TCE_PERM_MASK)
+		return false;
+	if (!(tce & TCE_PERM_MASK))
+		return true;
+	return guest_range_ok(w->mem, gpa, page);
+}
+
+/* Replace entry idx, keeping the host IOMMU in step. */
+static long tce_set(struct tce_window *w, uint64_t idx, uint64_t tce)
+{
+	uint64_t page = 1ULL << w->page_shift;
+	uint64_t iova = w->start + (idx << w->page_shift);
+	uint64_t old = w->table[idx];
+
+	if (old & TCE_PERM_MASK) {
+		if (w->ops && w->ops->unmap(w->opaque, iova, page))
+			return H_HARDWARE;
+		w->valid--;
+	}
+	w->table[idx] = tce;
+	if (tce & TCE_PERM_MASK) {
+		if (w->ops && w->ops->map(w->opaque, iova, tce & ~(page - 1), page, tce & TCE_PERM_MASK)) {
+			w->table[idx] = 0;
+			return H_HARDWARE;
+		}
+		w->valid++;
+	}
+	return H_SUCCESS;
+}
+
+long tce_put(struct tce_window *w, uint64_t ioba, uint64_t tce)
+{
+	int64_t idx = tce_index(w, ioba, 1);
+
+	if (idx < 0 || !tce_valid(w, tce))
+		return H_PARAMETER;
+	return tce_set(w, idx, tce);
+}
+
+long tce_get(struct tce_window *w, uint64_t ioba, uint64_t *tce)
+{
+	int64_t idx = tce_index(w, ioba, 1);
+
+	if (idx < 0)
+		return H_PARAMETER;
+	*tce = w->table[idx];
+	return H_SUCCESS;
+}
+
+long tce_put_indirect(struct tce_window *w, uint64_t ioba, uint64_t list_gpa, uint64_t npages)
+{
+	const uint8_t *list;
+	int64_t idx;
+	long ret;
+
+	/* PAPR: the list is one 4 KiB page of at most 512 big-endian TCEs. */
+	if (npages == 0 || npages > TCE_INDIRECT_MAX || list_gpa & 0xfff)
+		return H_PARAMETER;
+	idx = tce_index(w, ioba, npages);
+	list = guest_ptr(w->mem, list_gpa, npages * 8);
+	if (idx < 0 || !list)
+		return H_PARAMETER;
+	/* All or nothing: validate every entry before touching the table. */
+	for (uint64_t i = 0; i < npages; i++)
+		if (!tce_valid(w, load_be64(list + 8 * i)))
+			return H_PARAMETER;
+	for (uint64_t i = 0; i < npages; i++) {
+		ret = tce_set(w, idx + i, load_be64(list + 8 * i));
+		if (ret != H_SUCCESS)
+			return ret;
+	}
+	return H_SUCCESS;
+}
+
+long tce_stuff(struct tce_window *w, uint64_t ioba, uint64_t value, uint64_t npages)
+{
+	int64_t idx = tce_index(w, ioba, npages);
+	long ret;
+
+	/* Stuffing only clears (it may leave a poison value without access). */
+	if (idx < 0 || npages == 0 || value & TCE_PERM_MASK || !tce_valid(w, value))
+		return H_PARAMETER;
+	for (uint64_t i = 0; i < npages; i++) {
+		ret = tce_set(w, idx + i, value);
+		if (ret != H_SUCCESS)
+			return ret;
+	}
+	return H_SUCCESS;
+}
+
+bool tce_window_inside_ram(const struct tce_window *w, uint64_t *valid)
+{
+	uint64_t n = 0;
+	bool ok = true;
+
+	for (uint64_t i = 0; i < w->nr_entries; i++) {
+		if (!(w->table[i] & TCE_PERM_MASK))
+			continue;
+		n++;
+		ok &= tce_valid(w, w->table[i]);
+	}
+	if (valid)
+		*valid = n;
+	return ok;
+}
+
+int tce_window_add(struct tce_window *w)
+{
+	for (int i = 0; i < TCE_WINDOWS_MAX; i++) {
+		if (!windows[i]) {
+			windows[i] = w;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+void tce_window_remove(struct tce_window *w)
+{
+	for (int i = 0; i < TCE_WINDOWS_MAX; i++)
+		if (windows[i] == w)
+			windows[i] = NULL;
+}
+
+struct tce_window *tce_window_find(uint32_t liobn)
+{
+	for (int i = 0; i < TCE_WINDOWS_MAX; i++)
+		if (windows[i] && windows[i]->liobn == liobn)
+			return windows[i];
+	return NULL;
+}
+
+/* LIOBNs are 32 bits: a value that does not fit names no window. */
+static struct tce_window *window_for(uint64_t liobn)
+{
+	return liobn >> 32 ? NULL : tce_window_find((uint32_t)liobn);
+}
+
+/* H_PUT_TCE(liobn, ioba, tce) */
+static long h_put_tce(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
+{
+	struct tce_window *w = window_for(args[0]);
+
+	(void)cpu; (void)opcode;
+	return w ? tce_put(w, args[1], args[2]) : H_PARAMETER;
+}
+
+/* H_GET_TCE(liobn, ioba) -> tce */
+static long h_get_tce(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
+{
+	struct tce_window *w = window_for(args[0]);
+
+	(void)cpu; (void)opcode;
+	return w ? tce_get(w, args[1], &args[0]) : H_PARAMETER;
+}
+
+/* H_PUT_TCE_INDIRECT(liobn, ioba, list, npages) */
+static long h_put_tce_indirect(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
+{
+	struct tce_window *w = window_for(args[0]);
+
+	(void)cpu; (void)opcode;
+	return w ? tce_put_indirect(w, args[1], args[2], args[3]) : H_PARAMETER;
+}
+
+/* H_STUFF_TCE(liobn, ioba, value, npages) */
+static long h_stuff_tce(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
+{
+	struct tce_window *w = window_for(args[0]);
+
+	(void)cpu; (void)opcode;
+	return w ? tce_stuff(w, args[1], args[2], args[3]) : H_PARAMETER;
+}
+
+static const struct hcall_def tce_hcalls[] = {
+	{ H_PUT_TCE, "H_PUT_TCE", "hcall-tce", h_put_tce },
+	{ H_GET_TCE, "H_GET_TCE", "hcall-tce", h_get_tce },
+	{ H_PUT_TCE_INDIRECT, "H_PUT_TCE_INDIRECT", "hcall-multi-tce", h_put_tce_indirect },
+	{ H_STUFF_TCE, "H_STUFF_TCE", "hcall-multi-tce", h_stuff_tce },
+};
+
+int tce_register_calls(void)
+{
+	return hcall_register(tce_hcalls, ARRAY_SIZE(tce_hcalls));
+}
