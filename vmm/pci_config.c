@@ -53,11 +53,10 @@ static uint32_t msi_len(uint16_t ctrl)
 	return (ctrl & PCI_MSI_PVM) ? len + 10 : len;
 }
 
-/* Walk the capability list: find MSI and MSI-X, and the capability whose
- * next pointer leads to MSI-X (so that MSI-X can be skipped). */
+/* Walk the capability list for MSI and MSI-X. */
 static void find_caps(struct pci_config *pc)
 {
-	uint8_t status[2], ptr, prev = PCI_CAP_PTR, hdr[2];
+	uint8_t status[2], ptr, hdr[2];
 	int guard = 48;
 
 	if (dev_read(pc, PCI_STATUS, status, 2) || !(status[0] & PCI_STATUS_CAP_LIST))
@@ -72,9 +71,7 @@ static void find_caps(struct pci_config *pc)
 			pc->msi_cap = ptr;
 		if (hdr[0] == PCI_CAP_ID_MSIX) {
 			pc->msix_cap = ptr;
-			pc->msix_prev = prev;
 		}
-		prev = ptr + 1;
 		ptr = hdr[1];
 	}
 }
@@ -134,11 +131,15 @@ int pci_config_init(struct pci_config *pc, const struct pci_config_ops *ops, voi
 		memcpy(pc->shadow + pc->msi_cap, cap, msi_len(ctrl));
 	}
 	if (pc->msix_cap) {
-		uint8_t next;
-		if (dev_read(pc, pc->msix_cap + 1, &next, 1))
+		/* The table and PBA live in a BAR the guest reaches directly; the
+		 * message control word is pvmm's: ibm,change-msi enables MSI-X on
+		 * the device (VFIO), the guest's enable/mask writes stay here. */
+		uint8_t ctrl[2];
+		if (dev_read(pc, pc->msix_cap + 2, ctrl, 2))
 			return -EIO;
-		pc->shadow[pc->msix_prev] = next;
-		virtualize(pc, pc->msix_prev, 1, VIRT_RO);
+		ctrl[1] &= 0x07;		/* table size only: disabled, unmasked */
+		memcpy(pc->shadow + pc->msix_cap + 2, ctrl, 2);
+		virtualize(pc, pc->msix_cap + 2, 2, VIRT);
 	}
 	return 0;
 }
@@ -151,6 +152,20 @@ void pci_config_set_bar(struct pci_config *pc, int i, uint64_t bus_addr)
 	put_le(pc->shadow + PCI_BAR0 + 4 * i, (uint32_t)bus_addr | b->flags, 4);
 	if (b->is64 && i + 1 < PCI_NUM_BARS)
 		put_le(pc->shadow + PCI_BAR0 + 4 * (i + 1), (uint32_t)(bus_addr >> 32), 4);
+}
+
+void pci_config_set_msix(struct pci_config *pc, bool enable)
+{
+	uint8_t *hi = pc->shadow + pc->msix_cap + 3;
+
+	if (!pc->msix_cap)
+		return;
+	*hi = enable ? (*hi | 0x80) : (*hi & ~0x80);
+}
+
+unsigned int pci_config_msix_size(const struct pci_config *pc)
+{
+	return pc->msix_cap ? (get_le(pc->shadow + pc->msix_cap + 2, 2) & 0x7ff) + 1 : 0;
 }
 
 void pci_config_set_msi(struct pci_config *pc, uint64_t addr, uint16_t data, unsigned int n)

@@ -21,7 +21,7 @@
 #include <libfdt.h>
 #include <linux/kvm.h>
 
-#define MSI_MAX			1	/* vectors per function (MSI-X is not offered) */
+#define MSI_MAX			8	/* vectors per function (MSI: 1) */
 #define MSI_MSG_ADDR		0xfee00000ULL	/* what the guest reads back; never used */
 #define BAR_SLOT_BASE		1	/* KVM memslots: 0 is RAM */
 
@@ -44,6 +44,7 @@ struct spapr_phb {
 	size_t table_map_size;
 	int msi_fds[MSI_MAX];
 	unsigned int msi_n;
+	uint32_t msi_index;		/* VFIO_PCI_MSI_IRQ_INDEX or _MSIX_ */
 	uint32_t seq_num;
 };
 
@@ -274,7 +275,7 @@ int spapr_pci_setup(struct vm *vm)
 static void msi_disable(struct spapr_phb *phb)
 {
 	if (phb->msi_n)
-		vfio_set_irqs(&phb->vfio, VFIO_PCI_MSI_IRQ_INDEX, NULL, 0);
+		vfio_set_irqs(&phb->vfio, phb->msi_index, NULL, 0);
 	for (unsigned int i = 0; i < MSI_MAX; i++) {
 		if (phb->msi_fds[i] < 0)
 			continue;
@@ -284,9 +285,12 @@ static void msi_disable(struct spapr_phb *phb)
 	}
 	phb->msi_n = 0;
 	pci_config_set_msi(&phb->cfg, 0, 0, 0);
+	pci_config_set_msix(&phb->cfg, false);
 }
 
-static int msi_enable(struct spapr_phb *phb, unsigned int n)
+/* n vectors of MSI or MSI-X: an eventfd each, wired to consecutive XICS
+ * sources with KVM_IRQFD, handed to VFIO as the device's triggers. */
+static int msi_enable(struct spapr_phb *phb, uint32_t index, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++) {
 		phb->msi_fds[i] = eventfd(0, EFD_CLOEXEC);
@@ -298,12 +302,16 @@ static int msi_enable(struct spapr_phb *phb, unsigned int n)
 			return -EIO;
 		}
 	}
-	if (vfio_set_irqs(&phb->vfio, VFIO_PCI_MSI_IRQ_INDEX, phb->msi_fds, n)) {
+	phb->msi_index = index;
+	phb->msi_n = n;
+	if (vfio_set_irqs(&phb->vfio, index, phb->msi_fds, n)) {
 		msi_disable(phb);
 		return -EIO;
 	}
-	phb->msi_n = n;
-	pci_config_set_msi(&phb->cfg, MSI_MSG_ADDR, IRQ_PCI_BASE & 0xffff, n);
+	if (index == VFIO_PCI_MSIX_IRQ_INDEX)
+		pci_config_set_msix(&phb->cfg, true);
+	else
+		pci_config_set_msi(&phb->cfg, MSI_MSG_ADDR, IRQ_PCI_BASE & 0xffff, n);
 	return 0;
 }
 
@@ -325,7 +333,7 @@ static int decode_cfg_addr(uint32_t addr, uint64_t buid, uint32_t *reg)
 
 static void config_read(struct rtas_call *c, uint32_t addr, uint64_t buid, uint32_t size)
 {
-	uint32_t reg, val = 0;
+	uint32_t reg = 0, val = 0;
 	int st = decode_cfg_addr(addr, buid, &reg);
 
 	if (st == RTAS_OUT_SUCCESS && pci_config_read(&the_phb.cfg, reg, size, &val))
@@ -337,7 +345,7 @@ static void config_read(struct rtas_call *c, uint32_t addr, uint64_t buid, uint3
 
 static void config_write(struct rtas_call *c, uint32_t addr, uint64_t buid, uint32_t size, uint32_t val)
 {
-	uint32_t reg;
+	uint32_t reg = 0;
 	int st = decode_cfg_addr(addr, buid, &reg);
 
 	if (st == RTAS_OUT_SUCCESS && pci_config_write(&the_phb.cfg, reg, size, val))
@@ -401,16 +409,26 @@ static void rtas_ibm_change_msi(struct vcpu *cpu, struct rtas_call *c)
 	st = decode_cfg_addr(c->args[0], buid_of(c), &reg);
 	fn = c->args[3];
 	want = c->args[4];
-	if (st == RTAS_OUT_SUCCESS && fn != RTAS_CHANGE_FN && fn != RTAS_RESET_FN &&
-	    fn != RTAS_CHANGE_MSI_FN && fn != RTAS_CHANGE_32MSI_FN)
-		st = RTAS_OUT_PARAM_ERROR;		/* MSI-X is not offered */
-	if (st == RTAS_OUT_SUCCESS && !phb->cfg.msi_cap)
+	/* The default function picks MSI when the device has it, as QEMU does. */
+	if (fn == RTAS_CHANGE_FN)
+		fn = phb->cfg.msi_cap ? RTAS_CHANGE_MSI_FN : RTAS_CHANGE_MSIX_FN;
+	if (fn == RTAS_CHANGE_32MSI_FN)
+		fn = RTAS_CHANGE_MSI_FN;
+	if (st == RTAS_OUT_SUCCESS && fn != RTAS_RESET_FN && fn != RTAS_CHANGE_MSI_FN &&
+	    fn != RTAS_CHANGE_MSIX_FN)
+		st = RTAS_OUT_PARAM_ERROR;
+	if (st == RTAS_OUT_SUCCESS && ((fn == RTAS_CHANGE_MSI_FN && !phb->cfg.msi_cap) ||
+				       (fn == RTAS_CHANGE_MSIX_FN && !phb->cfg.msix_cap)))
 		st = RTAS_OUT_HW_ERROR;
 	if (st == RTAS_OUT_SUCCESS) {
 		msi_disable(phb);
 		if (fn != RTAS_RESET_FN && want) {
-			unsigned int n = want < MSI_MAX ? want : MSI_MAX;
-			if (msi_enable(phb, n))
+			bool msix = fn == RTAS_CHANGE_MSIX_FN;
+			unsigned int max = msix ? pci_config_msix_size(&phb->cfg) : 1;
+			unsigned int n = want < max ? want : max;
+			if (n > MSI_MAX)
+				n = MSI_MAX;
+			if (msi_enable(phb, msix ? VFIO_PCI_MSIX_IRQ_INDEX : VFIO_PCI_MSI_IRQ_INDEX, n))
 				st = RTAS_OUT_HW_ERROR;
 		}
 	}
@@ -424,7 +442,7 @@ static void rtas_ibm_change_msi(struct vcpu *cpu, struct rtas_call *c)
 /* ibm,query-interrupt-source-number(addr, buid hi, buid lo, n) -> status, source, type */
 static void rtas_ibm_query_interrupt_source_number(struct vcpu *cpu, struct rtas_call *c)
 {
-	uint32_t reg;
+	uint32_t reg = 0;
 	int st;
 
 	(void)cpu;
@@ -494,7 +512,9 @@ static int emit_function(void *fdt, int phb_node, struct spapr_phb *phb)
 	TRY(fdt_setprop_u32(fdt, node, "ibm,pci-config-space-type", phb->cfg.size == PCI_CFG_SIZE));
 	/* Linux asks for MSIs only if the function says how many it wants. */
 	if (phb->cfg.msi_cap)
-		TRY(fdt_setprop_u32(fdt, node, "ibm,req#msi", MSI_MAX));
+		TRY(fdt_setprop_u32(fdt, node, "ibm,req#msi", 1));
+	if (phb->cfg.msix_cap)
+		TRY(fdt_setprop_u32(fdt, node, "ibm,req#msi-x", MSI_MAX));
 	for (int i = 0; i < PCI_NUM_BARS; i++) {
 		const struct pci_bar *b = &phb->cfg.bars[i];
 		if (!b->size)

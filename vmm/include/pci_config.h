@@ -4,8 +4,8 @@
  * the BARs (pvmm places them in the PHB window; sizing by writing all
  * ones works, other addresses are kept as assigned), the expansion ROM
  * (none), the interrupt pin (no INTx is offered), the MSI capability (its
- * message is set by RTAS ibm,change-msi) and the MSI-X capability, which
- * is left out of the capability list so that the guest uses MSI.
+ * message is set by RTAS ibm,change-msi) and the MSI-X message control
+ * word (ibm,change-msi enables MSI-X on the device through VFIO).
  * Pure: the device is reached through two callbacks.
  */
 #ifndef PVMM_PCI_CONFIG_H
@@ -38,7 +38,7 @@ struct pci_config {
 	uint8_t shadow[PCI_CFG_SIZE];	/* pvmm's own bytes */
 	uint8_t virt[PCI_CFG_SIZE];	/* 1: byte is pvmm's; 2: and read-only */
 	struct pci_bar bars[PCI_NUM_BARS];
-	uint8_t msi_cap, msix_cap, msix_prev;
+	uint8_t msi_cap, msix_cap;
 	uint16_t vendor, device;
 };
 
@@ -54,5 +54,8 @@ int pci_config_read(struct pci_config *pc, uint32_t off, uint32_t len, uint32_t 
 int pci_config_write(struct pci_config *pc, uint32_t off, uint32_t len, uint32_t val);
 /* MSI as programmed by ibm,change-msi: n vectors (0 disables). */
 void pci_config_set_msi(struct pci_config *pc, uint64_t addr, uint16_t data, unsigned int n);
+/* MSI-X as enabled by ibm,change-msi, and the table size the device has. */
+void pci_config_set_msix(struct pci_config *pc, bool enable);
+unsigned int pci_config_msix_size(const struct pci_config *pc);
 
 #endif

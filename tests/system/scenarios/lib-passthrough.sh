@@ -5,14 +5,15 @@
 # which must arrive with the same sha256. pvmm must exit 0 and its
 # summary must show the TCE hcalls it served (mode user) or none (kernel).
 mode=$1 name=$2 mb=${3:-64}
-PVMM_VERBOSE=1
 out=/tmp/$name.out json=/tmp/$name.json
 fail=0
 check() { d=$1; shift; if "$@"; then echo "CHECK ok   $d"; else echo "CHECK FAIL $d"; fail=1; fi; }
 up() { cut -d' ' -f1 /proc/uptime; }
 
 rm -f /tmp/recv
-nc -l -p 5000 > /tmp/recv &
+# The receiver's stdin must stay open: busybox nc half-closes the socket at
+# stdin EOF, and the sender stops when it sees that.
+sleep 3600 | nc -l -p 5000 > /tmp/recv &
 ncpid=$!
 # What the emulated host sees of the device's interrupts while pvmm runs.
 ( while sleep 0.3; do
@@ -29,6 +30,7 @@ kill $irqpid 2>/dev/null
 sed 's/^/L2| /' "$out"
 sleep 1
 kill $ncpid 2>/dev/null
+killall sleep 2>/dev/null
 wait $ncpid 2>/dev/null
 echo "RESULT $name pvmm_exit=$rc seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')"
 
