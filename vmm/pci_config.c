@@ -78,11 +78,12 @@ static void find_caps(struct pci_config *pc)
 
 static void init_bars(struct pci_config *pc, const uint64_t bar_sizes[PCI_NUM_BARS])
 {
+	/* All six registers are pvmm's, the upper halves of 64-bit BARs too. */
+	virtualize(pc, PCI_BAR0, 4 * PCI_NUM_BARS, VIRT);
 	for (int i = 0; i < PCI_NUM_BARS; i++) {
 		struct pci_bar *b = &pc->bars[i];
 		uint8_t raw[4];
 
-		virtualize(pc, PCI_BAR0 + 4 * i, 4, VIRT);
 		if (!bar_sizes[i] || dev_read(pc, PCI_BAR0 + 4 * i, raw, 4))
 			continue;
 		/* I/O BARs are not offered: pseries guests use memory space. */

@@ -16,18 +16,19 @@ rm -f /tmp/recv
 sleep 3600 | nc -l -p 5000 > /tmp/recv &
 ncpid=$!
 # What the emulated host sees of the device's interrupts while pvmm runs.
-( while sleep 0.3; do
-	echo "L1-IRQ $(grep -i vfio /proc/interrupts | tr -s ' ') cmd=$(hexdump -s 4 -n 2 -e '1/2 "%04x"' /sys/bus/pci/devices/$NIC_A_BDF/config) msi=$(hexdump -s 0xd0 -n 16 -e '4/4 "%08x "' /sys/bus/pci/devices/$NIC_A_BDF/config)"
+( while sleep 10; do
+	echo "L1-IRQ $(grep -i vfio /proc/interrupts | tr -s ' ' | cut -d' ' -f2-4,7 | tr '\n' ' ')"
 done ) &
 irqpid=$!
 t0=$(up)
-timeout 900 "$PVMM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD" -c 2 -m 512 \
+# pvmm's console and messages, live (prefixed) and kept for the checks.
+( timeout "${PVMM_TIMEOUT:-600}" "$PVMM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD" -c 2 -m 512 \
 	-p "console=hvc0 nowatchdog pvmm.test=net pvmm.mb=$mb" \
-	--pci "$NIC_A_BDF" --tce "$mode" ${PVMM_VERBOSE:+-v} --stats-json "$json" </dev/null > "$out" 2>&1
-rc=$?
+	--pci "$NIC_A_BDF" --tce "$mode" ${PVMM_VERBOSE:+-v} --stats-json "$json" </dev/null 2>&1
+  echo $? > /tmp/$name.rc ) | tee "$out" | sed 's/^/L2| /'
+rc=$(cat /tmp/$name.rc)
 t1=$(up)
 kill $irqpid 2>/dev/null
-sed 's/^/L2| /' "$out"
 sleep 1
 kill $ncpid 2>/dev/null
 killall sleep 2>/dev/null

@@ -1,0 +1,144 @@
+/* pci_config.c: BAR sizing, virtualised registers, MSI/MSI-X, bad accesses. */
+#include "test.h"
+#include "pci_config.h"
+
+#include <errno.h>
+
+/* A fake device: 82574-like header with MSI at 0xd0 and MSI-X at 0xa0. */
+static uint8_t dev[4096];
+static int writes;
+
+static int dev_read(void *o, uint32_t off, void *buf, uint32_t len)
+{
+	(void)o;
+	memcpy(buf, dev + off, len);
+	return 0;
+}
+
+static int dev_write(void *o, uint32_t off, const void *buf, uint32_t len)
+{
+	(void)o;
+	memcpy(dev + off, buf, len);
+	writes++;
+	return 0;
+}
+
+static const struct pci_config_ops ops = { dev_read, dev_write };
+
+static void put16(uint32_t off, uint16_t v) { dev[off] = v; dev[off + 1] = v >> 8; }
+static void put32(uint32_t off, uint32_t v) { put16(off, v); put16(off + 2, v >> 16); }
+
+static void make_dev(struct pci_config *pc)
+{
+	uint64_t sizes[6] = { 0x20000, 0x20000, 0x20, 0x4000, 0, 0 };
+
+	memset(dev, 0, sizeof(dev));
+	put32(0x00, 0x10d38086);
+	put16(0x06, 0x0010);		/* capability list */
+	put32(0x10, 0xfebc0000);	/* BAR0 32-bit memory */
+	put32(0x14, 0xfeb80000);	/* BAR1 */
+	put32(0x18, 0x0000c001);	/* BAR2 I/O */
+	put32(0x1c, 0xfebe0004);	/* BAR3 64-bit memory */
+	put32(0x20, 0);
+	dev[0x3d] = 1;			/* INTA */
+	dev[0x34] = 0xc8;
+	dev[0xc8] = 0x01; dev[0xc9] = 0xd0;	/* PM -> MSI */
+	dev[0xd0] = 0x05; dev[0xd1] = 0xe0;	/* MSI -> PCIe */
+	put16(0xd2, 0x0080);			/* 64-bit */
+	dev[0xe0] = 0x10; dev[0xe1] = 0xa0;	/* PCIe -> MSI-X */
+	dev[0xa0] = 0x11; dev[0xa1] = 0x00;
+	put16(0xa2, 0x0004);			/* 5 vectors */
+	writes = 0;
+	CHECK_EQ(pci_config_init(pc, &ops, NULL, sizes, 4096), 0);
+}
+
+static uint32_t rd(struct pci_config *pc, uint32_t off, uint32_t len)
+{
+	uint32_t v = 0xdeadbeef;
+
+	CHECK_EQ(pci_config_read(pc, off, len, &v), 0);
+	return v;
+}
+
+TEST(pci_config_ids_and_caps)
+{
+	struct pci_config pc;
+
+	make_dev(&pc);
+	CHECK_EQ(pc.vendor, 0x8086);
+	CHECK_EQ(pc.device, 0x10d3);
+	CHECK_EQ(pc.msi_cap, 0xd0);
+	CHECK_EQ(pc.msix_cap, 0xa0);
+	CHECK_EQ(pci_config_msix_size(&pc), 5);
+	CHECK_EQ(rd(&pc, 0x00, 4), 0x10d38086);
+	CHECK_EQ(rd(&pc, 0x3d, 1), 0);		/* no INTx offered */
+	CHECK_EQ(rd(&pc, 0x30, 4), 0);		/* no ROM */
+	CHECK_EQ(pc.bars[2].size, 0);		/* I/O BAR hidden */
+	CHECK(pc.bars[3].is64);
+}
+
+TEST(pci_config_bar_sizing)
+{
+	struct pci_config pc;
+
+	make_dev(&pc);
+	pci_config_set_bar(&pc, 0, 0x80000000);
+	pci_config_set_bar(&pc, 3, 0x80040000);
+	CHECK_EQ(rd(&pc, 0x10, 4), 0x80000000);
+	CHECK_EQ(rd(&pc, 0x1c, 4), 0x80040004);
+	CHECK_EQ(rd(&pc, 0x20, 4), 0);
+	CHECK_EQ(pci_config_write(&pc, 0x10, 4, 0xffffffff), 0);
+	CHECK_EQ(rd(&pc, 0x10, 4), 0xfffe0000);	/* 128 KiB */
+	CHECK_EQ(pci_config_write(&pc, 0x10, 4, 0x12340000), 0);
+	CHECK_EQ(rd(&pc, 0x10, 4), 0x80000000);	/* stays where pvmm put it */
+	CHECK_EQ(pci_config_write(&pc, 0x1c, 4, 0xffffffff), 0);
+	CHECK_EQ(rd(&pc, 0x1c, 4), 0xffffc004);	/* 16 KiB, 64-bit flags kept */
+	CHECK_EQ(pci_config_write(&pc, 0x20, 4, 0xffffffff), 0);
+	CHECK_EQ(rd(&pc, 0x20, 4), 0xffffffff);	/* upper half of the 64-bit size */
+	CHECK_EQ(pci_config_write(&pc, 0x18, 4, 0xffffffff), 0);
+	CHECK_EQ(rd(&pc, 0x18, 4), 0);		/* hidden I/O BAR */
+	CHECK_EQ(writes, 0);			/* none of it reached the device */
+}
+
+TEST(pci_config_msi_and_msix)
+{
+	struct pci_config pc;
+
+	make_dev(&pc);
+	CHECK_EQ(rd(&pc, 0xd2, 2) & 1, 0);
+	pci_config_set_msi(&pc, 0xfee00000, 0x1010, 1);
+	CHECK_EQ(rd(&pc, 0xd2, 2) & 1, 1);
+	CHECK_EQ(rd(&pc, 0xd4, 4), 0xfee00000);
+	CHECK_EQ(rd(&pc, 0xdc, 2), 0x1010);
+	CHECK_EQ(pci_config_write(&pc, 0xd2, 2, 0x0080), 0);	/* guest disables */
+	CHECK_EQ(rd(&pc, 0xd2, 2) & 1, 0);
+	CHECK_EQ(pci_config_write(&pc, 0xd0, 1, 0x99), 0);	/* cap id is read-only */
+	CHECK_EQ(rd(&pc, 0xd0, 1), 0x05);
+	CHECK_EQ(writes, 0);
+	pci_config_set_msix(&pc, true);
+	CHECK_EQ(rd(&pc, 0xa2, 2), 0x8004);
+	CHECK_EQ(pci_config_write(&pc, 0xa2, 2, 0xc004), 0);	/* function mask */
+	CHECK_EQ(rd(&pc, 0xa2, 2), 0xc004);
+	CHECK_EQ(writes, 0);
+}
+
+TEST(pci_config_passthrough_and_bad_accesses)
+{
+	struct pci_config pc;
+	uint32_t v;
+
+	make_dev(&pc);
+	CHECK_EQ(pci_config_write(&pc, 0x04, 2, 0x0106), 0);	/* command reaches the device */
+	CHECK_EQ(writes, 1);
+	CHECK_EQ(dev[0x04], 0x06);
+	CHECK_EQ(pci_config_read(&pc, 0x01, 4, &v), -EINVAL);	/* unaligned */
+	CHECK_EQ(pci_config_read(&pc, 0x00, 3, &v), -EINVAL);	/* size 3 */
+	CHECK_EQ(pci_config_read(&pc, 0x00, 8, &v), -EINVAL);
+	CHECK_EQ(pci_config_read(&pc, 4096, 4, &v), -EINVAL);	/* outside */
+	CHECK_EQ(pci_config_read(&pc, 4094, 4, &v), -EINVAL);
+	CHECK_EQ(pci_config_write(&pc, 0xfff, 2, 0), -EINVAL);
+	CHECK_EQ(pci_config_write(&pc, 4096, 1, 0), -EINVAL);
+	CHECK_EQ(pci_config_read(&pc, 4092, 4, &v), 0);		/* last dword is fine */
+	CHECK_EQ(pci_config_write(&pc, 0x12, 2, 0xffff), 0);	/* partial BAR write ignored */
+	CHECK_EQ(writes, 1);
+}
