@@ -86,6 +86,7 @@ firmware/rtas.bin: firmware/rtas.S
 
 -include $(VMM_OBJ:.o=.d)
 -include tests/unit/unit.mk
+-include tests/fuzz/fuzz.mk
 
 # System scenarios run in the emulated POWER host (tests/system/run boots it).
 SCENARIOS ?= host boot
@@ -97,7 +98,7 @@ system: all
 cli: all
 	bash tests/cli/run.sh
 
-test: all unit cli system
+test: all unit cli fuzz-smoke system
 
 run: all
 	tests/system/run --show run

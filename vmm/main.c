@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <linux/kvm.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,7 @@ static const struct option long_opts[] = {
 	{ "pci", required_argument, NULL, 'D' },
 	{ "tce", required_argument, NULL, 't' },
 	{ "ddw", required_argument, NULL, 'w' },
+	{ "mask-cap", required_argument, NULL, 'M' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -73,6 +75,8 @@ static void usage(FILE *out)
 		"      --ddw on|off       offer dynamic DMA windows\n"
 		"      --stats-json FILE  write the exit summary as JSON\n"
 		"      --dump-dtb FILE    write the guest device tree and exit\n"
+		"      --mask-cap CAP     testing: act as if KVM lacked CAP (spapr_tce_vfio,\n"
+		"                         spapr_tce_64) to exercise the TCE mode fallback\n"
 		"  -v, --verbose\n"
 		"exit status: 0 guest powered off, 1 error, 2 guest reboot, 3 guest os-term,\n"
 		"             4 stopped by a signal\n");
@@ -95,6 +99,25 @@ static const char *opt_key(int c)
 	case 'w': return "pci:ddw";
 	default: return NULL;
 	}
+}
+
+static int mask_cap(struct vm_config *cfg, const char *name)
+{
+	static const struct { const char *name; long cap; } caps[] = {
+		{ "spapr_tce_vfio", KVM_CAP_SPAPR_TCE_VFIO },
+		{ "spapr_tce_64", KVM_CAP_SPAPR_TCE_64 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(caps); i++) {
+		if (strcmp(name, caps[i].name))
+			continue;
+		if (cfg->nr_masked_caps == (int)ARRAY_SIZE(cfg->masked_caps))
+			break;
+		cfg->masked_caps[cfg->nr_masked_caps++] = caps[i].cap;
+		return 0;
+	}
+	fprintf(stderr, "pvmm: command line: --mask-cap: unknown or too many capabilities: \"%s\"\n", name);
+	return -EINVAL;
 }
 
 static int parse_args(int argc, char **argv, struct vm_config *cfg, struct run_opts *o,
@@ -130,6 +153,10 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg, struct run_o
 		switch (c) {
 		case 'f': break;
 		case 'd': o->dump_dtb = optarg; break;
+		case 'M':
+			if (mask_cap(cfg, optarg))
+				return -EINVAL;
+			break;
 		case 'v': log_verbose = 1; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -EINVAL;

@@ -113,6 +113,8 @@ static int tce_setup_kernel(struct spapr_phb *phb)
 		       PHB_DMA_LIOBN, args.page_shift, (unsigned long long)args.size, strerror(errno));
 		return -errno;
 	}
+	pr_info("mode kernel: KVM TCE table for liobn 0x%x: page shift %u, offset %llu, %llu entries",
+		PHB_DMA_LIOBN, args.page_shift, (unsigned long long)args.offset, (unsigned long long)args.size);
 	/* The table stays inspectable: its entries, host-endian, as KVM keeps them. */
 	phb->table_map_size = ALIGN_UP(args.size * 8, (uint64_t)sysconf(_SC_PAGESIZE));
 	phb->table_map = mmap(NULL, phb->table_map_size, PROT_READ | PROT_WRITE, MAP_SHARED,

@@ -12,7 +12,7 @@
 #define RTAS_PARAM	-3
 #define RTAS_HW		-1
 
-static int pass, fail;
+static int pass, fail, kvm_accepts, mode_kernel, kvm_ranges;
 static uint64_t list[1024] __attribute__((aligned(4096)));
 static uint32_t rbuf[64] __attribute__((aligned(16)));
 
@@ -22,6 +22,31 @@ static void expect(const char *name, long got, long want)
 
 	printf("HOSTILE %s %s got=%d want=%d\n", name, ok ? "PASS" : "FAIL", (int)got, (int)want);
 	ok ? pass++ : fail++;
+}
+
+/*
+ * A multi-entry range that runs past the end of the window. In mode kernel
+ * KVM answers these itself, before pvmm can see them. The Linux 6.12 KVM
+ * measured here returned H_SUCCESS for both (while a single H_GET_TCE past
+ * the end is refused), and after the H_STUFF_TCE one the emulated host
+ * misbehaved: so in mode kernel they run only when asked for
+ * (hostile.kvm-ranges on the command line) and report KVM-ACCEPTS.
+ */
+#define RANGE_CASE(name, call, want) do {					\
+	if (mode_kernel && !kvm_ranges)						\
+		printf("HOSTILE %s SKIP served by KVM (hostile.kvm-ranges runs it)\n", name); \
+	else									\
+		expect_range(name, call, want);					\
+} while (0)
+
+static void expect_range(const char *name, long got, long want)
+{
+	if (mode_kernel && got == H_SUCCESS && want != H_SUCCESS) {
+		printf("HOSTILE %s KVM-ACCEPTS got=%d want=%d\n", name, (int)got, (int)want);
+		kvm_accepts++;
+		return;
+	}
+	expect(name, got, want);
 }
 
 static void put32(uint32_t *p, uint32_t v)
@@ -99,7 +124,7 @@ static void tce_cases(void)
 {
 	int phb = fdt_child_prefix(0, "pci@"), len;
 	const uint8_t *win = fdt_prop(phb, "ibm,dma-window", &len);
-	uint64_t ram = ram_size(), start, size, pages;
+	uint64_t ram = ram_size(), start, size;
 	const uint8_t *ranges;
 	uint64_t mmio = 0;
 	unsigned long out[9];
@@ -112,7 +137,6 @@ static void tce_cases(void)
 	liobn = be32(win);
 	start = be64(win + 4);
 	size = be64(win + 12);
-	pages = size / PAGE;
 	ranges = fdt_prop(phb, "ranges", &len);
 	if (ranges && len >= 28)
 		mmio = be64(ranges + 12);	/* CPU address of the first window */
@@ -133,11 +157,16 @@ static void tce_cases(void)
 	expect("indirect-list-outside-ram", hcall(H_PUT_TCE_INDIRECT, liobn, start, ram + PAGE, 1, 0), H_PARAMETER);
 	expect("indirect-list-unaligned", hcall(H_PUT_TCE_INDIRECT, liobn, start, (unsigned long)list + 8, 1, 0), H_PARAMETER);
 	expect("indirect-too-many", hcall(H_PUT_TCE_INDIRECT, liobn, start, (unsigned long)list, 513, 0), H_PARAMETER);
-	expect("indirect-past-window", hcall(H_PUT_TCE_INDIRECT, liobn, start + size - PAGE, (unsigned long)list, 2, 0), H_PARAMETER);
+	RANGE_CASE("indirect-past-window", hcall(H_PUT_TCE_INDIRECT, liobn, start + size - PAGE, (unsigned long)list, 2, 0), H_PARAMETER);
+	expect("indirect-last-page-only", hcall(H_PUT_TCE_INDIRECT, liobn, start + size - PAGE, (unsigned long)list, 1, 0), H_SUCCESS);
+	expect("tce-get-last-entry", hcall(H_GET_TCE, liobn, start + size - PAGE, 0, 0, out), H_SUCCESS);
+	expect("tce-get-first-past-end", hcall(H_GET_TCE, liobn, start + size, 0, 0, out), H_PARAMETER);
+	expect("stuff-last-page", hcall(H_STUFF_TCE, liobn, start + size - PAGE, 0, 1, 0), H_SUCCESS);
 	put_be64(&list[1], ram | 3);
 	expect("indirect-entry-past-ram", hcall(H_PUT_TCE_INDIRECT, liobn, start, (unsigned long)list, 2, 0), H_PARAMETER);
 	put_be64(&list[1], 0x100000 | 3);
-	expect("stuff-count-overflows-window", hcall(H_STUFF_TCE, liobn, start, 0, pages + 1, 0), H_PARAMETER);
+	/* From the last page, so that a KVM that accepts it has little to do. */
+	RANGE_CASE("stuff-count-overflows-window", hcall(H_STUFF_TCE, liobn, start + size - PAGE, 0, 2, 0), H_PARAMETER);
 	expect("stuff-count-huge", hcall(H_STUFF_TCE, liobn, start + PAGE, 0, ~0UL, 0), H_PARAMETER);
 	expect("stuff-value-with-rw", hcall(H_STUFF_TCE, liobn, start, 0x100000 | 3, 1, 0), H_PARAMETER);
 
@@ -200,7 +229,14 @@ void payload_main(void)
 {
 	uint32_t args[1], rets[8];
 
-	printf("HOSTILE-START ram=0x%lx\n", (unsigned long)ram_size());
+	const char *bootargs = fdt_prop(fdt_node("/chosen"), "bootargs", 0);
+
+	for (const char *p = bootargs; p && *p; p++)
+		if (!strncmp(p, "hostile.tce=kernel", 18))
+			mode_kernel = 1;
+		else if (!strncmp(p, "hostile.kvm-ranges", 18))
+			kvm_ranges = 1;
+	printf("HOSTILE-START ram=0x%lx tce=%s\n", (unsigned long)ram_size(), mode_kernel ? "kernel" : "user");
 	rtas_cases();
 	hcall_cases();
 	tce_cases();
@@ -208,5 +244,5 @@ void payload_main(void)
 	/* pvmm is still healthy: valid calls answer. */
 	expect("valid-get-time-of-day", rtas_call(rtas_token("get-time-of-day"), 0, 8, args, rets), 0);
 	expect("valid-year-plausible", rets[1] >= 2024 && rets[1] < 2200, 1);
-	printf("HOSTILE-DONE pass=%d fail=%d\n", pass, fail);
+	printf("HOSTILE-DONE pass=%d fail=%d kvm_accepts=%d\n", pass, fail, kvm_accepts);
 }

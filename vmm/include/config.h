@@ -34,6 +34,9 @@ struct vm_config {
 	enum tce_mode tce;
 	bool tce_explicit;			/* the user named the mode */
 	bool ddw;
+	/* Testing: KVM capabilities to treat as absent (--mask-cap). */
+	long masked_caps[4];
+	int nr_masked_caps;
 };
 
 void config_defaults(struct vm_config *cfg);

@@ -1,10 +1,11 @@
 #!/bin/sh
-# Shared by the passthrough scenarios: lib-passthrough.sh <tce mode> <name> [MiB]
+# Shared by the passthrough scenarios: lib-passthrough.sh <tce mode> <name> [MiB [pvmm args...]]
 # pvmm boots the guest with NIC A passed through; the guest binds e1000e,
 # pings NIC B 20 times with no loss and sends MiB (default 64) over TCP,
 # which must arrive with the same sha256. pvmm must exit 0 and its
 # summary must show the TCE hcalls it served (mode user) or none (kernel).
 mode=$1 name=$2 mb=${3:-64}
+shift 3 2>/dev/null || shift $#
 out=/tmp/$name.out json=/tmp/$name.json
 fail=0
 check() { d=$1; shift; if "$@"; then echo "CHECK ok   $d"; else echo "CHECK FAIL $d"; fail=1; fi; }
@@ -24,7 +25,7 @@ t0=$(up)
 # pvmm's console and messages, live (prefixed) and kept for the checks.
 ( timeout "${PVMM_TIMEOUT:-600}" "$PVMM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD" -c 2 -m 512 \
 	-p "console=hvc0 nowatchdog pvmm.test=net pvmm.mb=$mb" \
-	--pci "$NIC_A_BDF" --tce "$mode" ${PVMM_VERBOSE:+-v} --stats-json "$json" </dev/null 2>&1
+	--pci "$NIC_A_BDF" --tce "$mode" ${PVMM_VERBOSE:+-v} --stats-json "$json" "$@" </dev/null 2>&1
   echo $? > /tmp/$name.rc ) | tee "$out" | sed 's/^/L2| /'
 rc=$(cat /tmp/$name.rc)
 t1=$(up)
@@ -54,7 +55,10 @@ check "20 pings, 0% loss" grep -q "GUEST ping 20 packets transmitted, 20 packets
 check "$mb MiB arrived" test "$(stat -c %s /tmp/recv)" = $((mb * 1024 * 1024))
 check "sha256 matches" test -n "$guest_sha" -a "$guest_sha" = "$host_sha"
 check "pvmm exited 0" test "$rc" = 0
-if [ "$mode" = user ]; then
+if [ -n "$EXPECT_MODE" ]; then
+	check "pvmm chose mode $EXPECT_MODE" grep -q "\"mode\": \"$EXPECT_MODE\"" "$json"
+fi
+if [ "$mode" = user ] || [ "$EXPECT_MODE" = user ]; then
 	check "pvmm served TCE hcalls (mode user)" test "$tce_total" -gt 0
 else
 	check "no TCE hcall reached pvmm (mode kernel)" test "$tce_total" -eq 0
