@@ -41,7 +41,7 @@ PAYLOADS  := $(patsubst firmware/payload/%.c,firmware/%.bin,$(filter-out firmwar
 PAYLOAD_CFLAGS := -std=c11 -O2 $(WARN) -ffreestanding -fno-builtin -nostdlib -fno-stack-protector \
 	-fno-pic -mno-altivec -mno-vsx -msoft-float -mcpu=power8
 
-.PHONY: all setup pvmm test unit unit-native unit-ppc cli system run clean firmware
+.PHONY: all setup pvmm test unit unit-native unit-ppc cli system run clean firmware test-matrix
 all: setup pvmm
 
 setup:
@@ -88,11 +88,20 @@ firmware/rtas.bin: firmware/rtas.S
 -include tests/unit/unit.mk
 -include tests/fuzz/fuzz.mk
 
-# System scenarios run in the emulated POWER host (tests/system/run boots it).
-SCENARIOS ?= host boot
+# System scenarios run in the emulated POWER host (tests/system/run boots it):
+# everything on powernv9, and the host and boot on a nested pseries host.
+SCENARIOS ?= host boot passthrough-user passthrough-kernel mode-fallback hostile group-reuse
+NESTED_SCENARIOS ?= host boot
 
 system: all
 	tests/system/run $(SCENARIOS)
+	tests/system/run --machine pseries-p9 $(NESTED_SCENARIOS)
+
+# Issue 8's matrix: the core scenarios on every host type, as a table.
+MATRIX_MACHINES ?= powernv9 powernv10 pseries-p9 pseries-p10
+MATRIX_SCENARIOS ?= boot passthrough-user passthrough-kernel
+test-matrix: all
+	bash tests/system/matrix $(MATRIX_MACHINES) -- $(MATRIX_SCENARIOS)
 
 # The error corpus: bad configs and images give one clear line and status 1.
 cli: all
