@@ -40,4 +40,10 @@ check "guest boot script finished" grep -q GUEST-BOOT-OK $OUT
 check "pvmm exited 0 after guest power-off" test "$rc" = 0
 check "pvmm printed its exit summary" grep -q "exit summary" $OUT
 check "stats JSON written" grep -q '"exits_total"' /tmp/boot-stats.json
+# --dump-dtb: the device tree pvmm builds, written out; a valid FDT header.
+"$PVMM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD" -c $VCPUS -m $MEM_MB --dump-dtb /tmp/guest.dtb </dev/null
+rc=$?
+magic=$(hexdump -n 4 -e '4/1 "%02x"' /tmp/guest.dtb 2>/dev/null)
+echo "RESULT boot dump_dtb_exit=$rc magic=$magic size=$(stat -c %s /tmp/guest.dtb 2>/dev/null)"
+check "--dump-dtb writes a device tree and exits 0" test "$rc" = 0 -a "$magic" = d00dfeed
 exit $fail

@@ -14,9 +14,9 @@ check "explicit kernel mode refused (exit 1)" test $rc -eq 1
 check "the reason names the missing capability" grep -q "tce = kernel is impossible here: KVM lacks KVM_CAP_SPAPR_TCE_VFIO" /tmp/fb.out
 check "one error line" test "$(grep -c 'error' /tmp/fb.out)" -eq 1
 
-EXPECT_MODE=user /pvmm/scenarios/lib-passthrough.sh auto mode-fallback 16 --mask-cap spapr_tce_vfio > /tmp/fb2.out 2>&1
-rc=$?
-cat /tmp/fb2.out
+( EXPECT_MODE=user /pvmm/scenarios/lib-passthrough.sh auto mode-fallback 16 --mask-cap spapr_tce_vfio 2>&1
+  echo $? > /tmp/fb2.rc ) | tee /tmp/fb2.out
+rc=$(cat /tmp/fb2.rc)
 check "auto fell back to user with the reason" grep -q "TCE mode user (auto): KVM lacks KVM_CAP_SPAPR_TCE_VFIO" /tmp/fb2.out
 check "the transfer passed in mode user" test $rc -eq 0
 exit $fail
