@@ -23,6 +23,17 @@ const char *fdt_cpu_name(uint32_t pvr)
 	}
 }
 
+int fdt_setprop_cells(void *fdt, int node, const char *name, const uint32_t *v, int n)
+{
+	fdt32_t cells[16];
+
+	if (n < 0 || n > 16)
+		return -FDT_ERR_BADVALUE;
+	for (int i = 0; i < n; i++)
+		cells[i] = cpu_to_fdt32(v[i]);
+	return fdt_setprop(fdt, node, name, cells, n * sizeof(fdt32_t));
+}
+
 static int setprop_u64_pair(void *fdt, int node, const char *name, uint64_t a, uint64_t b)
 {
 	uint8_t v[16];
@@ -138,6 +149,12 @@ static int emit_rtas(void *fdt, const struct fdt_params *p)
 	TRY(fdt_setprop_u32(fdt, node, "rtas-error-log-max", 2048));
 	TRY(fdt_setprop_u32(fdt, node, "rtas-event-scan-rate", 1));
 	TRY(fdt_setprop(fdt, node, "ibm,extended-os-term", NULL, 0));
+	/* Highest address memory may reach (no hotplug: the end of RAM), the
+	 * block size and the vcpus. Linux sizes a DDW window that maps all of
+	 * RAM from the first two cells; without them it asks for none. */
+	TRY(fdt_setprop_cells(fdt, node, "ibm,lrdr-capacity", (uint32_t[5]){
+		(uint32_t)(p->ram_size >> 32), (uint32_t)p->ram_size,
+		0, (uint32_t)(256 * MiB), (uint32_t)p->nr_vcpus }, 5));
 	for (int i = 0; i < rtas_count(); i++) {
 		const struct rtas_entry *e = rtas_entry_at(i);
 		TRY(fdt_setprop_u32(fdt, node, e->def->name, e->token));

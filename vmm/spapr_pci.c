@@ -1,5 +1,7 @@
 /* The PCI host bridge with the passthrough function (see spapr_pci.h). */
 #include "spapr_pci.h"
+#include "spapr_ddw.h"
+#include "fdt_builder.h"
 #include "irq.h"
 #include "kvm.h"
 #include "layout.h"
@@ -31,17 +33,26 @@ struct phb_bar {
 	bool slot_added;
 };
 
+/* A DMA window: the host's VFIO window, its TCE table (KVM's in mode
+ * kernel, pvmm's in mode user) and the LIOBN the hcalls find it by. */
+struct phb_window {
+	struct tce_window tce;
+	bool vfio_created, ready, added;
+	uint64_t vfio_start;
+	int table_fd;			/* mode kernel: KVM's TCE table */
+	void *table_map;
+	size_t table_map_size;
+};
+
 struct spapr_phb {
 	struct vm *vm;
 	struct vfio_dev vfio;
 	struct pci_config cfg;
 	struct phb_bar bars[PCI_NUM_BARS];
 	enum tce_mode mode;
-	struct tce_window win;
-	bool win_ready, win_added;
-	int table_fd;			/* mode kernel: KVM's TCE table */
-	void *table_map;
-	size_t table_map_size;
+	bool hcalls_enabled;		/* mode kernel: multi-TCE hcalls in KVM */
+	struct phb_window win[DDW_WINDOWS_MAX];	/* slot 0: the default window */
+	struct ddw ddw;
 	int msi_fds[MSI_MAX];
 	unsigned int msi_n;
 	uint32_t msi_index;		/* VFIO_PCI_MSI_IRQ_INDEX or _MSIX_ */
@@ -94,46 +105,127 @@ static uint64_t window_size(const struct spapr_phb *phb)
 	return want < phb->vfio.info.dma32_window_size ? want : phb->vfio.info.dma32_window_size;
 }
 
-/* Mode kernel: KVM's table for the LIOBN, attached to the group, so that
- * the TCE hcalls never leave the kernel. Each step names itself on failure
- * and the caller's teardown undoes the ones before. */
-static int tce_setup_kernel(struct spapr_phb *phb)
+/* Mode kernel: KVM's table for the window's LIOBN, attached to the group,
+ * so that the TCE hcalls never leave the kernel. Each step names itself on
+ * failure; window_close() undoes the ones before. */
+static int window_kernel_table(struct spapr_phb *phb, struct phb_window *w, uint32_t liobn,
+			       uint32_t page_shift, uint64_t start, uint64_t size)
 {
 	struct vm *vm = phb->vm;
 	struct kvm_create_spapr_tce_64 args = {
-		.liobn = PHB_DMA_LIOBN, .page_shift = phb->vfio.win_shift,
-		.offset = phb->vfio.win_start >> phb->vfio.win_shift,
-		.size = phb->vfio.win_size >> phb->vfio.win_shift,
+		.liobn = liobn, .page_shift = page_shift,
+		.offset = start >> page_shift, .size = size >> page_shift,
 	};
 	int r;
 
-	phb->table_fd = ioctl(vm->vm_fd, KVM_CREATE_SPAPR_TCE_64, &args);
-	if (phb->table_fd < 0) {
+	w->table_fd = ioctl(vm->vm_fd, KVM_CREATE_SPAPR_TCE_64, &args);
+	if (w->table_fd < 0) {
 		pr_err("mode kernel: KVM_CREATE_SPAPR_TCE_64(liobn 0x%x, page shift %u, %llu entries): %s",
-		       PHB_DMA_LIOBN, args.page_shift, (unsigned long long)args.size, strerror(errno));
+		       liobn, page_shift, (unsigned long long)args.size, strerror(errno));
 		return -errno;
 	}
-	pr_info("mode kernel: KVM TCE table for liobn 0x%x: page shift %u, offset %llu, %llu entries",
-		PHB_DMA_LIOBN, args.page_shift, (unsigned long long)args.offset, (unsigned long long)args.size);
+	pr_info("mode kernel: KVM TCE table for liobn 0x%x: page shift %u, offset 0x%llx, %llu entries",
+		liobn, page_shift, (unsigned long long)args.offset, (unsigned long long)args.size);
 	/* The table stays inspectable: its entries, host-endian, as KVM keeps them. */
-	phb->table_map_size = ALIGN_UP(args.size * 8, (uint64_t)sysconf(_SC_PAGESIZE));
-	phb->table_map = mmap(NULL, phb->table_map_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			      phb->table_fd, 0);
-	if (phb->table_map == MAP_FAILED) {
-		phb->table_map = NULL;
+	w->table_map_size = ALIGN_UP(args.size * 8, (uint64_t)sysconf(_SC_PAGESIZE));
+	w->table_map = mmap(NULL, w->table_map_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			    w->table_fd, 0);
+	if (w->table_map == MAP_FAILED) {
+		w->table_map = NULL;
 		pr_err("mode kernel: mmap of the KVM TCE table: %s", strerror(errno));
 		return -errno;
 	}
-	r = vfio_kvm_attach_tce(&phb->vfio, phb->table_fd);
-	if (!r)
+	r = vfio_kvm_attach_tce(&phb->vfio, w->table_fd);
+	if (!r && !phb->hcalls_enabled) {
 		r = kvm_enable_hcall(vm, H_PUT_TCE_INDIRECT);
-	if (!r)
-		r = kvm_enable_hcall(vm, H_STUFF_TCE);
+		if (!r)
+			r = kvm_enable_hcall(vm, H_STUFF_TCE);
+		phb->hcalls_enabled = !r;
+	}
+	return r;
+}
+
+/* Release a window: pvmm stops finding it, KVM drops its table (the mmap
+ * holds the file, so it goes first), then the host window goes unless
+ * vfio_dev_close() is to remove it after the device (teardown). */
+static void window_close(struct spapr_phb *phb, unsigned int slot, bool host_window)
+{
+	struct phb_window *w = &phb->win[slot];
+
+	if (w->added)
+		tce_window_remove(&w->tce);
+	tce_window_free(&w->tce);
+	if (w->table_map)
+		munmap(w->table_map, w->table_map_size);
+	if (w->table_fd >= 0)
+		close(w->table_fd);
+	if (host_window && w->vfio_created && vfio_window_remove(&phb->vfio, w->vfio_start))
+		pr_warn("%s: window at 0x%llx stays with the container", phb->vfio.bdf,
+			(unsigned long long)w->vfio_start);
+	memset(w, 0, sizeof(*w));
+	w->table_fd = -1;
+}
+
+static int window_open(struct spapr_phb *phb, unsigned int slot, uint32_t liobn,
+		       uint32_t page_shift, uint64_t size, uint64_t *start)
+{
+	struct phb_window *w = &phb->win[slot];
+	int r;
+
+	r = vfio_window_create(&phb->vfio, page_shift, size, start);
 	if (r)
 		return r;
-	return tce_window_init(&phb->win, PHB_DMA_LIOBN, phb->vfio.win_start, phb->vfio.win_size,
-			       phb->vfio.win_shift, &vm->mem, &tce_vfio_ops, phb, phb->table_map);
+	w->vfio_created = true;
+	w->vfio_start = *start;
+	if (phb->mode == TCE_KERNEL)
+		r = window_kernel_table(phb, w, liobn, page_shift, *start, size);
+	if (!r)
+		r = tce_window_init(&w->tce, liobn, *start, size, page_shift, &phb->vm->mem,
+				    &tce_vfio_ops, phb, w->table_map);
+	w->ready = !r;
+	if (!r)
+		r = tce_window_add(&w->tce);
+	w->added = !r;
+	if (r)
+		window_close(phb, slot, true);
+	return r;
 }
+
+/* ---- DDW host side ---- */
+
+static int ddw_host_create(void *opaque, unsigned int slot, uint32_t liobn, uint32_t page_shift,
+			   uint64_t size, uint64_t *start)
+{
+	struct spapr_phb *phb = opaque;
+	int r = window_open(phb, slot, liobn, page_shift, size, start);
+
+	if (!r)
+		pr_info("guest created DMA window liobn 0x%x at 0x%llx, 0x%llx bytes, %u KiB pages",
+			liobn, (unsigned long long)*start, (unsigned long long)size,
+			1u << (page_shift - 10));
+	return r;
+}
+
+static void ddw_host_remove(void *opaque, unsigned int slot, uint64_t *hcalls)
+{
+	struct spapr_phb *phb = opaque;
+
+	*hcalls = phb->win[slot].tce.hcalls;
+	pr_info("guest removed DMA window liobn 0x%x", phb->win[slot].tce.liobn);
+	window_close(phb, slot, true);
+}
+
+static int decode_cfg_addr(uint32_t addr, uint64_t buid, uint32_t *reg);
+
+static int ddw_check_addr(void *opaque, uint32_t cfg_addr, uint64_t buid)
+{
+	uint32_t reg;
+
+	(void)opaque;
+	return decode_cfg_addr(cfg_addr, buid, &reg);
+}
+
+static const struct ddw_ops ddw_host_ops = { ddw_host_create, ddw_host_remove, ddw_check_addr };
 
 /* Which mode, and why: the user's choice, or what the kernel offers. */
 static int tce_choose_mode(struct spapr_phb *phb)
@@ -159,35 +251,45 @@ static int tce_choose_mode(struct spapr_phb *phb)
 		pr_info("TCE mode user (auto): %s", missing);
 	} else {
 		phb->mode = TCE_KERNEL;
-		pr_info("TCE mode kernel (%s): KVM serves the TCE hcalls for LIOBN 0x%x",
-			vm->cfg.tce == TCE_KERNEL ? "asked for" : "auto, KVM_CAP_SPAPR_TCE_VFIO present",
-			PHB_DMA_LIOBN);
+		pr_info("TCE mode kernel (%s): KVM serves the TCE hcalls for the PHB's LIOBNs",
+			vm->cfg.tce == TCE_KERNEL ? "asked for" : "auto, KVM_CAP_SPAPR_TCE_VFIO present");
 	}
 	return 0;
 }
 
+static uint64_t pow2_at_least(uint64_t v)
+{
+	uint64_t p = 1;
+
+	while (p < v && p < (1ULL << 62))
+		p <<= 1;
+	return p;
+}
+
+/* The default window, then what DDW may offer the guest: the host's page
+ * sizes no larger than the pages backing guest RAM, windows no larger
+ * than RAM needs (which bounds the host table's memory). */
 static int tce_setup(struct spapr_phb *phb)
 {
 	struct vm *vm = phb->vm;
+	uint64_t start, size = window_size(phb);
+	uint32_t mask;
 	int r;
 
-	r = vfio_dma_window_create(&phb->vfio, 12, window_size(phb));
-	if (r)
-		return r;
 	r = tce_choose_mode(phb);
 	if (r)
 		return r;
-	if (phb->mode == TCE_KERNEL)
-		r = tce_setup_kernel(phb);
-	else
-		r = tce_window_init(&phb->win, PHB_DMA_LIOBN, phb->vfio.win_start, phb->vfio.win_size,
-				    phb->vfio.win_shift, &vm->mem, &tce_vfio_ops, phb, NULL);
+	r = window_open(phb, 0, PHB_DMA_LIOBN, 12, size, &start);
 	if (r)
 		return r;
-	phb->win_ready = true;
-	r = tce_window_add(&phb->win);
-	phb->win_added = !r;
-	return r;
+	mask = ddw_page_mask(phb->vfio.info.ddw.pgsizes, (uint64_t)sysconf(_SC_PAGESIZE));
+	ddw_init(&phb->ddw, vm->cfg.ddw && phb->vfio.v2,
+		 phb->vfio.v2 ? phb->vfio.info.ddw.max_dynamic_windows_supported : 1, mask,
+		 pow2_at_least(vm->mem.size), PHB_DMA_LIOBN, start, size, 12, &ddw_host_ops, phb);
+	if (vm->cfg.ddw && !phb->ddw.enabled)
+		pr_info("DDW off: the host offers %s", !phb->vfio.v2 ? "only the v1 IOMMU" :
+			!mask ? "no TCE page size usable for guest RAM" : "a single DMA window");
+	return 0;
 }
 
 /* ---- BARs: placed in the 32-bit window, largest first, mapped if VFIO allows ---- */
@@ -242,7 +344,8 @@ int spapr_pci_setup(struct vm *vm)
 
 	memset(phb, 0, sizeof(*phb));
 	phb->vm = vm;
-	phb->table_fd = -1;
+	for (int i = 0; i < DDW_WINDOWS_MAX; i++)
+		phb->win[i].table_fd = -1;
 	for (int i = 0; i < MSI_MAX; i++)
 		phb->msi_fds[i] = -1;
 	vm->phb = phb;
@@ -265,10 +368,11 @@ int spapr_pci_setup(struct vm *vm)
 	if (!r)
 		r = irq_init_sources(vm, IRQ_PCI_BASE, MSI_MAX, 0);
 	if (!r)
-		pr_info("%s: %04x:%04x on the PHB, DMA window 0x%llx+0x%llx (%llu KiB TCE pages), TCE mode %s",
+		pr_info("%s: %04x:%04x on the PHB, DMA window 0x%llx+0x%llx (%llu KiB TCE pages), TCE mode %s, DDW %s",
 			vm->cfg.pci_host, phb->cfg.vendor, phb->cfg.device,
-			(unsigned long long)phb->vfio.win_start, (unsigned long long)phb->vfio.win_size,
-			(unsigned long long)(1ULL << phb->vfio.win_shift) / KiB, tce_mode_name(phb->mode));
+			(unsigned long long)phb->win[0].tce.start, (unsigned long long)phb->win[0].tce.size,
+			(unsigned long long)(1ULL << phb->win[0].tce.page_shift) / KiB,
+			tce_mode_name(phb->mode), phb->ddw.enabled ? "on" : "off");
 	return r;
 }
 
@@ -459,6 +563,31 @@ static void rtas_ibm_query_interrupt_source_number(struct vcpu *cpu, struct rtas
 		c->rets[2] = 1;			/* edge (message) interrupt */
 }
 
+/* DDW: the pure handlers in ddw.c, on this PHB's windows. */
+static void rtas_ibm_query_pe_dma_window(struct vcpu *cpu, struct rtas_call *c)
+{
+	(void)cpu;
+	ddw_rtas_query(&the_phb.ddw, c);
+}
+
+static void rtas_ibm_create_pe_dma_window(struct vcpu *cpu, struct rtas_call *c)
+{
+	(void)cpu;
+	ddw_rtas_create(&the_phb.ddw, c);
+}
+
+static void rtas_ibm_remove_pe_dma_window(struct vcpu *cpu, struct rtas_call *c)
+{
+	(void)cpu;
+	ddw_rtas_remove(&the_phb.ddw, c);
+}
+
+static void rtas_ibm_reset_pe_dma_window(struct vcpu *cpu, struct rtas_call *c)
+{
+	(void)cpu;
+	ddw_rtas_reset(&the_phb.ddw, c);
+}
+
 static const struct rtas_def pci_rtas[] = {
 	{ "ibm,read-pci-config", rtas_ibm_read_pci_config },
 	{ "ibm,write-pci-config", rtas_ibm_write_pci_config },
@@ -466,6 +595,10 @@ static const struct rtas_def pci_rtas[] = {
 	{ "write-pci-config", rtas_write_pci_config },
 	{ "ibm,change-msi", rtas_ibm_change_msi },
 	{ "ibm,query-interrupt-source-number", rtas_ibm_query_interrupt_source_number },
+	{ "ibm,query-pe-dma-window", rtas_ibm_query_pe_dma_window },
+	{ "ibm,create-pe-dma-window", rtas_ibm_create_pe_dma_window },
+	{ "ibm,remove-pe-dma-window", rtas_ibm_remove_pe_dma_window },
+	{ "ibm,reset-pe-dma-windows", rtas_ibm_reset_pe_dma_window },
 };
 
 int spapr_pci_register_calls(void)
@@ -478,15 +611,6 @@ int spapr_pci_register_calls(void)
 /* ---- device tree ---- */
 
 #define TRY(x) do { int _r = (x); if (_r < 0) return _r; } while (0)
-
-static int set_cells(void *fdt, int node, const char *name, const uint32_t *v, int n)
-{
-	fdt32_t cells[16];
-
-	for (int i = 0; i < n; i++)
-		cells[i] = cpu_to_fdt32(v[i]);
-	return fdt_setprop(fdt, node, name, cells, n * sizeof(fdt32_t));
-}
 
 static uint32_t cfg32(struct spapr_phb *phb, uint32_t off, uint32_t len)
 {
@@ -504,7 +628,7 @@ static int emit_function(void *fdt, int phb_node, struct spapr_phb *phb)
 
 	node = fdt_add_subnode(fdt, phb_node, (class >> 16) == 0x02 ? "ethernet@0" : "device@0");
 	TRY(node);
-	TRY(set_cells(fdt, node, "reg", (uint32_t[5]){ 0, 0, 0, 0, 0 }, 5));	/* bus 0, devfn 0 */
+	TRY(fdt_setprop_cells(fdt, node, "reg", (uint32_t[5]){ 0, 0, 0, 0, 0 }, 5));	/* bus 0, devfn 0 */
 	TRY(fdt_setprop_u32(fdt, node, "vendor-id", phb->cfg.vendor));
 	TRY(fdt_setprop_u32(fdt, node, "device-id", phb->cfg.device));
 	TRY(fdt_setprop_u32(fdt, node, "revision-id", cfg32(phb, 0x08, 1)));
@@ -528,8 +652,26 @@ static int emit_function(void *fdt, int phb_node, struct spapr_phb *phb)
 		assigned[n++] = (uint32_t)(b->size >> 32);
 		assigned[n++] = (uint32_t)b->size;
 	}
-	TRY(set_cells(fdt, node, "assigned-addresses", assigned, n));
+	TRY(fdt_setprop_cells(fdt, node, "assigned-addresses", assigned, n));
 	return 0;
+}
+
+static uint32_t rtas_token(const char *name)
+{
+	const struct rtas_entry *e = rtas_lookup_name(name);
+
+	return e ? e->token : 0;
+}
+
+/* The guest looks for DDW on the node holding ibm,dma-window: the query,
+ * create and remove tokens, and the reset token as extension 1. */
+static int emit_ddw(void *fdt, int node)
+{
+	TRY(fdt_setprop_cells(fdt, node, "ibm,ddw-applicable", (uint32_t[3]){
+		rtas_token("ibm,query-pe-dma-window"), rtas_token("ibm,create-pe-dma-window"),
+		rtas_token("ibm,remove-pe-dma-window") }, 3));
+	return fdt_setprop_cells(fdt, node, "ibm,ddw-extensions", (uint32_t[2]){
+		1, rtas_token("ibm,reset-pe-dma-windows") }, 2);
 }
 
 int spapr_pci_fdt_emit(void *fdt, int root, uint32_t xics_phandle, const void *ctx)
@@ -545,12 +687,12 @@ int spapr_pci_fdt_emit(void *fdt, int root, uint32_t xics_phandle, const void *c
 	TRY(node);
 	TRY(fdt_setprop_string(fdt, node, "device_type", "pci"));
 	TRY(fdt_setprop_string(fdt, node, "compatible", "IBM,Logical_PHB"));
-	TRY(set_cells(fdt, node, "reg", (uint32_t[4]){ (uint32_t)(PHB_BUID >> 32), (uint32_t)PHB_BUID, 0, 0x1000 }, 4));
+	TRY(fdt_setprop_cells(fdt, node, "reg", (uint32_t[4]){ (uint32_t)(PHB_BUID >> 32), (uint32_t)PHB_BUID, 0, 0x1000 }, 4));
 	TRY(fdt_setprop_u32(fdt, node, "#address-cells", 3));
 	TRY(fdt_setprop_u32(fdt, node, "#size-cells", 2));
 	TRY(fdt_setprop_u32(fdt, node, "#interrupt-cells", 1));
-	TRY(set_cells(fdt, node, "bus-range", (uint32_t[2]){ 0, 0 }, 2));
-	TRY(set_cells(fdt, node, "ranges", (uint32_t[14]){
+	TRY(fdt_setprop_cells(fdt, node, "bus-range", (uint32_t[2]){ 0, 0 }, 2));
+	TRY(fdt_setprop_cells(fdt, node, "ranges", (uint32_t[14]){
 		0x02000000, 0, (uint32_t)PHB_MMIO32_BUS,
 		(uint32_t)(PHB_MMIO32_CPU >> 32), (uint32_t)PHB_MMIO32_CPU,
 		0, (uint32_t)PHB_MMIO32_SIZE,
@@ -561,9 +703,11 @@ int spapr_pci_fdt_emit(void *fdt, int root, uint32_t xics_phandle, const void *c
 	TRY(fdt_setprop_u32(fdt, node, "ibm,pe-total-#msi", MSI_MAX));
 	TRY(fdt_setprop_u32(fdt, node, "ibm,#dma-address-cells", 2));
 	TRY(fdt_setprop_u32(fdt, node, "ibm,#dma-size-cells", 2));
-	TRY(set_cells(fdt, node, "ibm,dma-window", (uint32_t[5]){ phb->win.liobn,
-		(uint32_t)(phb->win.start >> 32), (uint32_t)phb->win.start,
-		(uint32_t)(phb->win.size >> 32), (uint32_t)phb->win.size }, 5));
+	TRY(fdt_setprop_cells(fdt, node, "ibm,dma-window", (uint32_t[5]){ phb->win[0].tce.liobn,
+		(uint32_t)(phb->win[0].tce.start >> 32), (uint32_t)phb->win[0].tce.start,
+		(uint32_t)(phb->win[0].tce.size >> 32), (uint32_t)phb->win[0].tce.size }, 5));
+	if (phb->ddw.enabled)
+		TRY(emit_ddw(fdt, node));
 	return emit_function(fdt, node, phb);
 }
 
@@ -584,26 +728,87 @@ int spapr_pci_mmio(struct vm *vm, uint64_t gpa, uint8_t *data, uint32_t len, int
 	return -ENOENT;
 }
 
+static void report_window(const struct spapr_phb *phb, unsigned int slot, bool first, FILE *out,
+			  int json)
+{
+	const struct tce_window *w = &phb->win[slot].tce;
+	uint64_t valid = 0;
+	bool inside = tce_window_inside_ram(w, &valid);
+
+	if (json)
+		fprintf(out, "%s{\"liobn\": %u, \"start\": %llu, \"size\": %llu, \"page_shift\": %u, "
+			"\"valid_entries\": %llu, \"all_inside_ram\": %s, \"hcalls\": %llu}",
+			first ? "" : ", ", w->liobn, (unsigned long long)w->start,
+			(unsigned long long)w->size, w->page_shift, (unsigned long long)valid,
+			inside ? "true" : "false", (unsigned long long)w->hcalls);
+	else
+		fprintf(out, "pvmm:   window liobn 0x%x 0x%llx+0x%llx, %u KiB pages: %llu valid entries, "
+			"%s, %llu TCE hcalls in pvmm\n", w->liobn, (unsigned long long)w->start,
+			(unsigned long long)w->size, 1u << (w->page_shift - 10),
+			(unsigned long long)valid, inside ? "all inside guest RAM" : "SOME OUTSIDE GUEST RAM",
+			(unsigned long long)w->hcalls);
+}
+
+/* What the guest did with DDW: every window it created, live or removed. */
+static void report_ddw(const struct spapr_phb *phb, FILE *out, int json)
+{
+	const struct ddw *d = &phb->ddw;
+
+	if (json)
+		fprintf(out, ", \"ddw\": {\"enabled\": %s, \"rtas_errors\": %llu, \"created\": [",
+			d->enabled ? "true" : "false", (unsigned long long)d->rtas_errors);
+	else
+		fprintf(out, "pvmm:   DDW %s, %u window(s) created by the guest\n",
+			d->enabled ? "on" : "off", d->nlog);
+	for (unsigned int i = 0; i < d->nlog; i++) {
+		const struct ddw_log_entry *e = &d->log[i];
+		uint64_t hcalls = e->removed ? e->hcalls : phb->win[e->slot].tce.hcalls;
+		if (json)
+			fprintf(out, "%s{\"liobn\": %u, \"start\": %llu, \"size\": %llu, "
+				"\"page_shift\": %u, \"removed\": %s, \"hcalls\": %llu}", i ? ", " : "",
+				e->liobn, (unsigned long long)e->start, (unsigned long long)e->size,
+				e->page_shift, e->removed ? "true" : "false", (unsigned long long)hcalls);
+		else
+			fprintf(out, "pvmm:   DDW liobn 0x%x 0x%llx+0x%llx, %u KiB pages, %s, %llu TCE hcalls in pvmm\n",
+				e->liobn, (unsigned long long)e->start, (unsigned long long)e->size,
+				1u << (e->page_shift - 10), e->removed ? "removed" : "in use",
+				(unsigned long long)hcalls);
+	}
+	if (json)
+		fprintf(out, "]}");
+}
+
 void spapr_pci_report(struct vm *vm, FILE *out, int json)
 {
 	struct spapr_phb *phb = vm->phb;
-	uint64_t valid = 0;
-	bool inside;
+	uint64_t valid_all = 0;
+	bool inside_all = true;
 
-	if (!phb || !phb->win_ready)
+	if (!phb)
 		return;
-	inside = tce_window_inside_ram(&phb->win, &valid);
+	for (unsigned int i = 0; i < DDW_WINDOWS_MAX; i++) {
+		uint64_t valid = 0;
+		if (!phb->win[i].ready)
+			continue;
+		inside_all &= tce_window_inside_ram(&phb->win[i].tce, &valid);
+		valid_all += valid;
+	}
 	if (json)
-		fprintf(out, "\"tce\": {\"mode\": \"%s\", \"liobn\": %u, \"window_start\": %llu, "
-			"\"window_size\": %llu, \"page_shift\": %u, \"valid_entries\": %llu, "
-			"\"all_inside_ram\": %s}", tce_mode_name(phb->mode), phb->win.liobn,
-			(unsigned long long)phb->win.start, (unsigned long long)phb->win.size,
-			phb->win.page_shift, (unsigned long long)valid, inside ? "true" : "false");
+		fprintf(out, "\"tce\": {\"mode\": \"%s\", \"valid_entries\": %llu, "
+			"\"all_inside_ram\": %s, \"windows\": [", tce_mode_name(phb->mode),
+			(unsigned long long)valid_all, inside_all ? "true" : "false");
 	else
-		fprintf(out, "pvmm: TCE mode %s, window liobn 0x%x 0x%llx+0x%llx: %llu valid entries, %s\n",
-			tce_mode_name(phb->mode), phb->win.liobn, (unsigned long long)phb->win.start,
-			(unsigned long long)phb->win.size, (unsigned long long)valid,
-			inside ? "all inside guest RAM" : "SOME OUTSIDE GUEST RAM");
+		fprintf(out, "pvmm: TCE mode %s: %llu valid entries, %s\n", tce_mode_name(phb->mode),
+			(unsigned long long)valid_all,
+			inside_all ? "all inside guest RAM" : "SOME OUTSIDE GUEST RAM");
+	for (unsigned int i = 0, n = 0; i < DDW_WINDOWS_MAX; i++)
+		if (phb->win[i].ready)
+			report_window(phb, i, !n++, out, json);
+	if (json)
+		fprintf(out, "]");
+	report_ddw(phb, out, json);
+	if (json)
+		fprintf(out, "}");
 }
 
 /* Reverse order of set-up; safe on a partial one and when called twice. */
@@ -622,20 +827,11 @@ void spapr_pci_teardown(struct vm *vm)
 		phb->bars[i].slot_added = false;
 		phb->bars[i].host = NULL;
 	}
-	if (phb->win_added)
-		tce_window_remove(&phb->win);
-	phb->win_added = false;
-	tce_window_free(&phb->win);
-	phb->win_ready = false;
-	/* design.md's order: the group leaves kvm-vfio, KVM's table goes,
-	 * then the device, the memory registration, the container. */
+	/* design.md's order: the group leaves kvm-vfio, KVM's tables go,
+	 * then the windows, the device, the memory registration, the container. */
 	vfio_kvm_detach(&phb->vfio);
-	if (phb->table_map)
-		munmap(phb->table_map, phb->table_map_size);
-	phb->table_map = NULL;
-	if (phb->table_fd >= 0)
-		close(phb->table_fd);
-	phb->table_fd = -1;
+	for (unsigned int i = 0; i < DDW_WINDOWS_MAX; i++)
+		window_close(phb, i, false);
 	vfio_dev_close(&phb->vfio);
 	vm->phb = NULL;
 }

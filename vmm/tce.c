@@ -199,10 +199,15 @@ struct tce_window *tce_window_find(uint32_t liobn)
 	return NULL;
 }
 
-/* LIOBNs are 32 bits: a value that does not fit names no window. */
+/* LIOBNs are 32 bits: a value that does not fit names no window. The
+ * window counts the hcalls that reached pvmm for it. */
 static struct tce_window *window_for(uint64_t liobn)
 {
-	return liobn >> 32 ? NULL : tce_window_find((uint32_t)liobn);
+	struct tce_window *w = liobn >> 32 ? NULL : tce_window_find((uint32_t)liobn);
+
+	if (w)
+		w->hcalls++;
+	return w;
 }
 
 /* H_PUT_TCE(liobn, ioba, tce) */

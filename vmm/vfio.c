@@ -225,25 +225,27 @@ int vfio_dev_open(struct vfio_dev *d, struct vm *vm, const char *bdf)
 	return 0;
 }
 
-int vfio_dma_window_create(struct vfio_dev *d, uint32_t page_shift, uint64_t size)
+/* v1 has only the host's default window, used as it is; v2 replaces it
+ * with windows of the guest's page size and size. */
+int vfio_window_create(struct vfio_dev *d, uint32_t page_shift, uint64_t size, uint64_t *start)
 {
-	struct vfio_iommu_spapr_tce_remove rm = {
-		.argsz = sizeof(rm), .start_addr = d->info.dma32_window_start,
-	};
 	struct vfio_iommu_spapr_tce_create cr = {
 		.argsz = sizeof(cr), .page_shift = page_shift, .window_size = size,
 	};
+	unsigned int levels = d->info.ddw.levels ? d->info.ddw.levels : 1, slot;
 
+	for (slot = 0; slot < VFIO_WINDOWS_MAX && d->windows[slot].used; slot++)
+		;
+	if (slot == VFIO_WINDOWS_MAX)
+		return -ENOSPC;
 	if (!d->v2) {
-		/* v1 has only the host's default window: use it as it is. */
-		if (page_shift != 12 || size > d->info.dma32_window_size) {
+		if (slot || page_shift != 12 || size > d->info.dma32_window_size) {
 			pr_err("%s: v1 IOMMU offers only its 4K-page window of 0x%llx bytes", d->bdf,
 			       (unsigned long long)d->info.dma32_window_size);
 			return -EINVAL;
 		}
-		d->win_start = d->info.dma32_window_start;
-		d->win_size = size;
-		d->win_shift = page_shift;
+		d->windows[slot] = (struct vfio_window){ true, d->info.dma32_window_start, size, page_shift };
+		*start = d->info.dma32_window_start;
 		return 0;
 	}
 	if (!(d->info.ddw.pgsizes & (1ULL << page_shift))) {
@@ -251,27 +253,40 @@ int vfio_dma_window_create(struct vfio_dev *d, uint32_t page_shift, uint64_t siz
 		       1u << (page_shift - 10), (unsigned long long)d->info.ddw.pgsizes);
 		return -EINVAL;
 	}
-	if (ioctl(d->container, VFIO_IOMMU_SPAPR_TCE_REMOVE, &rm) < 0)
-		return VFIO_FAIL("VFIO_IOMMU_SPAPR_TCE_REMOVE(default window)");
-	d->default_window_removed = true;
+	if (!d->default_window_removed) {
+		struct vfio_iommu_spapr_tce_remove rm = {
+			.argsz = sizeof(rm), .start_addr = d->info.dma32_window_start,
+		};
+		if (ioctl(d->container, VFIO_IOMMU_SPAPR_TCE_REMOVE, &rm) < 0)
+			return VFIO_FAIL("VFIO_IOMMU_SPAPR_TCE_REMOVE(default window)");
+		d->default_window_removed = true;
+	}
 	/* A one-level table needs physically contiguous host memory; retry
 	 * with more levels as the host allows. */
-	for (cr.levels = 1; cr.levels <= (d->info.ddw.levels ? d->info.ddw.levels : 1); cr.levels++) {
-		if (ioctl(d->container, VFIO_IOMMU_SPAPR_TCE_CREATE, &cr) == 0)
-			break;
-		if (cr.levels == (d->info.ddw.levels ? d->info.ddw.levels : 1))
+	for (cr.levels = 1; ioctl(d->container, VFIO_IOMMU_SPAPR_TCE_CREATE, &cr) < 0; cr.levels++)
+		if (cr.levels >= levels)
 			return VFIO_FAIL("VFIO_IOMMU_SPAPR_TCE_CREATE");
-	}
-	d->window_created = true;
-	d->win_start = cr.start_addr;
-	d->win_size = size;
-	d->win_shift = page_shift;
-	if (cr.start_addr != d->info.dma32_window_start) {
-		pr_err("%s: DMA window created at 0x%llx, expected 0x%llx", d->bdf,
-		       (unsigned long long)cr.start_addr, (unsigned long long)d->info.dma32_window_start);
-		return -EINVAL;
-	}
+	d->windows[slot] = (struct vfio_window){ true, cr.start_addr, size, page_shift };
+	*start = cr.start_addr;
+	pr_debug("%s: DMA window 0x%llx+0x%llx, %u KiB pages, %u levels", d->bdf,
+		 (unsigned long long)cr.start_addr, (unsigned long long)size,
+		 1u << (page_shift - 10), cr.levels);
 	return 0;
+}
+
+int vfio_window_remove(struct vfio_dev *d, uint64_t start)
+{
+	struct vfio_iommu_spapr_tce_remove rm = { .argsz = sizeof(rm), .start_addr = start };
+
+	for (unsigned int i = 0; i < VFIO_WINDOWS_MAX; i++) {
+		if (!d->windows[i].used || d->windows[i].start != start)
+			continue;
+		d->windows[i].used = false;
+		if (d->v2 && ioctl(d->container, VFIO_IOMMU_SPAPR_TCE_REMOVE, &rm) < 0)
+			return VFIO_FAIL("VFIO_IOMMU_SPAPR_TCE_REMOVE");
+		return 0;
+	}
+	return -ENOENT;
 }
 
 int vfio_dma_map(struct vfio_dev *d, uint64_t iova, void *vaddr, uint64_t size, uint64_t perm)
@@ -386,12 +401,9 @@ void vfio_dev_close(struct vfio_dev *d)
 		close(d->device);
 		d->device = -1;
 	}
-	if (d->window_created) {
-		struct vfio_iommu_spapr_tce_remove rm = { .argsz = sizeof(rm), .start_addr = d->win_start };
-		if (ioctl(d->container, VFIO_IOMMU_SPAPR_TCE_REMOVE, &rm) < 0)
-			pr_warn("%s: VFIO_IOMMU_SPAPR_TCE_REMOVE: %s", d->bdf, strerror(errno));
-		d->window_created = false;
-	}
+	for (unsigned int i = 0; i < VFIO_WINDOWS_MAX; i++)
+		if (d->windows[i].used)
+			vfio_window_remove(d, d->windows[i].start);
 	if (d->mem_registered) {
 		struct vfio_iommu_spapr_register_memory reg = {
 			.argsz = sizeof(reg), .vaddr = d->ram_vaddr, .size = d->ram_size,

@@ -13,7 +13,7 @@ FUZZ_FLAGS    := -std=c11 -D_GNU_SOURCE -g -O1 -Ivmm/include -I/usr/include/inip
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_PURE_SRC := vmm/config.c vmm/fdt.c vmm/guest_mem.c vmm/loader.c vmm/spapr_hcall.c \
 	vmm/spapr_rtas.c vmm/spapr_mmu.c vmm/stats.c vmm/util.c vmm/vm.c vmm/console.c \
-	vmm/tce.c vmm/pci_config.c
+	vmm/tce.c vmm/pci_config.c vmm/spapr_ddw.c
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_PURE_SRC) $(wildcard vmm/include/*.h)
 	@mkdir -p $(dir $@)

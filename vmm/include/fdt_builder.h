@@ -42,6 +42,8 @@ struct fdt_params {
 
 /* Name of a CPU family from its PVR ("POWER9"...), NULL if unknown. */
 const char *fdt_cpu_name(uint32_t pvr);
+/* A property of n (at most 16) big-endian cells. */
+int fdt_setprop_cells(void *fdt, int node, const char *name, const uint32_t *v, int n);
 /* Build into buf (size bytes). Returns 0 or a negative libfdt/errno code. */
 int fdt_build(void *buf, size_t size, const struct fdt_params *p);
 

@@ -37,6 +37,7 @@ struct tce_window {
 	const struct tce_ops *ops;
 	void *opaque;
 	uint64_t valid;			/* entries with R or W set */
+	uint64_t hcalls;		/* TCE hcalls that reached pvmm for it */
 };
 
 /* table NULL: allocate one. Returns 0 or -errno. */

@@ -15,6 +15,14 @@
 
 struct vm;
 
+#define VFIO_WINDOWS_MAX	2
+
+struct vfio_window {
+	bool used;
+	uint64_t start, size;
+	uint32_t page_shift;
+};
+
 struct vfio_dev {
 	char bdf[32];
 	int group_id;
@@ -26,10 +34,8 @@ struct vfio_dev {
 	bool mem_registered;
 	uint64_t ram_vaddr, ram_size;
 	struct vfio_iommu_spapr_tce_info info;
-	bool default_window_removed;
-	bool window_created;
-	uint64_t win_start, win_size;
-	uint32_t win_shift;
+	bool default_window_removed;	/* the host's, replaced by ours (v2) */
+	struct vfio_window windows[VFIO_WINDOWS_MAX];
 	struct vfio_region_info regions[VFIO_PCI_NUM_REGIONS];
 	uint32_t num_regions, num_irqs;
 	struct vfio_irq_info msi_info;
@@ -37,8 +43,10 @@ struct vfio_dev {
 };
 
 int vfio_dev_open(struct vfio_dev *d, struct vm *vm, const char *bdf);
-/* The guest's DMA window: page_shift, the wanted size; returns its bus start. */
-int vfio_dma_window_create(struct vfio_dev *d, uint32_t page_shift, uint64_t size);
+/* A DMA window of page_shift pages and size bytes (the first one replaces
+ * the host's default window); *start is its bus address. */
+int vfio_window_create(struct vfio_dev *d, uint32_t page_shift, uint64_t size, uint64_t *start);
+int vfio_window_remove(struct vfio_dev *d, uint64_t start);
 int vfio_dma_map(struct vfio_dev *d, uint64_t iova, void *vaddr, uint64_t size, uint64_t perm);
 int vfio_dma_unmap(struct vfio_dev *d, uint64_t iova, uint64_t size);
 int vfio_config_read(struct vfio_dev *d, uint32_t off, void *buf, uint32_t len);

@@ -26,12 +26,31 @@ for i in $(seq 1 100); do
 done
 echo "GUEST link carrier=$(cat /sys/class/net/$IF/carrier 2>/dev/null) operstate=$(cat /sys/class/net/$IF/operstate)"
 grep -E "MSI|$IF" /proc/interrupts | sed 's/^/GUEST irq /'
+# Which DMA regime the kernel chose: a 64-bit DDW window (direct, or as a
+# bigger TCE window), or only the 32-bit default window.
+ddw=none
+for p in /proc/device-tree/pci@*/linux,direct64-ddr-window-info \
+	 /proc/device-tree/pci@*/linux,dma64-ddr-window-info; do
+	[ -e "$p" ] && ddw="$(basename "$p") $(od -An -tx1 "$p" | tr -d ' \n')"
+done
+echo "GUEST ddw $ddw"
+dmesg | grep -E "pe-dma-window|DMA window" | sed 's/^/GUEST dmesg /'
 ping -c 20 -i 0.2 -W 2 192.0.2.1 | tail -n 2 | sed 's/^/GUEST ping /'
 dd if=/dev/urandom of=/tmp/data bs=1M count="$size_mb" 2>/dev/null
 echo "GUEST sha256=$(sha256sum /tmp/data | cut -d' ' -f1) bytes=$(stat -c %s /tmp/data)"
 t0=$(cut -d' ' -f1 /proc/uptime)
+# Progress while sending: packet counters and the NIC's interrupt counts,
+# so that a stalled transfer shows which side stopped.
+st=/sys/class/net/$IF/statistics
+( while sleep 15; do
+	echo "GUEST progress tx=$(cat $st/tx_packets) rx=$(cat $st/rx_packets) txerr=$(cat $st/tx_errors)" \
+		"tcp=$(grep '^Tcp:' /proc/net/snmp | tail -n1 | cut -d' ' -f10-16)" \
+		"irqs=$(grep -E "$IF" /proc/interrupts | tr -s ' ' | cut -d' ' -f3-4 | tr '\n' ' ')"
+done ) &
+mon=$!
 nc 192.0.2.1 5000 < /tmp/data
 rc=$?
+kill $mon 2>/dev/null
 t1=$(cut -d' ' -f1 /proc/uptime)
 echo "GUEST sent rc=$rc seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}')"
 grep -E "MSI|$IF" /proc/interrupts | sed 's/^/GUEST irq /'

@@ -18,7 +18,10 @@ sleep 3600 | nc -l -p 5000 > /tmp/recv &
 ncpid=$!
 # What the emulated host sees of the device's interrupts while pvmm runs.
 ( while sleep 10; do
-	echo "L1-IRQ $(grep -i vfio /proc/interrupts | tr -s ' ' | cut -d' ' -f2-4,7 | tr '\n' ' ')"
+	echo "L1-IRQ $(grep -i vfio /proc/interrupts | tr -s ' ' | cut -d' ' -f2-4,7 | tr '\n' ' ')" \
+		"recv=$(stat -c %s /tmp/recv 2>/dev/null)" \
+		"nicB $(cd /sys/class/net/$NIC_B_IF/statistics 2>/dev/null && for c in rx_packets tx_packets rx_errors rx_dropped rx_crc_errors; do printf '%s=%s ' $c $(cat $c); done)" \
+		"tcp $(grep '^Tcp:' /proc/net/snmp | tail -n1 | cut -d' ' -f10-16)"
 done ) &
 irqpid=$!
 t0=$(up)
@@ -47,7 +50,7 @@ put=$(tce_calls H_PUT_TCE); ind=$(tce_calls H_PUT_TCE_INDIRECT); stuff=$(tce_cal
 get=$(tce_calls H_GET_TCE)
 tce_total=$(( ${put:-0} + ${ind:-0} + ${stuff:-0} + ${get:-0} ))
 echo "RESULT $name tce_exits=$tce_total put=${put:-0} indirect=${ind:-0} stuff=${stuff:-0} get=${get:-0}"
-grep -o '"tce": {[^}]*}' "$json" | sed "s/^/RESULT $name /"
+grep -o '"tce": {.*}]}' "$json" | sed "s/^/RESULT $name /"
 
 check "guest e1000e bound the passthrough NIC" grep -q "GUEST nic=.* driver=e1000e" "$out"
 check "link up" grep -q "GUEST link carrier=1" "$out"
@@ -66,4 +69,17 @@ else
 	check "no TCE hcall reached pvmm (mode kernel)" test "$tce_total" -eq 0
 fi
 check "every TCE inside guest RAM" grep -q '"all_inside_ram": true' "$json"
+# EXPECT_DDW=on: the guest created a 64-bit window mapping all its RAM
+# (direct DMA) and pvmm's summary shows it; off: the 32-bit window only.
+case $EXPECT_DDW in
+on)
+	check "guest uses direct DMA through a DDW window" grep -q "GUEST ddw linux,direct64-ddr-window-info" "$out"
+	check "pvmm's summary shows the guest's window" \
+		grep -q '"created": \[{"liobn": [0-9]*, "start": [0-9]*, "size": [0-9]*, "page_shift": [0-9]*, "removed": false' "$json"
+	;;
+off)
+	check "guest has no DDW window" grep -q "GUEST ddw none" "$out"
+	check "pvmm offered no DDW" grep -q '"ddw": {"enabled": false' "$json"
+	;;
+esac
 exit $fail
