@@ -41,15 +41,20 @@ PAYLOADS  := $(patsubst firmware/payload/%.c,firmware/%.bin,$(filter-out firmwar
 PAYLOAD_CFLAGS := -std=c11 -O2 $(WARN) -ffreestanding -fno-builtin -nostdlib -fno-stack-protector \
 	-fno-pic -mno-altivec -mno-vsx -msoft-float -mcpu=power8
 
-.PHONY: all setup pvmm test unit unit-native unit-ppc cli system run clean firmware test-matrix
+.PHONY: all setup pvmm test unit unit-native unit-ppc cli system run clean firmware test-matrix bench
 all: setup pvmm
 
 setup:
 	@bash kernel/setup.sh
 
-pvmm: vmm/pvmm $(PAYLOADS) build/hostprobe
+pvmm: vmm/pvmm $(PAYLOADS) build/hostprobe build/netfeat
 
 # The host scenario's probe: runs in the emulated host.
+# The guest's one ethtool call (kernel/guest-tools/netfeat.c).
+build/netfeat: kernel/guest-tools/netfeat.c
+	@mkdir -p build
+	$(CROSS_CC) -static $(CSTD) $(OPT) $(WARN) -o $@ $<
+
 build/hostprobe: tests/system/hostprobe.c
 	@mkdir -p build
 	$(CROSS_CC) -static $(CSTD) $(OPT) $(WARN) -o $@ $<
@@ -90,7 +95,7 @@ firmware/rtas.bin: firmware/rtas.S
 
 # System scenarios run in the emulated POWER host (tests/system/run boots it):
 # everything on powernv9, and the host and boot on a nested pseries host.
-SCENARIOS ?= host boot passthrough-user passthrough-kernel hostile
+SCENARIOS ?= host boot passthrough-user passthrough-kernel ddw hostile bench-smoke
 NESTED_SCENARIOS ?= host boot
 
 system: all
@@ -102,6 +107,17 @@ MATRIX_MACHINES ?= powernv9 powernv10 pseries-p9 pseries-p10
 MATRIX_SCENARIOS ?= boot passthrough-user passthrough-kernel
 test-matrix: all
 	bash tests/system/matrix $(MATRIX_MACHINES) -- $(MATRIX_SCENARIOS)
+
+# Issue 6's benchmark: TCE hcall cost per mode, transfers per mode and DMA
+# regime, start-up and memory beside QEMU (the peer is staged into the
+# emulated host: PEER=1). Prints the table; raw JSON and the plot go to
+# build/results/bench/. BENCH_ENV overrides the sizes (see scenarios/bench.sh).
+BENCH_ENV ?= BENCH_N=1000 BENCH_REPEAT=5 BENCH_MB=256 BENCH_XFER_REPEAT=1
+bench: all
+	@command -v gnuplot >/dev/null || sudo -n apt-get install -y -q gnuplot-nox >/dev/null 2>&1 || \
+		apt-get install -y -q gnuplot-nox >/dev/null 2>&1 || echo "bench: no gnuplot, no plot"
+	PEER=1 SCENARIO_ENV="$(BENCH_ENV)" tests/system/run --timeout 2700 bench || true
+	tests/bench/report build/results/latest/serial.log build/results/bench
 
 # The error corpus: bad configs and images give one clear line and status 1.
 cli: all

@@ -18,6 +18,10 @@ fi
 drv=$(basename "$(readlink /sys/class/net/$IF/device/driver)")
 echo "GUEST nic=$IF driver=$drv pci=$(basename "$(readlink /sys/class/net/$IF/device)")"
 ip link set lo up
+# pvmm.netfeat=tso:off,gso:off: offloads to switch before the transfer
+for f in $(sed -n 's/.*pvmm\.netfeat=\([^ ]*\).*/\1/p' /proc/cmdline | tr ',' ' '); do
+	netfeat "$IF" "${f%%:*}" "${f#*:}" | sed 's/^/GUEST netfeat /'
+done
 ip addr add 192.0.2.2/24 dev "$IF"
 ip link set "$IF" up
 for i in $(seq 1 100); do
