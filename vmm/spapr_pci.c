@@ -563,7 +563,7 @@ static void rtas_ibm_query_interrupt_source_number(struct vcpu *cpu, struct rtas
 		c->rets[2] = 1;			/* edge (message) interrupt */
 }
 
-/* DDW: the pure handlers in ddw.c, on this PHB's windows. */
+/* DDW: the pure handlers in spapr_ddw.c, on this PHB's windows. */
 static void rtas_ibm_query_pe_dma_window(struct vcpu *cpu, struct rtas_call *c)
 {
 	(void)cpu;

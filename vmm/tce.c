@@ -5,12 +5,17 @@
 #include "util.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define TCE_WINDOWS_MAX 4
 
 static struct tce_window *windows[TCE_WINDOWS_MAX];
+/* vcpus issue TCE hcalls concurrently, and the guest may remove a window
+ * (DDW) on one vcpu while another uses it: the registry and every table
+ * operation are serialised, so a removed window is no longer in use. */
+static pthread_mutex_t windows_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int tce_window_init(struct tce_window *w, uint32_t liobn, uint64_t start, uint64_t size,
 		    uint32_t page_shift, const struct guest_mem *mem,
@@ -175,20 +180,27 @@ bool tce_window_inside_ram(const struct tce_window *w, uint64_t *valid)
 
 int tce_window_add(struct tce_window *w)
 {
+	int r = -ENOSPC;
+
+	pthread_mutex_lock(&windows_lock);
 	for (int i = 0; i < TCE_WINDOWS_MAX; i++) {
 		if (!windows[i]) {
 			windows[i] = w;
-			return 0;
+			r = 0;
+			break;
 		}
 	}
-	return -ENOSPC;
+	pthread_mutex_unlock(&windows_lock);
+	return r;
 }
 
 void tce_window_remove(struct tce_window *w)
 {
+	pthread_mutex_lock(&windows_lock);
 	for (int i = 0; i < TCE_WINDOWS_MAX; i++)
 		if (windows[i] == w)
 			windows[i] = NULL;
+	pthread_mutex_unlock(&windows_lock);
 }
 
 struct tce_window *tce_window_find(uint32_t liobn)
@@ -213,37 +225,57 @@ static struct tce_window *window_for(uint64_t liobn)
 /* H_PUT_TCE(liobn, ioba, tce) */
 static long h_put_tce(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
 {
-	struct tce_window *w = window_for(args[0]);
+	struct tce_window *w;
+	long rc;
 
 	(void)cpu; (void)opcode;
-	return w ? tce_put(w, args[1], args[2]) : H_PARAMETER;
+	pthread_mutex_lock(&windows_lock);
+	w = window_for(args[0]);
+	rc = w ? tce_put(w, args[1], args[2]) : H_PARAMETER;
+	pthread_mutex_unlock(&windows_lock);
+	return rc;
 }
 
 /* H_GET_TCE(liobn, ioba) -> tce */
 static long h_get_tce(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
 {
-	struct tce_window *w = window_for(args[0]);
+	struct tce_window *w;
+	long rc;
 
 	(void)cpu; (void)opcode;
-	return w ? tce_get(w, args[1], &args[0]) : H_PARAMETER;
+	pthread_mutex_lock(&windows_lock);
+	w = window_for(args[0]);
+	rc = w ? tce_get(w, args[1], &args[0]) : H_PARAMETER;
+	pthread_mutex_unlock(&windows_lock);
+	return rc;
 }
 
 /* H_PUT_TCE_INDIRECT(liobn, ioba, list, npages) */
 static long h_put_tce_indirect(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
 {
-	struct tce_window *w = window_for(args[0]);
+	struct tce_window *w;
+	long rc;
 
 	(void)cpu; (void)opcode;
-	return w ? tce_put_indirect(w, args[1], args[2], args[3]) : H_PARAMETER;
+	pthread_mutex_lock(&windows_lock);
+	w = window_for(args[0]);
+	rc = w ? tce_put_indirect(w, args[1], args[2], args[3]) : H_PARAMETER;
+	pthread_mutex_unlock(&windows_lock);
+	return rc;
 }
 
 /* H_STUFF_TCE(liobn, ioba, value, npages) */
 static long h_stuff_tce(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
 {
-	struct tce_window *w = window_for(args[0]);
+	struct tce_window *w;
+	long rc;
 
 	(void)cpu; (void)opcode;
-	return w ? tce_stuff(w, args[1], args[2], args[3]) : H_PARAMETER;
+	pthread_mutex_lock(&windows_lock);
+	w = window_for(args[0]);
+	rc = w ? tce_stuff(w, args[1], args[2], args[3]) : H_PARAMETER;
+	pthread_mutex_unlock(&windows_lock);
+	return rc;
 }
 
 static const struct hcall_def tce_hcalls[] = {
