@@ -1,6 +1,7 @@
 /* The PCI host bridge with the passthrough function (see spapr_pci.h). */
 #include "spapr_pci.h"
 #include "spapr_ddw.h"
+#include "spapr_phb_fdt.h"
 #include "fdt_builder.h"
 #include "irq.h"
 #include "kvm.h"
@@ -610,52 +611,6 @@ int spapr_pci_register_calls(void)
 
 /* ---- device tree ---- */
 
-#define TRY(x) do { int _r = (x); if (_r < 0) return _r; } while (0)
-
-static uint32_t cfg32(struct spapr_phb *phb, uint32_t off, uint32_t len)
-{
-	uint32_t v = 0;
-
-	pci_config_read(&phb->cfg, off, len, &v);
-	return v;
-}
-
-static int emit_function(void *fdt, int phb_node, struct spapr_phb *phb)
-{
-	uint32_t assigned[PCI_NUM_BARS * 5];
-	int node, n = 0;
-	uint32_t class = cfg32(phb, 0x08, 4) >> 8;
-
-	node = fdt_add_subnode(fdt, phb_node, (class >> 16) == 0x02 ? "ethernet@0" : "device@0");
-	TRY(node);
-	TRY(fdt_setprop_cells(fdt, node, "reg", (uint32_t[5]){ 0, 0, 0, 0, 0 }, 5));	/* bus 0, devfn 0 */
-	TRY(fdt_setprop_u32(fdt, node, "vendor-id", phb->cfg.vendor));
-	TRY(fdt_setprop_u32(fdt, node, "device-id", phb->cfg.device));
-	TRY(fdt_setprop_u32(fdt, node, "revision-id", cfg32(phb, 0x08, 1)));
-	TRY(fdt_setprop_u32(fdt, node, "class-code", class));
-	TRY(fdt_setprop_u32(fdt, node, "subsystem-vendor-id", cfg32(phb, 0x2c, 2)));
-	TRY(fdt_setprop_u32(fdt, node, "subsystem-id", cfg32(phb, 0x2e, 2)));
-	TRY(fdt_setprop_u32(fdt, node, "ibm,pci-config-space-type", phb->cfg.size == PCI_CFG_SIZE));
-	/* Linux asks for MSIs only if the function says how many it wants. */
-	if (phb->cfg.msi_cap)
-		TRY(fdt_setprop_u32(fdt, node, "ibm,req#msi", 1));
-	if (phb->cfg.msix_cap)
-		TRY(fdt_setprop_u32(fdt, node, "ibm,req#msi-x", MSI_MAX));
-	for (int i = 0; i < PCI_NUM_BARS; i++) {
-		const struct pci_bar *b = &phb->cfg.bars[i];
-		if (!b->size)
-			continue;
-		/* phys.hi: relocatable memory space, 32/64-bit, register offset */
-		assigned[n++] = (b->is64 ? 0x83000000 : 0x82000000) | (0x10 + 4 * i);
-		assigned[n++] = (uint32_t)(b->addr >> 32);
-		assigned[n++] = (uint32_t)b->addr;
-		assigned[n++] = (uint32_t)(b->size >> 32);
-		assigned[n++] = (uint32_t)b->size;
-	}
-	TRY(fdt_setprop_cells(fdt, node, "assigned-addresses", assigned, n));
-	return 0;
-}
-
 static uint32_t rtas_token(const char *name)
 {
 	const struct rtas_entry *e = rtas_lookup_name(name);
@@ -663,52 +618,27 @@ static uint32_t rtas_token(const char *name)
 	return e ? e->token : 0;
 }
 
-/* The guest looks for DDW on the node holding ibm,dma-window: the query,
- * create and remove tokens, and the reset token as extension 1. */
-static int emit_ddw(void *fdt, int node)
-{
-	TRY(fdt_setprop_cells(fdt, node, "ibm,ddw-applicable", (uint32_t[3]){
-		rtas_token("ibm,query-pe-dma-window"), rtas_token("ibm,create-pe-dma-window"),
-		rtas_token("ibm,remove-pe-dma-window") }, 3));
-	return fdt_setprop_cells(fdt, node, "ibm,ddw-extensions", (uint32_t[2]){
-		1, rtas_token("ibm,reset-pe-dma-windows") }, 2);
-}
-
 int spapr_pci_fdt_emit(void *fdt, int root, uint32_t xics_phandle, const void *ctx)
 {
 	struct spapr_phb *phb = &the_phb;
-	char name[48];
-	int node;
+	const struct phb_fdt p = {
+		.buid = PHB_BUID,
+		.mmio32_bus = PHB_MMIO32_BUS, .mmio32_cpu = PHB_MMIO32_CPU, .mmio32_size = PHB_MMIO32_SIZE,
+		.mmio64_cpu = PHB_MMIO64_CPU, .mmio64_size = PHB_MMIO64_SIZE,
+		.msi_max = MSI_MAX,
+		.dma_liobn = phb->win[0].tce.liobn,
+		.dma_start = phb->win[0].tce.start, .dma_size = phb->win[0].tce.size,
+		.ddw = phb->ddw.enabled,
+		.ddw_query = rtas_token("ibm,query-pe-dma-window"),
+		.ddw_create = rtas_token("ibm,create-pe-dma-window"),
+		.ddw_remove = rtas_token("ibm,remove-pe-dma-window"),
+		.ddw_reset = rtas_token("ibm,reset-pe-dma-windows"),
+		.cfg = &phb->cfg,
+	};
 
 	(void)xics_phandle;	/* no INTx: no interrupt-map */
 	(void)ctx;
-	snprintf(name, sizeof(name), "pci@%llx", (unsigned long long)PHB_BUID);
-	node = fdt_add_subnode(fdt, root, name);
-	TRY(node);
-	TRY(fdt_setprop_string(fdt, node, "device_type", "pci"));
-	TRY(fdt_setprop_string(fdt, node, "compatible", "IBM,Logical_PHB"));
-	TRY(fdt_setprop_cells(fdt, node, "reg", (uint32_t[4]){ (uint32_t)(PHB_BUID >> 32), (uint32_t)PHB_BUID, 0, 0x1000 }, 4));
-	TRY(fdt_setprop_u32(fdt, node, "#address-cells", 3));
-	TRY(fdt_setprop_u32(fdt, node, "#size-cells", 2));
-	TRY(fdt_setprop_u32(fdt, node, "#interrupt-cells", 1));
-	TRY(fdt_setprop_cells(fdt, node, "bus-range", (uint32_t[2]){ 0, 0 }, 2));
-	TRY(fdt_setprop_cells(fdt, node, "ranges", (uint32_t[14]){
-		0x02000000, 0, (uint32_t)PHB_MMIO32_BUS,
-		(uint32_t)(PHB_MMIO32_CPU >> 32), (uint32_t)PHB_MMIO32_CPU,
-		0, (uint32_t)PHB_MMIO32_SIZE,
-		0x03000000, (uint32_t)(PHB_MMIO64_CPU >> 32), (uint32_t)PHB_MMIO64_CPU,
-		(uint32_t)(PHB_MMIO64_CPU >> 32), (uint32_t)PHB_MMIO64_CPU,
-		(uint32_t)(PHB_MMIO64_SIZE >> 32), (uint32_t)PHB_MMIO64_SIZE }, 14));
-	TRY(fdt_setprop_u32(fdt, node, "ibm,pci-config-space-type", 1));
-	TRY(fdt_setprop_u32(fdt, node, "ibm,pe-total-#msi", MSI_MAX));
-	TRY(fdt_setprop_u32(fdt, node, "ibm,#dma-address-cells", 2));
-	TRY(fdt_setprop_u32(fdt, node, "ibm,#dma-size-cells", 2));
-	TRY(fdt_setprop_cells(fdt, node, "ibm,dma-window", (uint32_t[5]){ phb->win[0].tce.liobn,
-		(uint32_t)(phb->win[0].tce.start >> 32), (uint32_t)phb->win[0].tce.start,
-		(uint32_t)(phb->win[0].tce.size >> 32), (uint32_t)phb->win[0].tce.size }, 5));
-	if (phb->ddw.enabled)
-		TRY(emit_ddw(fdt, node));
-	return emit_function(fdt, node, phb);
+	return phb_fdt_emit(fdt, root, &p);
 }
 
 /* ---- trapped BAR accesses ---- */

@@ -1,0 +1,152 @@
+/* spapr_phb_fdt.c: the PHB node Linux reads (ranges, DMA window, DDW, the function). */
+#include "test.h"
+#include "pci_config.h"
+#include "spapr_phb_fdt.h"
+
+#include <libfdt.h>
+
+static uint8_t dev[4096];
+
+static int dev_read(void *o, uint32_t off, void *buf, uint32_t len)
+{
+	(void)o;
+	memcpy(buf, dev + off, len);
+	return 0;
+}
+
+static int dev_write(void *o, uint32_t off, const void *buf, uint32_t len)
+{
+	(void)o;
+	memcpy(dev + off, buf, len);
+	return 0;
+}
+
+static const struct pci_config_ops ops = { dev_read, dev_write };
+
+static void put32(uint32_t off, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		dev[off + i] = v >> (8 * i);
+}
+
+/* An 82574-like NIC: BAR0 and BAR3 (64-bit) memory, MSI-X. */
+static void make_function(struct pci_config *pc)
+{
+	uint64_t sizes[6] = { 0x20000, 0, 0, 0x4000, 0, 0 };
+
+	memset(dev, 0, sizeof(dev));
+	put32(0x00, 0x10d38086);
+	put32(0x08, 0x02000000);		/* class: ethernet, revision 0 */
+	put32(0x2c, 0x00001af4);		/* subsystem */
+	dev[0x06] = 0x10;			/* capability list */
+	put32(0x10, 0xfebc0000);
+	put32(0x1c, 0xfebe0004);
+	dev[0x34] = 0xa0;
+	dev[0xa0] = 0x11; dev[0xa1] = 0x00;	/* MSI-X, 5 vectors */
+	dev[0xa2] = 0x04;
+	CHECK_EQ(pci_config_init(pc, &ops, NULL, sizes, 4096), 0);
+	pci_config_set_bar(pc, 0, 0x80000000);
+	pci_config_set_bar(pc, 3, 0x80020000);
+}
+
+static const uint32_t *cells(const void *fdt, int node, const char *name, int n)
+{
+	int len = -1;
+	const uint32_t *v = fdt_getprop(fdt, node, name, &len);
+
+	CHECK_EQ(len, n * 4);
+	return len == n * 4 ? v : NULL;
+}
+
+static void build(void *buf, struct pci_config *pc, bool ddw)
+{
+	const struct phb_fdt p = {
+		.buid = 0x800000020000000ULL,
+		.mmio32_bus = 0x80000000, .mmio32_cpu = 0x10080000000ULL, .mmio32_size = 0x80000000,
+		.mmio64_cpu = 0x11000000000ULL, .mmio64_size = 0x1000000000ULL,
+		.msi_max = 8, .dma_liobn = 0x80000000, .dma_start = 0, .dma_size = 0x20000000,
+		.ddw = ddw, .ddw_query = 0x2014, .ddw_create = 0x2015, .ddw_remove = 0x2016,
+		.ddw_reset = 0x2017, .cfg = pc,
+	};
+
+	CHECK_EQ(fdt_create_empty_tree(buf, 16384), 0);
+	CHECK_EQ(phb_fdt_emit(buf, 0, &p), 0);
+}
+
+TEST(phb_fdt_node)
+{
+	static uint8_t buf[16384];
+	struct pci_config pc;
+	const uint32_t *v;
+	int phb, fn;
+
+	make_function(&pc);
+	build(buf, &pc, true);
+	phb = fdt_path_offset(buf, "/pci@800000020000000");
+	CHECK(phb >= 0);
+	CHECK(!strcmp(fdt_getprop(buf, phb, "device_type", NULL), "pci"));
+	if ((v = cells(buf, phb, "reg", 4))) {
+		CHECK_EQ(fdt32_to_cpu(v[0]), 0x08000000);
+		CHECK_EQ(fdt32_to_cpu(v[1]), 0x20000000);
+	}
+	/* ranges: 32-bit space at bus 2 GiB -> CPU 1 TiB + 2 GiB, and 64-bit 1:1 */
+	if ((v = cells(buf, phb, "ranges", 14))) {
+		CHECK_EQ(fdt32_to_cpu(v[0]), 0x02000000);
+		CHECK_EQ(fdt32_to_cpu(v[2]), 0x80000000);
+		CHECK_EQ(fdt32_to_cpu(v[3]), 0x100);
+		CHECK_EQ(fdt32_to_cpu(v[4]), 0x80000000);
+		CHECK_EQ(fdt32_to_cpu(v[6]), 0x80000000);
+		CHECK_EQ(fdt32_to_cpu(v[7]), 0x03000000);
+		CHECK_EQ(fdt32_to_cpu(v[8]), fdt32_to_cpu(v[10]));
+		CHECK_EQ(fdt32_to_cpu(v[12]), 0x10);
+	}
+	if ((v = cells(buf, phb, "ibm,dma-window", 5))) {
+		CHECK_EQ(fdt32_to_cpu(v[0]), 0x80000000);
+		CHECK_EQ(fdt32_to_cpu(v[2]), 0);
+		CHECK_EQ(fdt32_to_cpu(v[4]), 0x20000000);
+	}
+	if ((v = cells(buf, phb, "ibm,ddw-applicable", 3))) {
+		CHECK_EQ(fdt32_to_cpu(v[0]), 0x2014);
+		CHECK_EQ(fdt32_to_cpu(v[1]), 0x2015);
+		CHECK_EQ(fdt32_to_cpu(v[2]), 0x2016);
+	}
+	if ((v = cells(buf, phb, "ibm,ddw-extensions", 2))) {
+		CHECK_EQ(fdt32_to_cpu(v[0]), 1);
+		CHECK_EQ(fdt32_to_cpu(v[1]), 0x2017);
+	}
+	fn = fdt_subnode_offset(buf, phb, "ethernet@0");
+	CHECK(fn >= 0);
+	if ((v = cells(buf, fn, "vendor-id", 1)))
+		CHECK_EQ(fdt32_to_cpu(v[0]), 0x8086);
+	if ((v = cells(buf, fn, "device-id", 1)))
+		CHECK_EQ(fdt32_to_cpu(v[0]), 0x10d3);
+	if ((v = cells(buf, fn, "class-code", 1)))
+		CHECK_EQ(fdt32_to_cpu(v[0]), 0x020000);
+	if ((v = cells(buf, fn, "ibm,req#msi-x", 1)))
+		CHECK_EQ(fdt32_to_cpu(v[0]), 8);
+	CHECK(!fdt_getprop(buf, fn, "ibm,req#msi", NULL));
+	/* two BARs: BAR0 32-bit at 2 GiB, BAR3 64-bit after it */
+	if ((v = cells(buf, fn, "assigned-addresses", 10))) {
+		CHECK_EQ(fdt32_to_cpu(v[0]), 0x82000010);
+		CHECK_EQ(fdt32_to_cpu(v[2]), 0x80000000);
+		CHECK_EQ(fdt32_to_cpu(v[4]), 0x20000);
+		CHECK_EQ(fdt32_to_cpu(v[5]), 0x8300001c);
+		CHECK_EQ(fdt32_to_cpu(v[7]), 0x80020000);
+		CHECK_EQ(fdt32_to_cpu(v[9]), 0x4000);
+	}
+}
+
+TEST(phb_fdt_without_ddw)
+{
+	static uint8_t buf[16384];
+	struct pci_config pc;
+	int phb;
+
+	make_function(&pc);
+	build(buf, &pc, false);
+	phb = fdt_path_offset(buf, "/pci@800000020000000");
+	CHECK(phb >= 0);
+	CHECK(fdt_getprop(buf, phb, "ibm,dma-window", NULL) != NULL);
+	CHECK(!fdt_getprop(buf, phb, "ibm,ddw-applicable", NULL));
+	CHECK(!fdt_getprop(buf, phb, "ibm,ddw-extensions", NULL));
+}
