@@ -102,6 +102,24 @@ int irq_irqfd(struct vm *vm, int fd, uint32_t irq, int assign)
 	return 0;
 }
 
+int irq_irqfd_resample(struct vm *vm, int fd, int resamplefd, uint32_t irq, int assign)
+{
+	struct kvm_irqfd req = { .fd = (uint32_t)fd, .gsi = irq };
+
+	if (assign) {
+		req.flags = KVM_IRQFD_FLAG_RESAMPLE;
+		req.resamplefd = (uint32_t)resamplefd;
+	} else {
+		req.flags = KVM_IRQFD_FLAG_DEASSIGN;
+	}
+	if (ioctl(vm->vm_fd, KVM_IRQFD, &req) < 0) {
+		pr_err("KVM_IRQFD(%s, resample, source %u): %s", assign ? "assign" : "deassign", irq,
+		       strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
 void irq_destroy(struct vm *vm)
 {
 	if (vm->xics_fd >= 0)

@@ -115,7 +115,11 @@ int pci_config_init(struct pci_config *pc, const struct pci_config_ops *ops, voi
 	init_bars(pc, bar_sizes);
 	virtualize(pc, PCI_ROM, 4, VIRT_RO);			/* no expansion ROM */
 	virtualize(pc, PCI_INT_LINE, 1, VIRT);
-	virtualize(pc, PCI_INT_PIN, 1, VIRT_RO);		/* no INTx */
+	if (dev_read(pc, PCI_INT_PIN, &pc->device_pin, 1))
+		return -EIO;
+	if (pc->device_pin > 4)
+		pc->device_pin = 0;
+	virtualize(pc, PCI_INT_PIN, 1, VIRT_RO);		/* 0 until INTx is offered */
 	find_caps(pc);
 	if (pc->msi_cap) {
 		uint8_t cap[24];
@@ -162,6 +166,16 @@ void pci_config_set_msix(struct pci_config *pc, bool enable)
 	if (!pc->msix_cap)
 		return;
 	*hi = enable ? (*hi | 0x80) : (*hi & ~0x80);
+}
+
+uint8_t pci_config_device_pin(const struct pci_config *pc)
+{
+	return pc->device_pin;
+}
+
+void pci_config_offer_intx(struct pci_config *pc, bool offer)
+{
+	pc->shadow[PCI_INT_PIN] = offer ? pc->device_pin : 0;
 }
 
 unsigned int pci_config_msix_size(const struct pci_config *pc)

@@ -58,6 +58,8 @@ struct spapr_phb {
 	unsigned int msi_n;
 	uint32_t msi_index;		/* VFIO_PCI_MSI_IRQ_INDEX or _MSIX_ */
 	uint32_t seq_num;
+	int intx_fd, intx_unmask_fd;	/* INTx: trigger, and KVM's resample */
+	bool intx_offered, intx_on;
 };
 
 static struct spapr_phb the_phb;
@@ -293,6 +295,64 @@ static int tce_setup(struct spapr_phb *phb)
 	return 0;
 }
 
+/* ---- INTx: a level XICS source; KVM's resample event unmasks the line ---- */
+
+static int intx_setup(struct spapr_phb *phb)
+{
+	struct vm *vm = phb->vm;
+	uint8_t pin = pci_config_device_pin(&phb->cfg);
+	int r;
+
+	if (!pin || !phb->vfio.intx_count)
+		return 0;
+	if (!kvm_check_extension(vm, KVM_CAP_IRQFD_RESAMPLE)) {
+		pr_info("%s: INTx not offered: KVM lacks KVM_CAP_IRQFD_RESAMPLE", phb->vfio.bdf);
+		return 0;
+	}
+	r = irq_init_sources(vm, IRQ_PCI_INTX, 1, 1);
+	if (r)
+		return r;
+	phb->intx_fd = eventfd(0, EFD_CLOEXEC);
+	phb->intx_unmask_fd = eventfd(0, EFD_CLOEXEC);
+	if (phb->intx_fd < 0 || phb->intx_unmask_fd < 0) {
+		pr_err("%s: INTx eventfds: %s", phb->vfio.bdf, strerror(errno));
+		return -errno;
+	}
+	r = irq_irqfd_resample(vm, phb->intx_fd, phb->intx_unmask_fd, IRQ_PCI_INTX, 1);
+	if (r)
+		return r;
+	phb->intx_offered = true;
+	r = vfio_set_intx(&phb->vfio, phb->intx_fd, phb->intx_unmask_fd);
+	if (r)
+		return r;
+	phb->intx_on = true;
+	pci_config_offer_intx(&phb->cfg, true);
+	pr_debug("%s: INTx pin %u on XICS source %u", phb->vfio.bdf, pin, IRQ_PCI_INTX);
+	return 0;
+}
+
+/* VFIO takes one interrupt type at a time: INTx goes while MSIs are on. */
+static void intx_switch(struct spapr_phb *phb, bool on)
+{
+	if (!phb->intx_offered || phb->intx_on == on)
+		return;
+	if (!vfio_set_intx(&phb->vfio, on ? phb->intx_fd : -1, phb->intx_unmask_fd))
+		phb->intx_on = on;
+}
+
+static void intx_teardown(struct spapr_phb *phb)
+{
+	intx_switch(phb, false);
+	if (phb->intx_offered)
+		irq_irqfd_resample(phb->vm, phb->intx_fd, -1, IRQ_PCI_INTX, 0);
+	phb->intx_offered = false;
+	if (phb->intx_fd >= 0)
+		close(phb->intx_fd);
+	if (phb->intx_unmask_fd >= 0)
+		close(phb->intx_unmask_fd);
+	phb->intx_fd = phb->intx_unmask_fd = -1;
+}
+
 /* ---- BARs: placed in the 32-bit window, largest first, mapped if VFIO allows ---- */
 
 static int bars_setup(struct spapr_phb *phb)
@@ -349,6 +409,7 @@ int spapr_pci_setup(struct vm *vm)
 		phb->win[i].table_fd = -1;
 	for (int i = 0; i < MSI_MAX; i++)
 		phb->msi_fds[i] = -1;
+	phb->intx_fd = phb->intx_unmask_fd = -1;
 	vm->phb = phb;
 	r = vfio_dev_open(&phb->vfio, vm, vm->cfg.pci_host);
 	if (r)
@@ -368,6 +429,8 @@ int spapr_pci_setup(struct vm *vm)
 	r = bars_setup(phb);
 	if (!r)
 		r = irq_init_sources(vm, IRQ_PCI_BASE, MSI_MAX, 0);
+	if (!r)
+		r = intx_setup(phb);
 	if (!r)
 		pr_info("%s: %04x:%04x on the PHB, DMA window 0x%llx+0x%llx (%llu KiB TCE pages), TCE mode %s, DDW %s",
 			vm->cfg.pci_host, phb->cfg.vendor, phb->cfg.device,
@@ -393,12 +456,14 @@ static void msi_disable(struct spapr_phb *phb)
 	phb->msi_n = 0;
 	pci_config_set_msi(&phb->cfg, 0, 0, 0);
 	pci_config_set_msix(&phb->cfg, false);
+	intx_switch(phb, true);
 }
 
 /* n vectors of MSI or MSI-X: an eventfd each, wired to consecutive XICS
  * sources with KVM_IRQFD, handed to VFIO as the device's triggers. */
 static int msi_enable(struct spapr_phb *phb, uint32_t index, unsigned int n)
 {
+	intx_switch(phb, false);
 	for (unsigned int i = 0; i < n; i++) {
 		phb->msi_fds[i] = eventfd(0, EFD_CLOEXEC);
 		if (phb->msi_fds[i] < 0 || irq_irqfd(phb->vm, phb->msi_fds[i], IRQ_PCI_BASE + i, 1)) {
@@ -634,9 +699,10 @@ int spapr_pci_fdt_emit(void *fdt, int root, uint32_t xics_phandle, const void *c
 		.ddw_remove = rtas_token("ibm,remove-pe-dma-window"),
 		.ddw_reset = rtas_token("ibm,reset-pe-dma-windows"),
 		.cfg = &phb->cfg,
+		.intx_pin = phb->intx_offered ? pci_config_device_pin(&phb->cfg) : 0,
+		.intx_irq = IRQ_PCI_INTX, .xics_phandle = xics_phandle,
 	};
 
-	(void)xics_phandle;	/* no INTx: no interrupt-map */
 	(void)ctx;
 	return phb_fdt_emit(fdt, root, &p);
 }
@@ -749,6 +815,7 @@ void spapr_pci_teardown(struct vm *vm)
 	if (!phb)
 		return;
 	msi_disable(phb);
+	intx_teardown(phb);
 	for (int i = 0; i < PCI_NUM_BARS; i++) {
 		if (phb->bars[i].slot_added)
 			kvm_del_memslot(vm, BAR_SLOT_BASE + i, phb->bars[i].gpa);

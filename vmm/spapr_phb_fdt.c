@@ -38,6 +38,8 @@ static int emit_function(void *fdt, int phb_node, const struct phb_fdt *p)
 		TRY(fdt_setprop_u32(fdt, node, "ibm,req#msi", 1));
 	if (cfg->msix_cap)
 		TRY(fdt_setprop_u32(fdt, node, "ibm,req#msi-x", p->msi_max));
+	if (p->intx_pin)
+		TRY(fdt_setprop_u32(fdt, node, "interrupts", p->intx_pin));
 	for (int i = 0; i < PCI_NUM_BARS; i++) {
 		const struct pci_bar *b = &cfg->bars[i];
 		if (!b->size)
@@ -83,6 +85,13 @@ int phb_fdt_emit(void *fdt, int root, const struct phb_fdt *p)
 	TRY(fdt_setprop_cells(fdt, node, "ibm,dma-window", (uint32_t[5]){ p->dma_liobn,
 		(uint32_t)(p->dma_start >> 32), (uint32_t)p->dma_start,
 		(uint32_t)(p->dma_size >> 32), (uint32_t)p->dma_size }, 5));
+	if (p->intx_pin) {
+		/* (devfn 0, pin) -> the level XICS source: device bits and pin matter */
+		TRY(fdt_setprop_cells(fdt, node, "interrupt-map-mask", (uint32_t[4]){
+			0xf800, 0, 0, 0xffffffff }, 4));
+		TRY(fdt_setprop_cells(fdt, node, "interrupt-map", (uint32_t[7]){
+			0, 0, 0, p->intx_pin, p->xics_phandle, p->intx_irq, 1 }, 7));
+	}
 	if (p->ddw) {
 		/* Linux looks for DDW on the node holding ibm,dma-window: the
 		 * query, create and remove tokens, the reset token as extension 1. */

@@ -200,6 +200,12 @@ static int open_device(struct vfio_dev *d)
 	d->msi_info.index = VFIO_PCI_MSI_IRQ_INDEX;
 	if (ioctl(d->device, VFIO_DEVICE_GET_IRQ_INFO, &d->msi_info) < 0)
 		return VFIO_FAIL("VFIO_DEVICE_GET_IRQ_INFO(MSI)");
+	{
+		struct vfio_irq_info intx = { .argsz = sizeof(intx), .index = VFIO_PCI_INTX_IRQ_INDEX };
+		if (ioctl(d->device, VFIO_DEVICE_GET_IRQ_INFO, &intx) < 0)
+			return VFIO_FAIL("VFIO_DEVICE_GET_IRQ_INFO(INTx)");
+		d->intx_count = intx.count;
+	}
 	return 0;
 }
 
@@ -357,6 +363,37 @@ int vfio_set_irqs(struct vfio_dev *d, uint32_t index, const int *fds, uint32_t n
 		d->irq_index_enabled = n ? (int)index : -1;
 	free(set);
 	return r;
+}
+
+int vfio_set_intx(struct vfio_dev *d, int fd, int unmask_fd)
+{
+	struct {
+		struct vfio_irq_set set;
+		int32_t fd;
+	} s = { { .argsz = sizeof(s), .index = VFIO_PCI_INTX_IRQ_INDEX, .start = 0, .count = 1 }, 0 };
+
+	if (fd < 0) {
+		s.set.argsz = sizeof(s.set);
+		s.set.count = 0;
+		s.set.flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER;
+		if (ioctl(d->device, VFIO_DEVICE_SET_IRQS, &s.set) < 0)
+			return VFIO_FAIL("VFIO_DEVICE_SET_IRQS(INTx off)");
+		d->irq_index_enabled = -1;
+		return 0;
+	}
+	s.set.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
+	s.fd = fd;
+	if (ioctl(d->device, VFIO_DEVICE_SET_IRQS, &s) < 0)
+		return VFIO_FAIL("VFIO_DEVICE_SET_IRQS(INTx trigger)");
+	d->irq_index_enabled = VFIO_PCI_INTX_IRQ_INDEX;
+	s.set.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_UNMASK;
+	s.fd = unmask_fd;
+	if (ioctl(d->device, VFIO_DEVICE_SET_IRQS, &s) < 0) {
+		int r = VFIO_FAIL("VFIO_DEVICE_SET_IRQS(INTx unmask)");
+		vfio_set_intx(d, -1, -1);
+		return r;
+	}
+	return 0;
 }
 
 int vfio_kvm_attach_tce(struct vfio_dev *d, int table_fd)

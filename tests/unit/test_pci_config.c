@@ -142,3 +142,22 @@ TEST(pci_config_passthrough_and_bad_accesses)
 	CHECK_EQ(pci_config_write(&pc, 0x12, 2, 0xffff), 0);	/* partial BAR write ignored */
 	CHECK_EQ(writes, 1);
 }
+
+TEST(pci_config_intx_pin_only_when_offered)
+{
+	struct pci_config pc;
+
+	make_dev(&pc);
+	CHECK_EQ(pci_config_device_pin(&pc), 1);
+	CHECK_EQ(rd(&pc, 0x3d, 1), 0);		/* hidden until offered */
+	pci_config_offer_intx(&pc, true);
+	CHECK_EQ(rd(&pc, 0x3d, 1), 1);
+	CHECK_EQ(pci_config_write(&pc, 0x3d, 1, 3), 0);
+	CHECK_EQ(rd(&pc, 0x3d, 1), 1);		/* read-only */
+	pci_config_offer_intx(&pc, false);
+	CHECK_EQ(rd(&pc, 0x3d, 1), 0);
+	/* a pin register out of range is no pin */
+	dev[0x3d] = 9;
+	CHECK_EQ(pci_config_init(&pc, &ops, NULL, (uint64_t[6]){ 0x20000 }, 4096), 0);
+	CHECK_EQ(pci_config_device_pin(&pc), 0);
+}

@@ -58,7 +58,7 @@ static const uint32_t *cells(const void *fdt, int node, const char *name, int n)
 	return len == n * 4 ? v : NULL;
 }
 
-static void build(void *buf, struct pci_config *pc, bool ddw)
+static void build_intx(void *buf, struct pci_config *pc, bool ddw, uint8_t pin)
 {
 	const struct phb_fdt p = {
 		.buid = 0x800000020000000ULL,
@@ -67,10 +67,16 @@ static void build(void *buf, struct pci_config *pc, bool ddw)
 		.msi_max = 8, .dma_liobn = 0x80000000, .dma_start = 0, .dma_size = 0x20000000,
 		.ddw = ddw, .ddw_query = 0x2014, .ddw_create = 0x2015, .ddw_remove = 0x2016,
 		.ddw_reset = 0x2017, .cfg = pc,
+		.intx_pin = pin, .intx_irq = 4111, .xics_phandle = 0x1111,
 	};
 
 	CHECK_EQ(fdt_create_empty_tree(buf, 16384), 0);
 	CHECK_EQ(phb_fdt_emit(buf, 0, &p), 0);
+}
+
+static void build(void *buf, struct pci_config *pc, bool ddw)
+{
+	build_intx(buf, pc, ddw, 0);
 }
 
 TEST(phb_fdt_node)
@@ -149,4 +155,34 @@ TEST(phb_fdt_without_ddw)
 	CHECK(fdt_getprop(buf, phb, "ibm,dma-window", NULL) != NULL);
 	CHECK(!fdt_getprop(buf, phb, "ibm,ddw-applicable", NULL));
 	CHECK(!fdt_getprop(buf, phb, "ibm,ddw-extensions", NULL));
+}
+
+TEST(phb_fdt_intx_map)
+{
+	static uint8_t buf[16384];
+	struct pci_config pc;
+	const uint32_t *v;
+	int phb, fn;
+
+	make_function(&pc);
+	build(buf, &pc, true);
+	phb = fdt_path_offset(buf, "/pci@800000020000000");
+	CHECK(!fdt_getprop(buf, phb, "interrupt-map", NULL));	/* no INTx offered */
+	build_intx(buf, &pc, true, 1);
+	phb = fdt_path_offset(buf, "/pci@800000020000000");
+	fn = fdt_subnode_offset(buf, phb, "ethernet@0");
+	if ((v = cells(buf, fn, "interrupts", 1)))
+		CHECK_EQ(fdt32_to_cpu(v[0]), 1);
+	if ((v = cells(buf, phb, "interrupt-map-mask", 4))) {
+		CHECK_EQ(fdt32_to_cpu(v[0]), 0xf800);
+		CHECK_EQ(fdt32_to_cpu(v[3]), 0xffffffff);
+	}
+	/* (devfn 0, INTA) -> XICS phandle, source 4111, level */
+	if ((v = cells(buf, phb, "interrupt-map", 7))) {
+		CHECK_EQ(fdt32_to_cpu(v[0]), 0);
+		CHECK_EQ(fdt32_to_cpu(v[3]), 1);
+		CHECK_EQ(fdt32_to_cpu(v[4]), 0x1111);
+		CHECK_EQ(fdt32_to_cpu(v[5]), 4111);
+		CHECK_EQ(fdt32_to_cpu(v[6]), 1);
+	}
 }

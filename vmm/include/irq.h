@@ -18,6 +18,9 @@ int irq_create(struct vm *vm);		/* after vcpus_create */
 int irq_init_sources(struct vm *vm, uint32_t first, uint32_t n, int level);
 /* Wire (or unwire) an eventfd to XICS source irq with KVM_IRQFD. */
 int irq_irqfd(struct vm *vm, int fd, uint32_t irq, int assign);
+/* A level source: fd asserts it, KVM signals resamplefd when the guest
+ * EOIs it (KVM_IRQFD_FLAG_RESAMPLE), so VFIO can unmask the line. */
+int irq_irqfd_resample(struct vm *vm, int fd, int resamplefd, uint32_t irq, int assign);
 void irq_destroy(struct vm *vm);
 
 #endif

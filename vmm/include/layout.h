@@ -41,7 +41,8 @@
 #define XICS_IRQ_BASE		4096
 #define XICS_NR_IRQS		1024
 #define IRQ_VTY			(XICS_IRQ_BASE + 0)
-#define IRQ_PCI_BASE		(XICS_IRQ_BASE + 16)
+#define IRQ_PCI_BASE		(XICS_IRQ_BASE + 16)	/* MSIs: IRQ_PCI_BASE + vector */
+#define IRQ_PCI_INTX		(XICS_IRQ_BASE + 15)	/* the function's INTx (level) */
 
 struct guest_layout {
 	uint64_t ram_size;

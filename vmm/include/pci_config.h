@@ -3,7 +3,7 @@
  * come from (and go to) the device through VFIO, some are pvmm's own:
  * the BARs (pvmm places them in the PHB window; sizing by writing all
  * ones works, other addresses are kept as assigned), the expansion ROM
- * (none), the interrupt pin (no INTx is offered), the MSI capability (its
+ * (none), the interrupt pin (0 unless INTx is offered), the MSI capability (its
  * message is set by RTAS ibm,change-msi) and the MSI-X message control
  * word (ibm,change-msi enables MSI-X on the device through VFIO).
  * Pure: the device is reached through two callbacks.
@@ -39,6 +39,7 @@ struct pci_config {
 	uint8_t virt[PCI_CFG_SIZE];	/* 1: byte is pvmm's; 2: and read-only */
 	struct pci_bar bars[PCI_NUM_BARS];
 	uint8_t msi_cap, msix_cap;
+	uint8_t device_pin;		/* what the device's pin register says */
 	uint16_t vendor, device;
 };
 
@@ -57,5 +58,9 @@ void pci_config_set_msi(struct pci_config *pc, uint64_t addr, uint16_t data, uns
 /* MSI-X as enabled by ibm,change-msi, and the table size the device has. */
 void pci_config_set_msix(struct pci_config *pc, bool enable);
 unsigned int pci_config_msix_size(const struct pci_config *pc);
+/* The interrupt pin the device reports (1 = INTA ... 4; 0 none), and
+ * whether the guest sees it (INTx offered) or 0. */
+uint8_t pci_config_device_pin(const struct pci_config *pc);
+void pci_config_offer_intx(struct pci_config *pc, bool offer);
 
 #endif

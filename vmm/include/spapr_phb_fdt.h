@@ -23,6 +23,8 @@ struct phb_fdt {
 	bool ddw;
 	uint32_t ddw_query, ddw_create, ddw_remove, ddw_reset;	/* RTAS tokens */
 	struct pci_config *cfg;			/* the function at devfn 0 */
+	uint8_t intx_pin;			/* 1-4 if INTx is offered, else 0 */
+	uint32_t intx_irq, xics_phandle;	/* its level XICS source */
 };
 
 /* Adds pci@<buid> under root; returns 0 or a negative libfdt error. */

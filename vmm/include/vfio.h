@@ -39,6 +39,7 @@ struct vfio_dev {
 	struct vfio_region_info regions[VFIO_PCI_NUM_REGIONS];
 	uint32_t num_regions, num_irqs;
 	struct vfio_irq_info msi_info;
+	uint32_t intx_count;		/* VFIO's INTx index: 1 if the function has a pin */
 	int irq_index_enabled;		/* -1: none */
 };
 
@@ -54,6 +55,9 @@ int vfio_config_write(struct vfio_dev *d, uint32_t off, const void *buf, uint32_
 int vfio_region_rw(struct vfio_dev *d, int region, uint64_t off, void *buf, uint32_t len, bool write);
 /* Trigger eventfds for n vectors of an IRQ index (MSI/MSI-X); n = 0 disables. */
 int vfio_set_irqs(struct vfio_dev *d, uint32_t index, const int *fds, uint32_t n);
+/* INTx: fd is signalled (and the line masked) when the device asserts it;
+ * an event on unmask_fd unmasks it. fd < 0 disables INTx. */
+int vfio_set_intx(struct vfio_dev *d, int fd, int unmask_fd);
 /* Mode kernel: attach KVM's TCE table fd to this group. */
 int vfio_kvm_attach_tce(struct vfio_dev *d, int table_fd);
 /* Take the group out of kvm-vfio (before KVM's TCE table is closed). */

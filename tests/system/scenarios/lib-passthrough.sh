@@ -97,6 +97,12 @@ fi
 check "every TCE inside guest RAM" grep -q '"all_inside_ram": true' "$json"
 # EXPECT_DDW=on: the guest created a 64-bit window mapping all its RAM
 # (direct DMA) and pvmm's summary shows it; off: the 32-bit window only.
+# EXPECT_IRQ=intx: the guest drives the NIC through its INTx line (a level
+# XICS source), not MSIs.
+if [ "${EXPECT_IRQ:-}" = intx ]; then
+	check "guest NIC on a level (INTx) interrupt" grep -q "GUEST irq .*Level.*eth0" "$out"
+	check "no MSI in use" sh -c "! grep -q 'GUEST irq .*MSI.*eth0' '$out'"
+fi
 case $EXPECT_DDW in
 on)
 	check "guest uses direct DMA through a DDW window" grep -q "GUEST ddw linux,direct64-ddr-window-info" "$out"
