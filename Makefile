@@ -47,11 +47,16 @@ all: setup pvmm
 setup:
 	@bash kernel/setup.sh
 
-pvmm: vmm/pvmm $(PAYLOADS) build/hostprobe build/netfeat
+pvmm: vmm/pvmm $(PAYLOADS) build/hostprobe build/netfeat build/sniff
 
 # The host scenario's probe: runs in the emulated host.
 # The guest's one ethtool call (kernel/guest-tools/netfeat.c).
 build/netfeat: kernel/guest-tools/netfeat.c
+	@mkdir -p build
+	$(CROSS_CC) -static $(CSTD) $(OPT) $(WARN) -o $@ $<
+
+# Frame summaries for stalled-transfer diagnostics (emulated host and guest).
+build/sniff: kernel/guest-tools/sniff.c
 	@mkdir -p build
 	$(CROSS_CC) -static $(CSTD) $(OPT) $(WARN) -o $@ $<
 

@@ -180,6 +180,9 @@ int config_set(struct vm_config *cfg, const char *source, const char *key,
 			cfg->on_reboot = REBOOT_RESTART;
 		else
 			return fail(err, errlen, source, key, "expected exit or restart, not \"%s\"", value);
+	} else if (!strcmp(key, "vm:hugepages")) {
+		if (parse_bool(value, &cfg->hugepages))
+			return fail(err, errlen, source, key, "expected on or off, not \"%s\"", value);
 	} else if (!strcmp(key, "vm:stats_json")) {
 		if (set_path(cfg->stats_json, sizeof(cfg->stats_json), value, NULL))
 			return fail(err, errlen, source, key, "empty or too long path");

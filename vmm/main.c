@@ -52,6 +52,7 @@ static const struct option long_opts[] = {
 	{ "pci", required_argument, NULL, 'D' },
 	{ "tce", required_argument, NULL, 't' },
 	{ "ddw", required_argument, NULL, 'w' },
+	{ "hugepages", required_argument, NULL, 'H' },
 	{ "mask-cap", required_argument, NULL, 'M' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -73,6 +74,7 @@ static void usage(FILE *out)
 		"      --pci BDF          pass a host PCI device through (bound to vfio-pci)\n"
 		"      --tce kernel|user|auto  TCE (DMA) handling for the passthrough device\n"
 		"      --ddw on|off       offer dynamic DMA windows\n"
+		"      --hugepages on|off guest RAM on the host's default huge pages (hugetlbfs)\n"
 		"      --stats-json FILE  write the exit summary as JSON\n"
 		"      --dump-dtb FILE    write the guest device tree and exit\n"
 		"      --mask-cap CAP     testing: act as if KVM lacked CAP (spapr_tce_vfio,\n"
@@ -97,6 +99,7 @@ static const char *opt_key(int c)
 	case 'D': return "pci:host";
 	case 't': return "pci:tce";
 	case 'w': return "pci:ddw";
+	case 'H': return "vm:hugepages";
 	default: return NULL;
 	}
 }
@@ -340,10 +343,12 @@ static int run(int argc, char **argv)
 
 	r = register_calls(&vm.cfg);
 	if (!r)
-		r = guest_mem_alloc(&vm.mem, vm.cfg.ram_size);
+		r = guest_mem_alloc(&vm.mem, vm.cfg.ram_size, vm.cfg.hugepages);
 	if (r) {
-		pr_err("allocating %llu MiB of guest RAM: %s",
-		       (unsigned long long)(vm.cfg.ram_size / MiB), strerror(-r));
+		pr_err("allocating %llu MiB of guest RAM%s: %s%s",
+		       (unsigned long long)(vm.cfg.ram_size / MiB),
+		       vm.cfg.hugepages ? " on huge pages" : "", strerror(-r),
+		       vm.cfg.hugepages ? " (reserve them: /proc/sys/vm/nr_hugepages)" : "");
 		return EXIT_ERROR;
 	}
 	r = load_images(&vm);

@@ -285,7 +285,9 @@ static int tce_setup(struct spapr_phb *phb)
 	r = window_open(phb, 0, PHB_DMA_LIOBN, 12, size, &start);
 	if (r)
 		return r;
-	mask = ddw_page_mask(phb->vfio.info.ddw.pgsizes, (uint64_t)sysconf(_SC_PAGESIZE));
+	/* A TCE may not span more than one host page of guest RAM. */
+	mask = ddw_page_mask(phb->vfio.info.ddw.pgsizes,
+			     vm->mem.page_size ? vm->mem.page_size : (uint64_t)sysconf(_SC_PAGESIZE));
 	ddw_init(&phb->ddw, vm->cfg.ddw && phb->vfio.v2,
 		 phb->vfio.v2 ? phb->vfio.info.ddw.max_dynamic_windows_supported : 1, mask,
 		 pow2_at_least(vm->mem.size), PHB_DMA_LIOBN, start, size, 12, &ddw_host_ops, phb);

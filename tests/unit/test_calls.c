@@ -64,7 +64,7 @@ static int32_t ret_cell(uint64_t gpa, uint32_t nargs, uint32_t i)
 
 TEST(guest_ptr_bounds)
 {
-	struct guest_mem m = { (uint8_t *)0x1000, 4096 };
+	struct guest_mem m = { .host = (uint8_t *)0x1000, .size = 4096 };
 
 	CHECK(guest_ptr(&m, 0, 4096) != NULL);
 	CHECK(guest_ptr(&m, 4096, 0) != NULL);

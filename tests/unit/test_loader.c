@@ -53,7 +53,7 @@ static int load(size_t len)
 	int rc;
 
 	if (!mem.host)
-		guest_mem_alloc(&mem, RAM);
+		guest_mem_alloc(&mem, RAM, false);
 	memset(mem.host, 0x55, 0x3000);
 	rc = load_elf(&mem, img, len, &r, err, sizeof(err));
 	if (!rc) {
@@ -124,7 +124,7 @@ TEST(loader_initrd_placement)
 	FILE *f = fopen(path, "w");
 
 	if (!mem.host)
-		guest_mem_alloc(&mem, RAM);
+		guest_mem_alloc(&mem, RAM, false);
 	for (int i = 0; i < 100000; i++)
 		fputc(i & 0xff, f);
 	fclose(f);
@@ -152,7 +152,7 @@ TEST(loader_kernel_file_errors_name_the_file)
 	struct load_result r;
 
 	if (!mem.host)
-		guest_mem_alloc(&mem, RAM);
+		guest_mem_alloc(&mem, RAM, false);
 	CHECK(load_kernel_file(&mem, "/nonexistent/vmlinux", &r, err, sizeof(err)) < 0);
 	CHECK_STR_CONTAINS(err, "/nonexistent/vmlinux: cannot read kernel");
 }

@@ -29,6 +29,7 @@ struct vm_config {
 	enum console_mode console;
 	enum reboot_action on_reboot;
 	char stats_json[PATH_MAX];		/* write the exit summary as JSON here */
+	bool hugepages;				/* guest RAM on the default huge pages */
 	/* PCI passthrough (one device, one PHB) */
 	char pci_host[32];			/* host BDF, e.g. 0000:01:00.0 */
 	enum tce_mode tce;

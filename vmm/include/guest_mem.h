@@ -13,6 +13,8 @@
 struct guest_mem {
 	uint8_t *host;		/* host mapping of guest physical 0 */
 	uint64_t size;		/* bytes of guest RAM */
+	uint64_t map_size;	/* of the mapping: size rounded up to whole pages */
+	uint64_t page_size;	/* of the host pages backing it (huge or not) */
 };
 
 static inline bool guest_range_ok(const struct guest_mem *m, uint64_t gpa, uint64_t len)
@@ -27,7 +29,9 @@ static inline void *guest_ptr(const struct guest_mem *m, uint64_t gpa, uint64_t 
 	return m->host + gpa;
 }
 
-int guest_mem_alloc(struct guest_mem *m, uint64_t size);
+/* Anonymous memory, or huge pages (the host's default size, reserved in
+ * /proc/sys/vm/nr_hugepages) when huge; -errno on failure. */
+int guest_mem_alloc(struct guest_mem *m, uint64_t size, bool huge);
 void guest_mem_free(struct guest_mem *m);
 
 #endif

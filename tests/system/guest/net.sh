@@ -46,7 +46,14 @@ t0=$(cut -d' ' -f1 /proc/uptime)
 # Progress while sending: packet counters and the NIC's interrupt counts,
 # so that a stalled transfer shows which side stopped.
 st=/sys/class/net/$IF/statistics
-( while sleep 15; do
+grep -q pvmm.sniff=1 /proc/cmdline && { sniff "$IF" 5000 > /tmp/sniff 2>&1 & }
+( retr=0
+  while sleep 15; do
+	r=$(grep '^Tcp:' /proc/net/snmp | tail -n1 | cut -d' ' -f13)
+	if [ -s /tmp/sniff ] && [ "$r" != "$retr" ]; then
+		tail -n 12 /tmp/sniff | sed 's/^/GUEST sniff /'
+		retr=$r
+	fi
 	echo "GUEST progress tx=$(cat $st/tx_packets) rx=$(cat $st/rx_packets) txerr=$(cat $st/tx_errors)" \
 		"tcp=$(grep '^Tcp:' /proc/net/snmp | tail -n1 | cut -d' ' -f10-16)" \
 		"irqs=$(grep -E "$IF" /proc/interrupts | tr -s ' ' | cut -d' ' -f3-4 | tr '\n' ' ')"

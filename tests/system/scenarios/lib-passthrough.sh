@@ -12,6 +12,13 @@ check() { d=$1; shift; if "$@"; then echo "CHECK ok   $d"; else echo "CHECK FAIL
 up() { cut -d' ' -f1 /proc/uptime; }
 
 rm -f /tmp/recv
+# SNIFF=1: frame summaries on NIC B (and pvmm.sniff in the guest) for stalls.
+snpid=
+if [ "${SNIFF:-0}" = 1 ]; then
+	/pvmm/bin/sniff "$NIC_B_IF" 5000 > /tmp/$name.sniff 2>&1 &
+	snpid=$!
+	GUEST_ARGS="${GUEST_ARGS:-} pvmm.sniff=1"
+fi
 # The receiver's stdin must stay open: busybox nc half-closes the socket at
 # stdin EOF, and the sender stops when it sees that.
 sleep 3600 | nc -l -p 5000 > /tmp/recv &
@@ -31,6 +38,8 @@ ncpid=$!
 	if [ "$got" = "$last" ]; then still=$((still + 10)); else still=0; last=$got; fi
 	if [ $still -ge "${STALL_SECONDS:-120}" ]; then
 		echo "STALL $name: no data for ${still}s at $got bytes; stopping the VMM"
+		[ -f /tmp/$name.sniff ] && tail -n 40 /tmp/$name.sniff | sed 's/^/L1-SNIFF /'
+
 		killall -TERM pvmm qemu-system-ppc64 2>/dev/null
 		break
 	fi
@@ -41,15 +50,26 @@ t0=$(up)
 # VMM=qemu runs the peer (make bench) on the same guest instead of pvmm.
 QEMU_M="pseries,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off,cap-hpt-max-page-size=4096,ic-mode=xics,x-vof=on"
 gargs="console=hvc0 nowatchdog pvmm.test=net pvmm.mb=$mb ${GUEST_ARGS:-}"
+# The emulated host's e1000e model silently drops a frame whose TX buffer
+# spans two guest pages that are not adjacent in the emulated host's memory
+# (its DMA map of the buffer comes back short), and TCP then retransmits
+# the same buffer forever (see README, Known problems). Without
+# scatter-gather the guest sends each frame from one linear buffer that
+# never crosses a page: NETFEAT=default keeps the guest's offloads.
+[ "${NETFEAT:-sg:off}" != default ] && gargs="$gargs pvmm.netfeat=${NETFEAT:-sg:off}"
+# HUGEPAGES=on: guest RAM on huge pages (the emulated host has none).
+HUGEPAGES=${HUGEPAGES:-off}
+hp_qemu=
+[ "$HUGEPAGES" = on ] && hp_qemu="-mem-path /dev/hugepages"
 run_vmm() {
 	if [ "${VMM:-pvmm}" = qemu ]; then
 		timeout "${PVMM_TIMEOUT:-600}" /usr/bin/qemu-system-ppc64 -enable-kvm -M "$QEMU_M" \
 			-m 512 -smp 2 -nodefaults -display none -monitor none -serial stdio \
 			-L /usr/share/qemu -kernel "$GUEST_KERNEL" -initrd "$GUEST_INITRD" \
-			-append "$gargs" -device vfio-pci,host="$NIC_A_BDF"
+			${hp_qemu} -append "$gargs" -device vfio-pci,host="$NIC_A_BDF"
 	else
 		timeout "${PVMM_TIMEOUT:-600}" "$PVMM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD" -c 2 -m 512 \
-			-p "$gargs" --pci "$NIC_A_BDF" --tce "$mode" ${PVMM_VERBOSE:+-v} \
+			-p "$gargs" --pci "$NIC_A_BDF" --tce "$mode" --hugepages "$HUGEPAGES" ${PVMM_VERBOSE:+-v} \
 			--stats-json "$json" "$@"
 	fi
 }
@@ -57,7 +77,7 @@ run_vmm() {
   echo $? > /tmp/$name.rc ) | tee "$out" | sed 's/^/L2| /'
 rc=$(cat /tmp/$name.rc)
 t1=$(up)
-kill $irqpid 2>/dev/null
+kill $irqpid $snpid 2>/dev/null
 sleep 1
 kill $ncpid 2>/dev/null
 killall sleep 2>/dev/null
