@@ -222,67 +222,39 @@ static struct tce_window *window_for(uint64_t liobn)
 	return w;
 }
 
-/* H_PUT_TCE(liobn, ioba, tce) */
-static long h_put_tce(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
+/*
+ * The four TCE hcalls, under the lock (see windows_lock):
+ *   H_PUT_TCE(liobn, ioba, tce)
+ *   H_GET_TCE(liobn, ioba) -> tce
+ *   H_PUT_TCE_INDIRECT(liobn, ioba, list, npages)
+ *   H_STUFF_TCE(liobn, ioba, value, npages)
+ */
+static long h_tce(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
 {
 	struct tce_window *w;
-	long rc;
+	long rc = H_PARAMETER;
 
-	(void)cpu; (void)opcode;
+	(void)cpu;
 	pthread_mutex_lock(&windows_lock);
 	w = window_for(args[0]);
-	rc = w ? tce_put(w, args[1], args[2]) : H_PARAMETER;
-	pthread_mutex_unlock(&windows_lock);
-	return rc;
-}
-
-/* H_GET_TCE(liobn, ioba) -> tce */
-static long h_get_tce(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
-{
-	struct tce_window *w;
-	long rc;
-
-	(void)cpu; (void)opcode;
-	pthread_mutex_lock(&windows_lock);
-	w = window_for(args[0]);
-	rc = w ? tce_get(w, args[1], &args[0]) : H_PARAMETER;
-	pthread_mutex_unlock(&windows_lock);
-	return rc;
-}
-
-/* H_PUT_TCE_INDIRECT(liobn, ioba, list, npages) */
-static long h_put_tce_indirect(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
-{
-	struct tce_window *w;
-	long rc;
-
-	(void)cpu; (void)opcode;
-	pthread_mutex_lock(&windows_lock);
-	w = window_for(args[0]);
-	rc = w ? tce_put_indirect(w, args[1], args[2], args[3]) : H_PARAMETER;
-	pthread_mutex_unlock(&windows_lock);
-	return rc;
-}
-
-/* H_STUFF_TCE(liobn, ioba, value, npages) */
-static long h_stuff_tce(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
-{
-	struct tce_window *w;
-	long rc;
-
-	(void)cpu; (void)opcode;
-	pthread_mutex_lock(&windows_lock);
-	w = window_for(args[0]);
-	rc = w ? tce_stuff(w, args[1], args[2], args[3]) : H_PARAMETER;
+	if (w) {
+		switch (opcode) {
+		case H_PUT_TCE: rc = tce_put(w, args[1], args[2]); break;
+		case H_GET_TCE: rc = tce_get(w, args[1], &args[0]); break;
+		case H_PUT_TCE_INDIRECT: rc = tce_put_indirect(w, args[1], args[2], args[3]); break;
+		case H_STUFF_TCE: rc = tce_stuff(w, args[1], args[2], args[3]); break;
+		default: rc = H_FUNCTION; break;
+		}
+	}
 	pthread_mutex_unlock(&windows_lock);
 	return rc;
 }
 
 static const struct hcall_def tce_hcalls[] = {
-	{ H_PUT_TCE, "H_PUT_TCE", "hcall-tce", h_put_tce },
-	{ H_GET_TCE, "H_GET_TCE", "hcall-tce", h_get_tce },
-	{ H_PUT_TCE_INDIRECT, "H_PUT_TCE_INDIRECT", "hcall-multi-tce", h_put_tce_indirect },
-	{ H_STUFF_TCE, "H_STUFF_TCE", "hcall-multi-tce", h_stuff_tce },
+	{ H_PUT_TCE, "H_PUT_TCE", "hcall-tce", h_tce },
+	{ H_GET_TCE, "H_GET_TCE", "hcall-tce", h_tce },
+	{ H_PUT_TCE_INDIRECT, "H_PUT_TCE_INDIRECT", "hcall-multi-tce", h_tce },
+	{ H_STUFF_TCE, "H_STUFF_TCE", "hcall-multi-tce", h_tce },
 };
 
 int tce_register_calls(void)
