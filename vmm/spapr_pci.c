@@ -15,8 +15,6 @@
 #include "vm.h"
 
 #include <errno.h>
-#include <poll.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -62,13 +60,6 @@ struct spapr_phb {
 	uint32_t seq_num;
 	int intx_fd, intx_unmask_fd;	/* INTx: trigger, and KVM's resample */
 	bool intx_offered, intx_on;
-	/* Without KVM's resample pvmm relays INTx itself, as QEMU does: it
-	 * asserts the source and traps the BARs; the guest's first access to
-	 * the device (its handler reading the cause) ends the interrupt. */
-	bool intx_user, intx_pending, intx_thread_started;
-	int intx_stop_fd;
-	pthread_t intx_thread;
-	pthread_mutex_t intx_lock;
 };
 
 static struct spapr_phb the_phb;
@@ -306,63 +297,7 @@ static int tce_setup(struct spapr_phb *phb)
 	return 0;
 }
 
-/* ---- INTx: a level XICS source ----
- * With KVM_CAP_IRQFD_RESAMPLE, KVM asserts it from VFIO's eventfd and
- * signals the resample eventfd at the guest's EOI, which unmasks the line
- * in VFIO. Without it, pvmm relays the line (intx_thread). */
-
-/* Trap the mapped BARs (remove their memslots) or map them again. */
-static void bars_trap(struct spapr_phb *phb, bool trap)
-{
-	for (int i = 0; i < PCI_NUM_BARS; i++) {
-		struct phb_bar *b = &phb->bars[i];
-		if (!b->host || b->slot_added == !trap)
-			continue;
-		if (trap ? kvm_del_memslot(phb->vm, BAR_SLOT_BASE + i, b->gpa) :
-			   kvm_add_memslot(phb->vm, BAR_SLOT_BASE + i, b->gpa, phb->cfg.bars[i].size, b->host))
-			continue;
-		b->slot_added = !trap;
-	}
-}
-
-/* The guest reached the device while the line was up: its handler has
- * read (and so cleared) the cause; lower the line and let VFIO report the
- * next assertion. */
-static void intx_end(struct spapr_phb *phb)
-{
-	pthread_mutex_lock(&phb->intx_lock);
-	if (phb->intx_pending) {
-		irq_set_level(phb->vm, IRQ_PCI_INTX, 0);
-		bars_trap(phb, false);
-		phb->intx_pending = false;
-		if (phb->intx_on)
-			vfio_unmask_intx(&phb->vfio);
-	}
-	pthread_mutex_unlock(&phb->intx_lock);
-}
-
-static void *intx_thread(void *opaque)
-{
-	struct spapr_phb *phb = opaque;
-	struct pollfd fds[2] = { { .fd = phb->intx_fd, .events = POLLIN },
-				 { .fd = phb->intx_stop_fd, .events = POLLIN } };
-	uint64_t n;
-
-	while (poll(fds, 2, -1) >= 0 || errno == EINTR) {
-		if (fds[1].revents)
-			break;
-		if (!(fds[0].revents & POLLIN) || read(phb->intx_fd, &n, sizeof(n)) != sizeof(n))
-			continue;
-		/* VFIO has masked the line; it stays masked until intx_end(). */
-		pthread_mutex_lock(&phb->intx_lock);
-		if (!phb->intx_pending && phb->intx_on) {
-			bars_trap(phb, true);
-			phb->intx_pending = !irq_set_level(phb->vm, IRQ_PCI_INTX, 1);
-		}
-		pthread_mutex_unlock(&phb->intx_lock);
-	}
-	return NULL;
-}
+/* ---- INTx: a level XICS source; KVM's resample event unmasks the line ---- */
 
 static int intx_setup(struct spapr_phb *phb)
 {
@@ -372,37 +307,29 @@ static int intx_setup(struct spapr_phb *phb)
 
 	if (!pin || !phb->vfio.intx_count)
 		return 0;
+	if (!kvm_check_extension(vm, KVM_CAP_IRQFD_RESAMPLE)) {
+		pr_info("%s: INTx not offered: KVM lacks KVM_CAP_IRQFD_RESAMPLE", phb->vfio.bdf);
+		return 0;
+	}
 	r = irq_init_sources(vm, IRQ_PCI_INTX, 1, 1);
 	if (r)
 		return r;
-	phb->intx_user = !kvm_check_extension(vm, KVM_CAP_IRQFD_RESAMPLE);
 	phb->intx_fd = eventfd(0, EFD_CLOEXEC);
-	phb->intx_unmask_fd = phb->intx_user ? -1 : eventfd(0, EFD_CLOEXEC);
-	phb->intx_stop_fd = phb->intx_user ? eventfd(0, EFD_CLOEXEC) : -1;
-	if (phb->intx_fd < 0 || (phb->intx_user ? phb->intx_stop_fd : phb->intx_unmask_fd) < 0) {
+	phb->intx_unmask_fd = eventfd(0, EFD_CLOEXEC);
+	if (phb->intx_fd < 0 || phb->intx_unmask_fd < 0) {
 		pr_err("%s: INTx eventfds: %s", phb->vfio.bdf, strerror(errno));
 		return -errno;
 	}
-	if (phb->intx_user) {
-		r = pthread_create(&phb->intx_thread, NULL, intx_thread, phb);
-		if (r) {
-			pr_err("%s: INTx thread: %s", phb->vfio.bdf, strerror(r));
-			return -r;
-		}
-		phb->intx_thread_started = true;
-	} else {
-		r = irq_irqfd_resample(vm, phb->intx_fd, phb->intx_unmask_fd, IRQ_PCI_INTX, 1);
-		if (r)
-			return r;
-	}
+	r = irq_irqfd_resample(vm, phb->intx_fd, phb->intx_unmask_fd, IRQ_PCI_INTX, 1);
+	if (r)
+		return r;
 	phb->intx_offered = true;
 	r = vfio_set_intx(&phb->vfio, phb->intx_fd, phb->intx_unmask_fd);
 	if (r)
 		return r;
 	phb->intx_on = true;
 	pci_config_offer_intx(&phb->cfg, true);
-	pr_debug("%s: INTx pin %u on XICS source %u (%s)", phb->vfio.bdf, pin, IRQ_PCI_INTX,
-		 phb->intx_user ? "relayed by pvmm" : "KVM irqfd with resample");
+	pr_debug("%s: INTx pin %u on XICS source %u", phb->vfio.bdf, pin, IRQ_PCI_INTX);
 	return 0;
 }
 
@@ -411,34 +338,21 @@ static void intx_switch(struct spapr_phb *phb, bool on)
 {
 	if (!phb->intx_offered || phb->intx_on == on)
 		return;
-	if (!on)
-		intx_end(phb);
-	pthread_mutex_lock(&phb->intx_lock);
 	if (!vfio_set_intx(&phb->vfio, on ? phb->intx_fd : -1, phb->intx_unmask_fd))
 		phb->intx_on = on;
-	pthread_mutex_unlock(&phb->intx_lock);
 }
 
 static void intx_teardown(struct spapr_phb *phb)
 {
-	uint64_t one = 1;
-
 	intx_switch(phb, false);
-	if (phb->intx_thread_started) {
-		if (write(phb->intx_stop_fd, &one, sizeof(one)) == sizeof(one))
-			pthread_join(phb->intx_thread, NULL);
-		phb->intx_thread_started = false;
-	}
-	if (phb->intx_offered && !phb->intx_user)
+	if (phb->intx_offered)
 		irq_irqfd_resample(phb->vm, phb->intx_fd, -1, IRQ_PCI_INTX, 0);
 	phb->intx_offered = false;
 	if (phb->intx_fd >= 0)
 		close(phb->intx_fd);
 	if (phb->intx_unmask_fd >= 0)
 		close(phb->intx_unmask_fd);
-	if (phb->intx_stop_fd >= 0)
-		close(phb->intx_stop_fd);
-	phb->intx_fd = phb->intx_unmask_fd = phb->intx_stop_fd = -1;
+	phb->intx_fd = phb->intx_unmask_fd = -1;
 }
 
 /* ---- BARs: placed in the 32-bit window, largest first, mapped if VFIO allows ---- */
@@ -497,8 +411,7 @@ int spapr_pci_setup(struct vm *vm)
 		phb->win[i].table_fd = -1;
 	for (int i = 0; i < MSI_MAX; i++)
 		phb->msi_fds[i] = -1;
-	phb->intx_fd = phb->intx_unmask_fd = phb->intx_stop_fd = -1;
-	pthread_mutex_init(&phb->intx_lock, NULL);
+	phb->intx_fd = phb->intx_unmask_fd = -1;
 	vm->phb = phb;
 	r = vfio_dev_open(&phb->vfio, vm, vm->cfg.pci_host);
 	if (r)
@@ -808,10 +721,7 @@ int spapr_pci_mmio(struct vm *vm, uint64_t gpa, uint8_t *data, uint32_t len, int
 		const struct pci_bar *b = &phb->cfg.bars[i];
 		if (!b->size || gpa < phb->bars[i].gpa || gpa + len > phb->bars[i].gpa + b->size)
 			continue;
-		int r = vfio_region_rw(&phb->vfio, i, gpa - phb->bars[i].gpa, data, len, is_write);
-		if (phb->intx_pending)
-			intx_end(phb);
-		return r;
+		return vfio_region_rw(&phb->vfio, i, gpa - phb->bars[i].gpa, data, len, is_write);
 	}
 	return -ENOENT;
 }

@@ -386,8 +386,6 @@ int vfio_set_intx(struct vfio_dev *d, int fd, int unmask_fd)
 	if (ioctl(d->device, VFIO_DEVICE_SET_IRQS, &s) < 0)
 		return VFIO_FAIL("VFIO_DEVICE_SET_IRQS(INTx trigger)");
 	d->irq_index_enabled = VFIO_PCI_INTX_IRQ_INDEX;
-	if (unmask_fd < 0)
-		return 0;
 	s.set.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_UNMASK;
 	s.fd = unmask_fd;
 	if (ioctl(d->device, VFIO_DEVICE_SET_IRQS, &s) < 0) {
@@ -395,18 +393,6 @@ int vfio_set_intx(struct vfio_dev *d, int fd, int unmask_fd)
 		vfio_set_intx(d, -1, -1);
 		return r;
 	}
-	return 0;
-}
-
-int vfio_unmask_intx(struct vfio_dev *d)
-{
-	struct vfio_irq_set set = {
-		.argsz = sizeof(set), .index = VFIO_PCI_INTX_IRQ_INDEX, .start = 0, .count = 1,
-		.flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK,
-	};
-
-	if (ioctl(d->device, VFIO_DEVICE_SET_IRQS, &set) < 0)
-		return VFIO_FAIL("VFIO_DEVICE_SET_IRQS(INTx unmask)");
 	return 0;
 }
 

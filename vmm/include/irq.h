@@ -21,8 +21,6 @@ int irq_irqfd(struct vm *vm, int fd, uint32_t irq, int assign);
 /* A level source: fd asserts it, KVM signals resamplefd when the guest
  * EOIs it (KVM_IRQFD_FLAG_RESAMPLE), so VFIO can unmask the line. */
 int irq_irqfd_resample(struct vm *vm, int fd, int resamplefd, uint32_t irq, int assign);
-/* Drive a level source from userspace (KVM_IRQ_LINE). */
-int irq_set_level(struct vm *vm, uint32_t irq, int level);
 void irq_destroy(struct vm *vm);
 
 #endif

@@ -58,8 +58,6 @@ int vfio_set_irqs(struct vfio_dev *d, uint32_t index, const int *fds, uint32_t n
 /* INTx: fd is signalled (and the line masked) when the device asserts it;
  * an event on unmask_fd unmasks it. fd < 0 disables INTx. */
 int vfio_set_intx(struct vfio_dev *d, int fd, int unmask_fd);
-/* unmask_fd < 0 above: the line is unmasked by this call instead. */
-int vfio_unmask_intx(struct vfio_dev *d);
 /* Mode kernel: attach KVM's TCE table fd to this group. */
 int vfio_kvm_attach_tce(struct vfio_dev *d, int table_fd);
 /* Take the group out of kvm-vfio (before KVM's TCE table is closed). */
