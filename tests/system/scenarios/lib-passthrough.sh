@@ -5,6 +5,9 @@
 # which must arrive with the same sha256. pvmm must exit 0 and its
 # summary must show the TCE hcalls it served (mode user) or none (kernel).
 mode=$1 name=$2 mb=${3:-64}
+# Guest RAM: its /tmp (half of it) must hold the data it sends.
+gmb=${GUEST_MB:-512}
+[ $((mb * 2 + 128)) -gt "$gmb" ] && gmb=$((mb * 2 + 128))
 shift 3 2>/dev/null || shift $#
 out=/tmp/$name.out json=/tmp/$name.json
 fail=0
@@ -64,11 +67,11 @@ hp_qemu=
 run_vmm() {
 	if [ "${VMM:-pvmm}" = qemu ]; then
 		timeout "${PVMM_TIMEOUT:-600}" /usr/bin/qemu-system-ppc64 -enable-kvm -M "$QEMU_M" \
-			-m 512 -smp 2 -nodefaults -display none -monitor none -serial stdio \
+			-m "$gmb" -smp 2 -nodefaults -display none -monitor none -serial stdio \
 			-L /usr/share/qemu -kernel "$GUEST_KERNEL" -initrd "$GUEST_INITRD" \
 			${hp_qemu} -append "$gargs" -device vfio-pci,host="$NIC_A_BDF"
 	else
-		timeout "${PVMM_TIMEOUT:-600}" "$PVMM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD" -c 2 -m 512 \
+		timeout "${PVMM_TIMEOUT:-600}" "$PVMM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD" -c 2 -m "$gmb" \
 			-p "$gargs" --pci "$NIC_A_BDF" --tce "$mode" --hugepages "$HUGEPAGES" ${PVMM_VERBOSE:+-v} \
 			--stats-json "$json" "$@"
 	fi
