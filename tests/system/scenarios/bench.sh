@@ -93,7 +93,7 @@ xfer() { # vmm mode ddw run
 		"$2" "$name" "$MB" --ddw "$3" > /tmp/$name.log 2>&1; then ok=1; else ok=0; fail=1; fi
 	s=$(sed -n 's/.*GUEST sent rc=0 seconds=\([0-9.]*\).*/\1/p' /tmp/$name.out | head -n1)
 	echo "BENCH xfer vmm=$1 mode=$2 ddw=$3 run=$4 mb=$MB seconds=${s:-0} ok=$ok"
-	[ $ok = 1 ] || grep -E "^CHECK FAIL|^RESULT" /tmp/$name.log
+	[ $ok = 1 ] || { grep -E "^CHECK FAIL|^RESULT" /tmp/$name.log; grep -v "^L1-IRQ" /tmp/$name.log | tail -n 15; }
 }
 for r in $(seq 1 "$XR"); do
 	for ddw in ${BENCH_DDW:-off on}; do

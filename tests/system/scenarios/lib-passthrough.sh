@@ -4,10 +4,13 @@
 # pings NIC B 20 times with no loss and sends MiB (default 64) over TCP,
 # which must arrive with the same sha256. pvmm must exit 0 and its
 # summary must show the TCE hcalls it served (mode user) or none (kernel).
+# Environment: EXPECT_MODE, EXPECT_DDW, EXPECT_IRQ (extra checks), VMM=qemu,
+# GUEST_ARGS, GUEST_MB, NETFEAT, HUGEPAGES, SNIFF, STALL_SECONDS, PVMM_TIMEOUT.
 mode=$1 name=$2 mb=${3:-64}
-# Guest RAM: its /tmp (half of it) must hold the data it sends.
+# Guest RAM: its /tmp (half of it) must hold the data it sends; whole
+# 256 MiB blocks, as QEMU's pseries machine insists.
 gmb=${GUEST_MB:-512}
-[ $((mb * 2 + 128)) -gt "$gmb" ] && gmb=$((mb * 2 + 128))
+[ $((mb * 2 + 128)) -gt "$gmb" ] && gmb=$(( (mb * 2 + 128 + 255) / 256 * 256 ))
 shift 3 2>/dev/null || shift $#
 out=/tmp/$name.out json=/tmp/$name.json
 fail=0
@@ -42,7 +45,6 @@ ncpid=$!
 	if [ $still -ge "${STALL_SECONDS:-120}" ]; then
 		echo "STALL $name: no data for ${still}s at $got bytes; stopping the VMM"
 		[ -f /tmp/$name.sniff ] && tail -n 40 /tmp/$name.sniff | sed 's/^/L1-SNIFF /'
-
 		killall -TERM pvmm qemu-system-ppc64 2>/dev/null
 		break
 	fi
