@@ -177,6 +177,15 @@ static int addr_status(struct ddw *d, const struct rtas_call *c)
 	return d->ops->check_addr(d->opaque, c->args[0], (uint64_t)c->args[1] << 32 | c->args[2]);
 }
 
+/* rtas_check, counting a call of the wrong shape as an error. */
+static bool shape_ok(struct ddw *d, struct rtas_call *c, uint32_t nargs, uint32_t nret)
+{
+	if (rtas_check(c, nargs, nret))
+		return true;
+	d->rtas_errors++;
+	return false;
+}
+
 static void set_status(struct ddw *d, struct rtas_call *c, int st)
 {
 	c->rets[0] = (uint32_t)st;
@@ -192,15 +201,8 @@ void ddw_rtas_query(struct ddw *d, struct rtas_call *c)
 	uint64_t block = 0;
 	int st;
 
-	if (c->nret != 5 && c->nret != 6) {
-		rtas_check(c, 3, 5);
-		d->rtas_errors++;
+	if (!shape_ok(d, c, 3, c->nret == 6 ? 6 : 5))
 		return;
-	}
-	if (!rtas_check(c, 3, c->nret)) {
-		d->rtas_errors++;
-		return;
-	}
 	st = addr_status(d, c);
 	if (st == RTAS_OUT_SUCCESS)
 		st = ddw_query(d, &avail, &block, &mask);
@@ -227,10 +229,8 @@ void ddw_rtas_create(struct ddw *d, struct rtas_call *c)
 	uint64_t start = 0;
 	int st;
 
-	if (!rtas_check(c, 5, 4)) {
-		d->rtas_errors++;
+	if (!shape_ok(d, c, 5, 4))
 		return;
-	}
 	st = addr_status(d, c);
 	if (st == RTAS_OUT_SUCCESS)
 		st = ddw_create(d, c->args[3], c->args[4], &liobn, &start);
@@ -243,10 +243,8 @@ void ddw_rtas_create(struct ddw *d, struct rtas_call *c)
 /* (liobn) -> status */
 void ddw_rtas_remove(struct ddw *d, struct rtas_call *c)
 {
-	if (!rtas_check(c, 1, 1)) {
-		d->rtas_errors++;
+	if (!shape_ok(d, c, 1, 1))
 		return;
-	}
 	set_status(d, c, ddw_remove(d, c->args[0]));
 }
 
@@ -255,10 +253,8 @@ void ddw_rtas_reset(struct ddw *d, struct rtas_call *c)
 {
 	int st;
 
-	if (!rtas_check(c, 3, 1)) {
-		d->rtas_errors++;
+	if (!shape_ok(d, c, 3, 1))
 		return;
-	}
 	st = addr_status(d, c);
 	if (st == RTAS_OUT_SUCCESS)
 		st = ddw_reset(d);

@@ -370,30 +370,17 @@ int vfio_set_intx(struct vfio_dev *d, int fd, int unmask_fd)
 	struct {
 		struct vfio_irq_set set;
 		int32_t fd;
-	} s = { { .argsz = sizeof(s), .index = VFIO_PCI_INTX_IRQ_INDEX, .start = 0, .count = 1 }, 0 };
+	} s = { { .argsz = sizeof(s), .index = VFIO_PCI_INTX_IRQ_INDEX, .start = 0, .count = 1,
+		  .flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_UNMASK }, unmask_fd };
+	int r = vfio_set_irqs(d, VFIO_PCI_INTX_IRQ_INDEX, &fd, fd < 0 ? 0 : 1);
 
-	if (fd < 0) {
-		s.set.argsz = sizeof(s.set);
-		s.set.count = 0;
-		s.set.flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER;
-		if (ioctl(d->device, VFIO_DEVICE_SET_IRQS, &s.set) < 0)
-			return VFIO_FAIL("VFIO_DEVICE_SET_IRQS(INTx off)");
-		d->irq_index_enabled = -1;
-		return 0;
-	}
-	s.set.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
-	s.fd = fd;
-	if (ioctl(d->device, VFIO_DEVICE_SET_IRQS, &s) < 0)
-		return VFIO_FAIL("VFIO_DEVICE_SET_IRQS(INTx trigger)");
-	d->irq_index_enabled = VFIO_PCI_INTX_IRQ_INDEX;
-	s.set.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_UNMASK;
-	s.fd = unmask_fd;
-	if (ioctl(d->device, VFIO_DEVICE_SET_IRQS, &s) < 0) {
-		int r = VFIO_FAIL("VFIO_DEVICE_SET_IRQS(INTx unmask)");
-		vfio_set_intx(d, -1, -1);
+	if (r || fd < 0 || unmask_fd < 0)
 		return r;
+	if (ioctl(d->device, VFIO_DEVICE_SET_IRQS, &s) < 0) {
+		r = VFIO_FAIL("VFIO_DEVICE_SET_IRQS(INTx unmask)");
+		vfio_set_irqs(d, VFIO_PCI_INTX_IRQ_INDEX, NULL, 0);
 	}
-	return 0;
+	return r;
 }
 
 int vfio_kvm_attach_tce(struct vfio_dev *d, int table_fd)
