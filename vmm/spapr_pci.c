@@ -828,9 +828,17 @@ void spapr_pci_teardown(struct vm *vm)
 	}
 	/* design.md's order: the group leaves kvm-vfio, KVM's tables go,
 	 * then the windows, the device, the memory registration, the container. */
+	bool in_kvm = phb->vfio.kvm_group_added;
 	vfio_kvm_detach(&phb->vfio);
-	for (unsigned int i = 0; i < DDW_WINDOWS_MAX; i++)
+	unsigned int windows = 0;
+	for (unsigned int i = 0; i < DDW_WINDOWS_MAX; i++) {
+		windows += phb->win[i].ready;
 		window_close(phb, i, false);
+	}
 	vfio_dev_close(&phb->vfio);
+	/* Said once it is all done, so that a run's log shows the teardown
+	 * completed (the signals scenario looks for it). */
+	pr_info("%s: released: %s%u TCE window(s), device, group and container", phb->vfio.bdf,
+		in_kvm ? "group out of kvm-vfio, " : "", windows);
 	vm->phb = NULL;
 }

@@ -113,8 +113,14 @@ static int open_group(struct vfio_dev *d)
 	return 0;
 }
 
-/* kvm-vfio: KVM learns the group before we take the device fd. */
-static int kvm_vfio_add_group(struct vfio_dev *d, struct vm *vm)
+/*
+ * kvm-vfio: only in mode kernel, right before the group's first TCE table
+ * is attached (issue 5's order). A group that KVM knows but never got a
+ * table for makes KVM_DEV_VFIO_GROUP_DEL (and the VM's destruction) WARN
+ * in Linux 6.12 (kvm_spapr_tce_release_vfio_group), tainting the host;
+ * mode user has no use for kvm-vfio on POWER anyway.
+ */
+static int kvm_vfio_add_group(struct vfio_dev *d)
 {
 	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_VFIO };
 	struct kvm_device_attr attr = {
@@ -122,7 +128,7 @@ static int kvm_vfio_add_group(struct vfio_dev *d, struct vm *vm)
 		.addr = (uintptr_t)&d->group,
 	};
 
-	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &cd) < 0)
+	if (ioctl(d->vm_fd, KVM_CREATE_DEVICE, &cd) < 0)
 		return VFIO_FAIL("KVM_CREATE_DEVICE(KVM_DEV_TYPE_VFIO)");
 	d->kvm_vfio = cd.fd;
 	if (ioctl(d->kvm_vfio, KVM_SET_DEVICE_ATTR, &attr) < 0)
@@ -216,12 +222,13 @@ int vfio_dev_open(struct vfio_dev *d, struct vm *vm, const char *bdf)
 	memset(d, 0, sizeof(*d));
 	d->container = d->group = d->device = d->kvm_vfio = -1;
 	d->irq_index_enabled = -1;
+	d->vm_fd = vm->vm_fd;
 	snprintf(d->bdf, sizeof(d->bdf), "%s", bdf);
 	d->group_id = group_of(bdf);
 	if (d->group_id < 0)
 		return d->group_id;
 	if ((r = check_group_drivers(d->group_id)) || (r = open_container(d)) ||
-	    (r = open_group(d)) || (r = kvm_vfio_add_group(d, vm)) || (r = set_iommu(d)) ||
+	    (r = open_group(d)) || (r = set_iommu(d)) ||
 	    (r = register_memory(d, vm)) || (r = open_device(d))) {
 		vfio_dev_close(d);
 		return r;
@@ -390,7 +397,10 @@ int vfio_kvm_attach_tce(struct vfio_dev *d, int table_fd)
 		.group = KVM_DEV_VFIO_GROUP, .attr = KVM_DEV_VFIO_GROUP_SET_SPAPR_TCE,
 		.addr = (uintptr_t)&param,
 	};
+	int r;
 
+	if (!d->kvm_group_added && (r = kvm_vfio_add_group(d)))
+		return r;
 	if (ioctl(d->kvm_vfio, KVM_SET_DEVICE_ATTR, &attr) < 0)
 		return VFIO_FAIL("KVM_SET_DEVICE_ATTR(KVM_DEV_VFIO_GROUP_SET_SPAPR_TCE)");
 	return 0;

@@ -1,55 +1,31 @@
 /* pci_config.c: BAR sizing, virtualised registers, MSI/MSI-X, bad accesses. */
 #include "test.h"
-#include "pci_config.h"
+#include "fake_pci.h"
 
 #include <errno.h>
 
-/* A fake device: 82574-like header with MSI at 0xd0 and MSI-X at 0xa0. */
-static uint8_t dev[4096];
-static int writes;
-
-static int dev_read(void *o, uint32_t off, void *buf, uint32_t len)
-{
-	(void)o;
-	memcpy(buf, dev + off, len);
-	return 0;
-}
-
-static int dev_write(void *o, uint32_t off, const void *buf, uint32_t len)
-{
-	(void)o;
-	memcpy(dev + off, buf, len);
-	writes++;
-	return 0;
-}
-
-static const struct pci_config_ops ops = { dev_read, dev_write };
-
-static void put16(uint32_t off, uint16_t v) { dev[off] = v; dev[off + 1] = v >> 8; }
-static void put32(uint32_t off, uint32_t v) { put16(off, v); put16(off + 2, v >> 16); }
-
+/* An 82574-like header with MSI at 0xd0 and MSI-X at 0xa0. */
 static void make_dev(struct pci_config *pc)
 {
 	uint64_t sizes[6] = { 0x20000, 0x20000, 0x20, 0x4000, 0, 0 };
 
-	memset(dev, 0, sizeof(dev));
-	put32(0x00, 0x10d38086);
-	put16(0x06, 0x0010);		/* capability list */
-	put32(0x10, 0xfebc0000);	/* BAR0 32-bit memory */
-	put32(0x14, 0xfeb80000);	/* BAR1 */
-	put32(0x18, 0x0000c001);	/* BAR2 I/O */
-	put32(0x1c, 0xfebe0004);	/* BAR3 64-bit memory */
-	put32(0x20, 0);
-	dev[0x3d] = 1;			/* INTA */
-	dev[0x34] = 0xc8;
-	dev[0xc8] = 0x01; dev[0xc9] = 0xd0;	/* PM -> MSI */
-	dev[0xd0] = 0x05; dev[0xd1] = 0xe0;	/* MSI -> PCIe */
-	put16(0xd2, 0x0080);			/* 64-bit */
-	dev[0xe0] = 0x10; dev[0xe1] = 0xa0;	/* PCIe -> MSI-X */
-	dev[0xa0] = 0x11; dev[0xa1] = 0x00;
-	put16(0xa2, 0x0004);			/* 5 vectors */
-	writes = 0;
-	CHECK_EQ(pci_config_init(pc, &ops, NULL, sizes, 4096), 0);
+	fake_pci_reset();
+	fake_pci_put32(0x00, 0x10d38086);
+	fake_pci_put16(0x06, 0x0010);		/* capability list */
+	fake_pci_put32(0x10, 0xfebc0000);	/* BAR0 32-bit memory */
+	fake_pci_put32(0x14, 0xfeb80000);	/* BAR1 */
+	fake_pci_put32(0x18, 0x0000c001);	/* BAR2 I/O */
+	fake_pci_put32(0x1c, 0xfebe0004);	/* BAR3 64-bit memory */
+	fake_pci_put32(0x20, 0);
+	fake_pci_cfg[0x3d] = 1;			/* INTA */
+	fake_pci_cfg[0x34] = 0xc8;
+	fake_pci_cfg[0xc8] = 0x01; fake_pci_cfg[0xc9] = 0xd0;	/* PM -> MSI */
+	fake_pci_cfg[0xd0] = 0x05; fake_pci_cfg[0xd1] = 0xe0;	/* MSI -> PCIe */
+	fake_pci_put16(0xd2, 0x0080);			/* 64-bit */
+	fake_pci_cfg[0xe0] = 0x10; fake_pci_cfg[0xe1] = 0xa0;	/* PCIe -> MSI-X */
+	fake_pci_cfg[0xa0] = 0x11; fake_pci_cfg[0xa1] = 0x00;
+	fake_pci_put16(0xa2, 0x0004);			/* 5 vectors */
+	CHECK_EQ(pci_config_init(pc, &fake_pci_ops, NULL, sizes, 4096), 0);
 }
 
 static uint32_t rd(struct pci_config *pc, uint32_t off, uint32_t len)
@@ -97,7 +73,7 @@ TEST(pci_config_bar_sizing)
 	CHECK_EQ(rd(&pc, 0x20, 4), 0xffffffff);	/* upper half of the 64-bit size */
 	CHECK_EQ(pci_config_write(&pc, 0x18, 4, 0xffffffff), 0);
 	CHECK_EQ(rd(&pc, 0x18, 4), 0);		/* hidden I/O BAR */
-	CHECK_EQ(writes, 0);			/* none of it reached the device */
+	CHECK_EQ(fake_pci_writes, 0);			/* none of it reached the device */
 }
 
 TEST(pci_config_msi_and_msix)
@@ -114,12 +90,12 @@ TEST(pci_config_msi_and_msix)
 	CHECK_EQ(rd(&pc, 0xd2, 2) & 1, 0);
 	CHECK_EQ(pci_config_write(&pc, 0xd0, 1, 0x99), 0);	/* cap id is read-only */
 	CHECK_EQ(rd(&pc, 0xd0, 1), 0x05);
-	CHECK_EQ(writes, 0);
+	CHECK_EQ(fake_pci_writes, 0);
 	pci_config_set_msix(&pc, true);
 	CHECK_EQ(rd(&pc, 0xa2, 2), 0x8004);
 	CHECK_EQ(pci_config_write(&pc, 0xa2, 2, 0xc004), 0);	/* function mask */
 	CHECK_EQ(rd(&pc, 0xa2, 2), 0xc004);
-	CHECK_EQ(writes, 0);
+	CHECK_EQ(fake_pci_writes, 0);
 }
 
 TEST(pci_config_passthrough_and_bad_accesses)
@@ -129,8 +105,8 @@ TEST(pci_config_passthrough_and_bad_accesses)
 
 	make_dev(&pc);
 	CHECK_EQ(pci_config_write(&pc, 0x04, 2, 0x0106), 0);	/* command reaches the device */
-	CHECK_EQ(writes, 1);
-	CHECK_EQ(dev[0x04], 0x06);
+	CHECK_EQ(fake_pci_writes, 1);
+	CHECK_EQ(fake_pci_cfg[0x04], 0x06);
 	CHECK_EQ(pci_config_read(&pc, 0x01, 4, &v), -EINVAL);	/* unaligned */
 	CHECK_EQ(pci_config_read(&pc, 0x00, 3, &v), -EINVAL);	/* size 3 */
 	CHECK_EQ(pci_config_read(&pc, 0x00, 8, &v), -EINVAL);
@@ -140,7 +116,7 @@ TEST(pci_config_passthrough_and_bad_accesses)
 	CHECK_EQ(pci_config_write(&pc, 4096, 1, 0), -EINVAL);
 	CHECK_EQ(pci_config_read(&pc, 4092, 4, &v), 0);		/* last dword is fine */
 	CHECK_EQ(pci_config_write(&pc, 0x12, 2, 0xffff), 0);	/* partial BAR write ignored */
-	CHECK_EQ(writes, 1);
+	CHECK_EQ(fake_pci_writes, 1);
 }
 
 TEST(pci_config_intx_pin_only_when_offered)
@@ -157,7 +133,7 @@ TEST(pci_config_intx_pin_only_when_offered)
 	pci_config_offer_intx(&pc, false);
 	CHECK_EQ(rd(&pc, 0x3d, 1), 0);
 	/* a pin register out of range is no pin */
-	dev[0x3d] = 9;
-	CHECK_EQ(pci_config_init(&pc, &ops, NULL, (uint64_t[6]){ 0x20000 }, 4096), 0);
+	fake_pci_cfg[0x3d] = 9;
+	CHECK_EQ(pci_config_init(&pc, &fake_pci_ops, NULL, (uint64_t[6]){ 0x20000 }, 4096), 0);
 	CHECK_EQ(pci_config_device_pin(&pc), 0);
 }

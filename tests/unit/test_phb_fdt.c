@@ -1,50 +1,26 @@
 /* spapr_phb_fdt.c: the PHB node Linux reads (ranges, DMA window, DDW, the function). */
 #include "test.h"
-#include "pci_config.h"
+#include "fake_pci.h"
 #include "spapr_phb_fdt.h"
 
 #include <libfdt.h>
-
-static uint8_t dev[4096];
-
-static int dev_read(void *o, uint32_t off, void *buf, uint32_t len)
-{
-	(void)o;
-	memcpy(buf, dev + off, len);
-	return 0;
-}
-
-static int dev_write(void *o, uint32_t off, const void *buf, uint32_t len)
-{
-	(void)o;
-	memcpy(dev + off, buf, len);
-	return 0;
-}
-
-static const struct pci_config_ops ops = { dev_read, dev_write };
-
-static void put32(uint32_t off, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		dev[off + i] = v >> (8 * i);
-}
 
 /* An 82574-like NIC: BAR0 and BAR3 (64-bit) memory, MSI-X. */
 static void make_function(struct pci_config *pc)
 {
 	uint64_t sizes[6] = { 0x20000, 0, 0, 0x4000, 0, 0 };
 
-	memset(dev, 0, sizeof(dev));
-	put32(0x00, 0x10d38086);
-	put32(0x08, 0x02000000);		/* class: ethernet, revision 0 */
-	put32(0x2c, 0x00001af4);		/* subsystem */
-	dev[0x06] = 0x10;			/* capability list */
-	put32(0x10, 0xfebc0000);
-	put32(0x1c, 0xfebe0004);
-	dev[0x34] = 0xa0;
-	dev[0xa0] = 0x11; dev[0xa1] = 0x00;	/* MSI-X, 5 vectors */
-	dev[0xa2] = 0x04;
-	CHECK_EQ(pci_config_init(pc, &ops, NULL, sizes, 4096), 0);
+	fake_pci_reset();
+	fake_pci_put32(0x00, 0x10d38086);
+	fake_pci_put32(0x08, 0x02000000);		/* class: ethernet, revision 0 */
+	fake_pci_put32(0x2c, 0x00001af4);		/* subsystem */
+	fake_pci_cfg[0x06] = 0x10;			/* capability list */
+	fake_pci_put32(0x10, 0xfebc0000);
+	fake_pci_put32(0x1c, 0xfebe0004);
+	fake_pci_cfg[0x34] = 0xa0;
+	fake_pci_cfg[0xa0] = 0x11; fake_pci_cfg[0xa1] = 0x00;	/* MSI-X, 5 vectors */
+	fake_pci_cfg[0xa2] = 0x04;
+	CHECK_EQ(pci_config_init(pc, &fake_pci_ops, NULL, sizes, 4096), 0);
 	pci_config_set_bar(pc, 0, 0x80000000);
 	pci_config_set_bar(pc, 3, 0x80020000);
 }
@@ -57,6 +33,22 @@ static const uint32_t *cells(const void *fdt, int node, const char *name, int n)
 	CHECK_EQ(len, n * 4);
 	return len == n * 4 ? v : NULL;
 }
+
+#define ANY (-1LL)
+
+/* Property NAME holds exactly N cells, equal to WANT where WANT is not ANY. */
+static void expect_cells(const void *fdt, int node, const char *name, int n, const long long *want)
+{
+	const uint32_t *v = cells(fdt, node, name, n);
+
+	for (int i = 0; v && i < n; i++)
+		if (want[i] != ANY && fdt32_to_cpu(v[i]) != want[i]) {
+			printf("  %s cell %d: 0x%x, want 0x%llx\n", name, i, fdt32_to_cpu(v[i]), want[i]);
+			CHECK(0);
+		}
+}
+
+#define CELLS(...) ((const long long[]){ __VA_ARGS__ })
 
 static void build_intx(void *buf, struct pci_config *pc, bool ddw, uint8_t pin)
 {
@@ -91,55 +83,25 @@ TEST(phb_fdt_node)
 	phb = fdt_path_offset(buf, "/pci@800000020000000");
 	CHECK(phb >= 0);
 	CHECK(!strcmp(fdt_getprop(buf, phb, "device_type", NULL), "pci"));
-	if ((v = cells(buf, phb, "reg", 4))) {
-		CHECK_EQ(fdt32_to_cpu(v[0]), 0x08000000);
-		CHECK_EQ(fdt32_to_cpu(v[1]), 0x20000000);
-	}
+	expect_cells(buf, phb, "reg", 4, CELLS(0x08000000, 0x20000000, ANY, ANY));
 	/* ranges: 32-bit space at bus 2 GiB -> CPU 1 TiB + 2 GiB, and 64-bit 1:1 */
-	if ((v = cells(buf, phb, "ranges", 14))) {
-		CHECK_EQ(fdt32_to_cpu(v[0]), 0x02000000);
-		CHECK_EQ(fdt32_to_cpu(v[2]), 0x80000000);
-		CHECK_EQ(fdt32_to_cpu(v[3]), 0x100);
-		CHECK_EQ(fdt32_to_cpu(v[4]), 0x80000000);
-		CHECK_EQ(fdt32_to_cpu(v[6]), 0x80000000);
-		CHECK_EQ(fdt32_to_cpu(v[7]), 0x03000000);
+	expect_cells(buf, phb, "ranges", 14, CELLS(0x02000000, ANY, 0x80000000, 0x100, 0x80000000,
+						   ANY, 0x80000000, 0x03000000, ANY, ANY, ANY, ANY, 0x10, ANY));
+	if ((v = cells(buf, phb, "ranges", 14)))
 		CHECK_EQ(fdt32_to_cpu(v[8]), fdt32_to_cpu(v[10]));
-		CHECK_EQ(fdt32_to_cpu(v[12]), 0x10);
-	}
-	if ((v = cells(buf, phb, "ibm,dma-window", 5))) {
-		CHECK_EQ(fdt32_to_cpu(v[0]), 0x80000000);
-		CHECK_EQ(fdt32_to_cpu(v[2]), 0);
-		CHECK_EQ(fdt32_to_cpu(v[4]), 0x20000000);
-	}
-	if ((v = cells(buf, phb, "ibm,ddw-applicable", 3))) {
-		CHECK_EQ(fdt32_to_cpu(v[0]), 0x2014);
-		CHECK_EQ(fdt32_to_cpu(v[1]), 0x2015);
-		CHECK_EQ(fdt32_to_cpu(v[2]), 0x2016);
-	}
-	if ((v = cells(buf, phb, "ibm,ddw-extensions", 2))) {
-		CHECK_EQ(fdt32_to_cpu(v[0]), 1);
-		CHECK_EQ(fdt32_to_cpu(v[1]), 0x2017);
-	}
+	expect_cells(buf, phb, "ibm,dma-window", 5, CELLS(0x80000000, ANY, 0, ANY, 0x20000000));
+	expect_cells(buf, phb, "ibm,ddw-applicable", 3, CELLS(0x2014, 0x2015, 0x2016));
+	expect_cells(buf, phb, "ibm,ddw-extensions", 2, CELLS(1, 0x2017));
 	fn = fdt_subnode_offset(buf, phb, "ethernet@0");
 	CHECK(fn >= 0);
-	if ((v = cells(buf, fn, "vendor-id", 1)))
-		CHECK_EQ(fdt32_to_cpu(v[0]), 0x8086);
-	if ((v = cells(buf, fn, "device-id", 1)))
-		CHECK_EQ(fdt32_to_cpu(v[0]), 0x10d3);
-	if ((v = cells(buf, fn, "class-code", 1)))
-		CHECK_EQ(fdt32_to_cpu(v[0]), 0x020000);
-	if ((v = cells(buf, fn, "ibm,req#msi-x", 1)))
-		CHECK_EQ(fdt32_to_cpu(v[0]), 8);
+	expect_cells(buf, fn, "vendor-id", 1, CELLS(0x8086));
+	expect_cells(buf, fn, "device-id", 1, CELLS(0x10d3));
+	expect_cells(buf, fn, "class-code", 1, CELLS(0x020000));
+	expect_cells(buf, fn, "ibm,req#msi-x", 1, CELLS(8));
 	CHECK(!fdt_getprop(buf, fn, "ibm,req#msi", NULL));
 	/* two BARs: BAR0 32-bit at 2 GiB, BAR3 64-bit after it */
-	if ((v = cells(buf, fn, "assigned-addresses", 10))) {
-		CHECK_EQ(fdt32_to_cpu(v[0]), 0x82000010);
-		CHECK_EQ(fdt32_to_cpu(v[2]), 0x80000000);
-		CHECK_EQ(fdt32_to_cpu(v[4]), 0x20000);
-		CHECK_EQ(fdt32_to_cpu(v[5]), 0x8300001c);
-		CHECK_EQ(fdt32_to_cpu(v[7]), 0x80020000);
-		CHECK_EQ(fdt32_to_cpu(v[9]), 0x4000);
-	}
+	expect_cells(buf, fn, "assigned-addresses", 10, CELLS(0x82000010, ANY, 0x80000000, ANY, 0x20000,
+							       0x8300001c, ANY, 0x80020000, ANY, 0x4000));
 }
 
 TEST(phb_fdt_without_ddw)
@@ -161,7 +123,6 @@ TEST(phb_fdt_intx_map)
 {
 	static uint8_t buf[16384];
 	struct pci_config pc;
-	const uint32_t *v;
 	int phb, fn;
 
 	make_function(&pc);
@@ -171,18 +132,8 @@ TEST(phb_fdt_intx_map)
 	build_intx(buf, &pc, true, 1);
 	phb = fdt_path_offset(buf, "/pci@800000020000000");
 	fn = fdt_subnode_offset(buf, phb, "ethernet@0");
-	if ((v = cells(buf, fn, "interrupts", 1)))
-		CHECK_EQ(fdt32_to_cpu(v[0]), 1);
-	if ((v = cells(buf, phb, "interrupt-map-mask", 4))) {
-		CHECK_EQ(fdt32_to_cpu(v[0]), 0xf800);
-		CHECK_EQ(fdt32_to_cpu(v[3]), 0xffffffff);
-	}
+	expect_cells(buf, fn, "interrupts", 1, CELLS(1));
+	expect_cells(buf, phb, "interrupt-map-mask", 4, CELLS(0xf800, ANY, ANY, 0xffffffff));
 	/* (devfn 0, INTA) -> XICS phandle, source 4111, level */
-	if ((v = cells(buf, phb, "interrupt-map", 7))) {
-		CHECK_EQ(fdt32_to_cpu(v[0]), 0);
-		CHECK_EQ(fdt32_to_cpu(v[3]), 1);
-		CHECK_EQ(fdt32_to_cpu(v[4]), 0x1111);
-		CHECK_EQ(fdt32_to_cpu(v[5]), 4111);
-		CHECK_EQ(fdt32_to_cpu(v[6]), 1);
-	}
+	expect_cells(buf, phb, "interrupt-map", 7, CELLS(0, ANY, ANY, 1, 0x1111, 4111, 1));
 }

@@ -27,7 +27,8 @@ struct vfio_dev {
 	char bdf[32];
 	int group_id;
 	int container, group, device;
-	int kvm_vfio;			/* kvm-vfio device fd */
+	int vm_fd;
+	int kvm_vfio;			/* kvm-vfio device fd, mode kernel only */
 	bool kvm_group_added;
 	bool group_attached;
 	bool v2;
@@ -58,7 +59,8 @@ int vfio_set_irqs(struct vfio_dev *d, uint32_t index, const int *fds, uint32_t n
 /* INTx: fd is signalled (and the line masked) when the device asserts it;
  * an event on unmask_fd unmasks it. fd < 0 disables INTx. */
 int vfio_set_intx(struct vfio_dev *d, int fd, int unmask_fd);
-/* Mode kernel: attach KVM's TCE table fd to this group. */
+/* Mode kernel: attach KVM's TCE table fd to this group (the first call
+ * creates the kvm-vfio device and adds the group to it). */
 int vfio_kvm_attach_tce(struct vfio_dev *d, int table_fd);
 /* Take the group out of kvm-vfio (before KVM's TCE table is closed). */
 void vfio_kvm_detach(struct vfio_dev *d);

@@ -8,19 +8,14 @@
 #   BENCH xfer  vmm=V mode=M ddw=D run=R mb=.. seconds=.. ok=0|1
 # Settings (SCENARIO_ENV): BENCH_N hcalls per op (1000), BENCH_REPEAT runs
 # of the payload and of start-up (5), BENCH_MB transfer size (256),
-# BENCH_XFER_REPEAT transfers per mode (1), BENCH_DDW the DMA regimes
+# BENCH_XFER_REPEAT transfers per mode (5), BENCH_DDW the DMA regimes
 # ("off on"), BENCH_PEER=0 skips QEMU.
-N=${BENCH_N:-1000} R=${BENCH_REPEAT:-5} MB=${BENCH_MB:-256} XR=${BENCH_XFER_REPEAT:-1}
+N=${BENCH_N:-1000} R=${BENCH_REPEAT:-5} MB=${BENCH_MB:-256} XR=${BENCH_XFER_REPEAT:-5}
 QEMU=/usr/bin/qemu-system-ppc64
-QEMU_M="pseries,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off,cap-hpt-max-page-size=4096,ic-mode=xics"
+. /pvmm/scenarios/lib-common.sh
 fail=0
 up() { cut -d' ' -f1 /proc/uptime; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", b-a}'; }
-tce_exits() { # json -> TCE hcalls that reached pvmm
-	for h in H_PUT_TCE H_PUT_TCE_INDIRECT H_STUFF_TCE H_GET_TCE; do
-		grep "\"name\": \"$h\"" "$1" 2>/dev/null | sed -n 's/.*"count": \([0-9]*\).*/\1/p' | head -n1
-	done | awk '{s += $1} END {print s + 0}'
-}
 # Resident KiB of the process's largest mapping: its guest RAM.
 ram_rss() {
 	awk '/^[0-9a-f]+-[0-9a-f]+ / {sz = 0} /^Size:/ {sz = $2}
@@ -35,7 +30,7 @@ for mode in kernel user; do
 			-p "tcebench.n=$N" --pci "$NIC_A_BDF" --tce "$mode" --ddw off \
 			--stats-json /tmp/tcebench.json </dev/null >"$out" 2>&1
 		rc=$?
-		ex=$(tce_exits /tmp/tcebench.json)
+		ex=$(tce_exit_total /tmp/tcebench.json)
 		sed -n "s/^TCEBENCH op=/BENCH tce vmm=pvmm mode=$mode run=$r exits=$ex op=/p" "$out"
 		if [ $rc != 0 ] || ! grep -q TCEBENCH-DONE "$out"; then
 			echo "BENCH-FAIL tce mode=$mode run=$r rc=$rc"; tail -n 5 "$out"; fail=1
@@ -73,7 +68,7 @@ peer=0
 [ "${BENCH_PEER:-1}" = 1 ] && [ -x "$QEMU" ] && peer=1
 if [ $peer = 1 ]; then
 	for fw in vof slof; do
-		m=$QEMU_M
+		m=$PEER_QEMU_M
 		[ $fw = vof ] && m="$m,x-vof=on"
 		for r in $(seq 1 "$R"); do
 			measure_start "qemu-$fw" "$r" "$QEMU" -enable-kvm -M "$m" -m 512 -smp 2 \

@@ -53,7 +53,7 @@ irqpid=$!
 t0=$(up)
 # The VMM's console and messages, live (prefixed) and kept for the checks.
 # VMM=qemu runs the peer (make bench) on the same guest instead of pvmm.
-QEMU_M="pseries,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off,cap-hpt-max-page-size=4096,ic-mode=xics,x-vof=on"
+. /pvmm/scenarios/lib-common.sh
 gargs="console=hvc0 nowatchdog pvmm.test=net pvmm.mb=$mb ${GUEST_ARGS:-}"
 # The emulated host's e1000e model silently drops a frame whose TX buffer
 # spans two guest pages that are not adjacent in the emulated host's memory
@@ -68,7 +68,7 @@ hp_qemu=
 [ "$HUGEPAGES" = on ] && hp_qemu="-mem-path /dev/hugepages"
 run_vmm() {
 	if [ "${VMM:-pvmm}" = qemu ]; then
-		timeout "${PVMM_TIMEOUT:-600}" /usr/bin/qemu-system-ppc64 -enable-kvm -M "$QEMU_M" \
+		timeout "${PVMM_TIMEOUT:-600}" /usr/bin/qemu-system-ppc64 -enable-kvm -M "$PEER_QEMU_M,x-vof=on" \
 			-m "$gmb" -smp 2 -nodefaults -display none -monitor none -serial stdio \
 			-L /usr/share/qemu -kernel "$GUEST_KERNEL" -initrd "$GUEST_INITRD" \
 			${hp_qemu} -append "$gargs" -device vfio-pci,host="$NIC_A_BDF"
@@ -93,12 +93,9 @@ guest_sha=$(sed -n 's/.*GUEST sha256=\([0-9a-f]*\).*/\1/p' "$out" | head -n1)
 host_sha=$(sha256sum /tmp/recv | cut -d' ' -f1)
 echo "RESULT $name guest_sha256=${guest_sha:-none} host_sha256=$host_sha host_bytes=$(stat -c %s /tmp/recv)"
 # hcalls that reached pvmm, from its JSON summary
-tce_calls() { # name -> count
-	grep "\"name\": \"$1\"" "$json" 2>/dev/null | sed -n 's/.*"count": \([0-9]*\).*/\1/p' | head -n1
-}
-put=$(tce_calls H_PUT_TCE); ind=$(tce_calls H_PUT_TCE_INDIRECT); stuff=$(tce_calls H_STUFF_TCE)
-get=$(tce_calls H_GET_TCE)
-tce_total=$(( ${put:-0} + ${ind:-0} + ${stuff:-0} + ${get:-0} ))
+put=$(hcall_count "$json" H_PUT_TCE); ind=$(hcall_count "$json" H_PUT_TCE_INDIRECT)
+stuff=$(hcall_count "$json" H_STUFF_TCE); get=$(hcall_count "$json" H_GET_TCE)
+tce_total=$(tce_exit_total "$json")
 echo "RESULT $name tce_exits=$tce_total put=${put:-0} indirect=${ind:-0} stuff=${stuff:-0} get=${get:-0}"
 grep -o '"tce": {.*}]}' "$json" | sed "s/^/RESULT $name /"
 
