@@ -207,6 +207,9 @@ int config_set(struct vm_config *cfg, const char *source, const char *key,
 	} else if (!strcmp(key, "pci:ddw")) {
 		if (parse_bool(value, &cfg->ddw))
 			return fail(err, errlen, source, key, "expected on or off, not \"%s\"", value);
+	} else if (!strcmp(key, "pci:kvm_stuff_tce")) {
+		if (parse_bool(value, &cfg->kvm_stuff_tce))
+			return fail(err, errlen, source, key, "expected on or off, not \"%s\"", value);
 	} else {
 		return fail(err, errlen, source, key, "unknown key");
 	}

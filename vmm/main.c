@@ -52,6 +52,7 @@ static const struct option long_opts[] = {
 	{ "pci", required_argument, NULL, 'D' },
 	{ "tce", required_argument, NULL, 't' },
 	{ "ddw", required_argument, NULL, 'w' },
+	{ "kvm-stuff-tce", required_argument, NULL, 'S' },
 	{ "hugepages", required_argument, NULL, 'H' },
 	{ "mask-cap", required_argument, NULL, 'M' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -74,6 +75,8 @@ static void usage(FILE *out)
 		"      --pci BDF          pass a host PCI device through (bound to vfio-pci)\n"
 		"      --tce kernel|user|auto  TCE (DMA) handling for the passthrough device\n"
 		"      --ddw on|off       offer dynamic DMA windows\n"
+		"      --kvm-stuff-tce on|off  mode kernel: KVM serves H_STUFF_TCE too (unsafe:\n"
+		"                         the host kernel checks only its first entry)\n"
 		"      --hugepages on|off guest RAM on the host's default huge pages (hugetlbfs)\n"
 		"      --stats-json FILE  write the exit summary as JSON\n"
 		"      --dump-dtb FILE    write the guest device tree and exit\n"
@@ -99,6 +102,7 @@ static const char *opt_key(int c)
 	case 'D': return "pci:host";
 	case 't': return "pci:tce";
 	case 'w': return "pci:ddw";
+	case 'S': return "pci:kvm_stuff_tce";
 	case 'H': return "vm:hugepages";
 	default: return NULL;
 	}

@@ -51,7 +51,9 @@ struct spapr_phb {
 	struct pci_config cfg;
 	struct phb_bar bars[PCI_NUM_BARS];
 	enum tce_mode mode;
-	bool hcalls_enabled;		/* mode kernel: multi-TCE hcalls in KVM */
+	/* Mode kernel: which multi-TCE hcalls KVM serves, decided at the first
+	 * window (KVM_CAP_PPC_ENABLE_HCALL is VM-wide). */
+	bool kvm_hcalls_decided, kvm_indirect;
 	struct phb_window win[DDW_WINDOWS_MAX];	/* slot 0: the default window */
 	struct ddw ddw;
 	int msi_fds[MSI_MAX];
@@ -97,6 +99,15 @@ static int tce_unmap(void *opaque, uint64_t iova, uint64_t size)
 
 static const struct tce_ops tce_vfio_ops = { tce_map, tce_unmap };
 
+static uint64_t pow2_at_least(uint64_t v)
+{
+	uint64_t p = 1;
+
+	while (p < v && p < (1ULL << 62))
+		p <<= 1;
+	return p;
+}
+
 /* The guest's window: big enough for all of RAM, never bigger than the
  * host's 32-bit window. */
 static uint64_t window_size(const struct spapr_phb *phb)
@@ -119,7 +130,6 @@ static int window_kernel_table(struct spapr_phb *phb, struct phb_window *w, uint
 		.liobn = liobn, .page_shift = page_shift,
 		.offset = start >> page_shift, .size = size >> page_shift,
 	};
-	int r;
 
 	w->table_fd = ioctl(vm->vm_fd, KVM_CREATE_SPAPR_TCE_64, &args);
 	if (w->table_fd < 0) {
@@ -138,13 +148,47 @@ static int window_kernel_table(struct spapr_phb *phb, struct phb_window *w, uint
 		pr_err("mode kernel: mmap of the KVM TCE table: %s", strerror(errno));
 		return -errno;
 	}
-	r = vfio_kvm_attach_tce(&phb->vfio, w->table_fd);
-	if (!r && !phb->hcalls_enabled) {
+	return vfio_kvm_attach_tce(&phb->vfio, w->table_fd);
+}
+
+/*
+ * KVM (Linux 6.12, and upstream as of this writing) checks only the FIRST
+ * entry of an H_PUT_TCE_INDIRECT or H_STUFF_TCE against the window
+ * (iommu_tce_check_ioba ignores npages) and then writes every entry, into
+ * its own table and the host IOMMU table: a guest asking for entries past
+ * the window's end makes the host kernel write past both tables (seen
+ * here: an oops in iommu_tce_xchg_no_kill from H_STUFF_TCE). So in mode
+ * kernel every window's KVM and host tables get TCE_INDIRECT_MAX spare
+ * entries past the guest's window, which is as far as an indirect list
+ * (512 entries at most, that check KVM does make) can reach, and
+ * H_STUFF_TCE, whose count has no bound, stays with pvmm unless the user
+ * trusts the guest (kvm_stuff_tce).
+ */
+static uint64_t kvm_pad(const struct spapr_phb *phb, uint32_t page_shift)
+{
+	if (phb->mode != TCE_KERNEL || (phb->kvm_hcalls_decided && !phb->kvm_indirect))
+		return 0;
+	return (uint64_t)TCE_INDIRECT_MAX << page_shift;
+}
+
+/* After the first window: KVM serves H_PUT_TCE_INDIRECT if that window
+ * could be padded, H_STUFF_TCE only if asked. */
+static int kvm_hcalls_decide(struct spapr_phb *phb, bool padded)
+{
+	struct vm *vm = phb->vm;
+	int r = 0;
+
+	phb->kvm_hcalls_decided = true;
+	phb->kvm_indirect = padded;
+	if (padded)
 		r = kvm_enable_hcall(vm, H_PUT_TCE_INDIRECT);
-		if (!r)
-			r = kvm_enable_hcall(vm, H_STUFF_TCE);
-		phb->hcalls_enabled = !r;
-	}
+	if (!r && vm->cfg.kvm_stuff_tce)
+		r = kvm_enable_hcall(vm, H_STUFF_TCE);
+	pr_info("mode kernel: KVM serves H_PUT_TCE, H_GET_TCE%s%s; pvmm serves %s", padded ?
+		", H_PUT_TCE_INDIRECT" : "", vm->cfg.kvm_stuff_tce ? ", H_STUFF_TCE (kvm_stuff_tce on)" : "",
+		!padded && !vm->cfg.kvm_stuff_tce ? "H_PUT_TCE_INDIRECT (no room to pad the window) "
+		"and H_STUFF_TCE" : !padded ? "H_PUT_TCE_INDIRECT (no room to pad the window)" :
+		!vm->cfg.kvm_stuff_tce ? "H_STUFF_TCE (KVM does not bound its count)" : "none");
 	return r;
 }
 
@@ -173,15 +217,26 @@ static int window_open(struct spapr_phb *phb, unsigned int slot, uint32_t liobn,
 		       uint32_t page_shift, uint64_t size, uint64_t *start)
 {
 	struct phb_window *w = &phb->win[slot];
+	uint64_t pad = kvm_pad(phb, page_shift);
 	int r;
 
-	r = vfio_window_create(&phb->vfio, page_shift, size, start);
+	/* The host window's size is a power of two: the pad costs a window
+	 * twice the guest's, whose table only has entries where mapped. */
+	r = vfio_window_create(&phb->vfio, page_shift, pad ? pow2_at_least(size + pad) : size, start);
+	if (r && pad && !phb->kvm_hcalls_decided) {
+		pr_info("%s: no padded host window: H_PUT_TCE_INDIRECT stays with pvmm", phb->vfio.bdf);
+		pad = 0;
+		r = vfio_window_create(&phb->vfio, page_shift, size, start);
+	}
 	if (r)
 		return r;
 	w->vfio_created = true;
 	w->vfio_start = *start;
-	if (phb->mode == TCE_KERNEL)
-		r = window_kernel_table(phb, w, liobn, page_shift, *start, size);
+	if (phb->mode == TCE_KERNEL) {
+		r = window_kernel_table(phb, w, liobn, page_shift, *start, size + pad);
+		if (!r && !phb->kvm_hcalls_decided)
+			r = kvm_hcalls_decide(phb, pad != 0);
+	}
 	if (!r)
 		r = tce_window_init(&w->tce, liobn, *start, size, page_shift, &phb->vm->mem,
 				    &tce_vfio_ops, phb, w->table_map);
@@ -258,15 +313,6 @@ static int tce_choose_mode(struct spapr_phb *phb)
 			vm->cfg.tce == TCE_KERNEL ? "asked for" : "auto, KVM_CAP_SPAPR_TCE_VFIO present");
 	}
 	return 0;
-}
-
-static uint64_t pow2_at_least(uint64_t v)
-{
-	uint64_t p = 1;
-
-	while (p < v && p < (1ULL << 62))
-		p <<= 1;
-	return p;
 }
 
 /* The default window, then what DDW may offer the guest: the host's page

@@ -47,7 +47,8 @@ TEST(config_good_file)
 
 	CHECK_EQ(load("good.ini", "; comment\n[vm]\nmemory = 1G\nvcpus = 4\nkernel = vmlinux\n"
 		      "initrd = /abs/initrd\ncmdline = \"console=hvc0 quiet\"\nconsole = none\n"
-		      "hugepages = on\n[pci]\nhost = 0000:01:00.0\ntce = user\nddw = off\n", &c, err), 0);
+		      "hugepages = on\n[pci]\nhost = 0000:01:00.0\ntce = user\nddw = off\n"
+		      "kvm_stuff_tce = on\n", &c, err), 0);
 	CHECK_EQ(c.ram_size, 1 * GiB);
 	CHECK_EQ(c.vcpus, 4);
 	/* relative paths are relative to the INI file's directory */
@@ -60,6 +61,7 @@ TEST(config_good_file)
 	CHECK_EQ(c.tce, TCE_USER);
 	CHECK(c.tce_explicit);
 	CHECK(!c.ddw);
+	CHECK(c.kvm_stuff_tce);
 	CHECK(c.hugepages);
 	CHECK_EQ(config_validate(&c, "good.ini", err, sizeof(err)), 0);
 }
@@ -107,6 +109,7 @@ TEST(config_bad_files)
 	bad("[vm]\nconsole = vga\n", "vm:console", "stdio or none");
 	bad("[pci]\ntce = fast\n", "pci:tce", "kernel, user or auto");
 	bad("[pci]\nddw = perhaps\n", "pci:ddw", "on or off");
+	bad("[pci]\nkvm_stuff_tce = 1x\n", "pci:kvm_stuff_tce", "on or off");
 	bad("[vm]\nhugepages = 2M\n", "vm:hugepages", "on or off");
 	bad("[pci]\nhost = 1:0.0\n", "pci:host", "PCI address");
 	bad("[pci]\nhost = 0000:01:20.0\n", "pci:host", "PCI address");

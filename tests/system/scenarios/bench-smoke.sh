@@ -2,7 +2,7 @@
 # Scenario bench-smoke: the pieces of make bench, small (few hcalls, one run,
 # a 4 MiB transfer per mode and DMA regime, no QEMU peer), checked for well-formed output only: no
 # figure is asserted.
-( BENCH_N=50 BENCH_REPEAT=1 BENCH_MB=4 BENCH_PEER=0 /pvmm/scenarios/bench.sh; echo $? > /tmp/bench-smoke.rc ) |
+( BENCH_N=50 BENCH_REPEAT=1 BENCH_XFER_REPEAT=1 BENCH_MB=4 BENCH_PEER=0 /pvmm/scenarios/bench.sh; echo $? > /tmp/bench-smoke.rc ) |
 	tee /tmp/bench-smoke.out
 rc=$(cat /tmp/bench-smoke.rc)
 fail=0
