@@ -184,11 +184,12 @@ static int kvm_hcalls_decide(struct spapr_phb *phb, bool padded)
 		r = kvm_enable_hcall(vm, H_PUT_TCE_INDIRECT);
 	if (!r && vm->cfg.kvm_stuff_tce)
 		r = kvm_enable_hcall(vm, H_STUFF_TCE);
-	pr_info("mode kernel: KVM serves H_PUT_TCE, H_GET_TCE%s%s; pvmm serves %s", padded ?
-		", H_PUT_TCE_INDIRECT" : "", vm->cfg.kvm_stuff_tce ? ", H_STUFF_TCE (kvm_stuff_tce on)" : "",
-		!padded && !vm->cfg.kvm_stuff_tce ? "H_PUT_TCE_INDIRECT (no room to pad the window) "
-		"and H_STUFF_TCE" : !padded ? "H_PUT_TCE_INDIRECT (no room to pad the window)" :
-		!vm->cfg.kvm_stuff_tce ? "H_STUFF_TCE (KVM does not bound its count)" : "none");
+	pr_info("mode kernel: KVM serves H_PUT_TCE, H_GET_TCE%s%s; pvmm serves%s%s%s",
+		padded ? ", H_PUT_TCE_INDIRECT" : "",
+		vm->cfg.kvm_stuff_tce ? ", H_STUFF_TCE (kvm_stuff_tce on)" : "",
+		padded ? "" : " H_PUT_TCE_INDIRECT (no room to pad the window)",
+		vm->cfg.kvm_stuff_tce ? "" : " H_STUFF_TCE (KVM does not bound its count)",
+		padded && vm->cfg.kvm_stuff_tce ? " none" : "");
 	return r;
 }
 
@@ -240,6 +241,8 @@ static int window_open(struct spapr_phb *phb, unsigned int slot, uint32_t liobn,
 	if (!r)
 		r = tce_window_init(&w->tce, liobn, *start, size, page_shift, &phb->vm->mem,
 				    &tce_vfio_ops, phb, w->table_map);
+	if (!r)
+		w->tce.spare_entries = pad >> page_shift;
 	w->ready = !r;
 	if (!r)
 		r = tce_window_add(&w->tce);

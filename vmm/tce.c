@@ -167,7 +167,7 @@ bool tce_window_inside_ram(const struct tce_window *w, uint64_t *valid)
 	uint64_t n = 0;
 	bool ok = true;
 
-	for (uint64_t i = 0; i < w->nr_entries; i++) {
+	for (uint64_t i = 0; i < w->nr_entries + w->spare_entries; i++) {
 		if (!(w->table[i] & TCE_PERM_MASK))
 			continue;
 		n++;

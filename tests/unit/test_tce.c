@@ -190,3 +190,25 @@ TEST(tce_window_init_checks)
 	CHECK(tce_window_init(&w, 1, 0x800, 4096, 12, &mem, &ops, NULL, NULL) < 0);
 	CHECK(tce_window_init(&w, 1, 0, 0, 12, &mem, &ops, NULL, NULL) < 0);
 }
+
+/* Mode kernel: KVM's table has spare entries past the window that KVM may
+ * write; pvmm never serves them, but its RAM check covers them. */
+TEST(tce_spare_entries_checked)
+{
+	static uint64_t table[64 + 512];
+	struct tce_window w;
+	uint64_t v;
+
+	setup(&w);
+	tce_window_free(&w);
+	CHECK_EQ(tce_window_init(&w, 0x80000000, WIN_START, WIN_SIZE, 12, &mem, &ops, NULL, table), 0);
+	w.spare_entries = 512;
+	CHECK_EQ(tce_put(&w, 64 * 4096, 0x5003), H_PARAMETER);	/* past the window: not pvmm's */
+	table[64 + 3] = 0x5003;				/* KVM wrote a spare entry: RAM */
+	CHECK(tce_window_inside_ram(&w, &v));
+	CHECK_EQ(v, 1);
+	table[64 + 511] = (uint64_t)RAM | 3;		/* one past RAM */
+	CHECK(!tce_window_inside_ram(&w, &v));
+	CHECK_EQ(v, 2);
+	tce_window_free(&w);
+}

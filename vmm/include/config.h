@@ -35,10 +35,10 @@ struct vm_config {
 	enum tce_mode tce;
 	bool tce_explicit;			/* the user named the mode */
 	bool ddw;
-	/* Mode kernel: let KVM serve H_STUFF_TCE too. Linux (6.12 and later)
-	 * checks only its first entry against the window, so a guest can make
-	 * the host kernel clear memory past its TCE tables: off unless every
-	 * guest is trusted. */
+	/* Mode kernel: let KVM serve H_STUFF_TCE too. Linux 6.12 (and upstream
+	 * as of this writing) checks only its first entry against the window,
+	 * so a guest can make the host kernel clear memory past its TCE
+	 * tables: off unless every guest is trusted. */
 	bool kvm_stuff_tce;
 	/* Testing: KVM capabilities to treat as absent (--mask-cap). */
 	long masked_caps[4];

@@ -31,6 +31,9 @@ struct tce_window {
 	uint64_t size;			/* bytes of bus address space */
 	uint32_t page_shift;
 	uint64_t nr_entries;
+	/* Mode kernel: entries past the window that KVM's table holds and KVM
+	 * may write (see kvm_pad in spapr_pci.c); the table has them too. */
+	uint64_t spare_entries;
 	uint64_t *table;		/* host-endian entries */
 	bool table_owned;
 	const struct guest_mem *mem;
@@ -51,7 +54,8 @@ long tce_put(struct tce_window *w, uint64_t ioba, uint64_t tce);
 long tce_get(struct tce_window *w, uint64_t ioba, uint64_t *tce);
 long tce_put_indirect(struct tce_window *w, uint64_t ioba, uint64_t list_gpa, uint64_t npages);
 long tce_stuff(struct tce_window *w, uint64_t ioba, uint64_t value, uint64_t npages);
-/* Every valid entry targets a page inside guest RAM (hostile-guest check). */
+/* Every valid entry, spare ones included, targets a page inside guest RAM
+ * (hostile-guest check); *valid counts them. */
 bool tce_window_inside_ram(const struct tce_window *w, uint64_t *valid);
 
 /* Windows the hcalls find by LIOBN, and the hcall table itself. */
