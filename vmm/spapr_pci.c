@@ -62,6 +62,7 @@ struct spapr_phb {
 	uint32_t seq_num;
 	int intx_fd, intx_unmask_fd;	/* INTx: trigger, and KVM's resample */
 	bool intx_offered, intx_on;
+	bool set_up;			/* spapr_pci_setup() succeeded */
 };
 
 static struct spapr_phb the_phb;
@@ -482,6 +483,7 @@ int spapr_pci_setup(struct vm *vm)
 		r = irq_init_sources(vm, IRQ_PCI_BASE, MSI_MAX, 0);
 	if (!r)
 		r = intx_setup(phb);
+	phb->set_up = !r;
 	if (!r)
 		pr_info("%s: %04x:%04x on the PHB, DMA window 0x%llx+0x%llx (%llu KiB TCE pages), TCE mode %s, DDW %s",
 			vm->cfg.pci_host, phb->cfg.vendor, phb->cfg.device,
@@ -886,8 +888,10 @@ void spapr_pci_teardown(struct vm *vm)
 	}
 	vfio_dev_close(&phb->vfio);
 	/* Said once it is all done, so that a run's log shows the teardown
-	 * completed (the signals scenario looks for it). */
-	pr_info("%s: released: %s%u TCE window(s), device, group and container", phb->vfio.bdf,
-		in_kvm ? "group out of kvm-vfio, " : "", windows);
+	 * completed (the signals scenario looks for it); not after a failed
+	 * set-up, whose error is the one line. */
+	if (phb->set_up)
+		pr_info("%s: released: %s%u TCE window(s), device, group and container",
+			phb->vfio.bdf, in_kvm ? "group out of kvm-vfio, " : "", windows);
 	vm->phb = NULL;
 }
