@@ -21,6 +21,7 @@ stop_on_pty() {
 	killall nc sleep 2>/dev/null
 	res=$(grep '^PTYRUN' /tmp/sig.out)
 	echo "RESULT signals $name mode=$mode ${res#PTYRUN }"
+	[ -n "$res" ] || tail -n 5 /tmp/sig.out | sed 's/^/L1| /'	# ptyrun's own error
 	grep -E "pvmm: (error|warning|stopping|quit)|exit summary|released" /tmp/sig.out | tr -d '\r' | sed 's/^/L2| /'
 }
 
