@@ -29,7 +29,7 @@ for i in $(seq 1 100); do
 	sleep 0.2
 done
 echo "GUEST link carrier=$(cat /sys/class/net/$IF/carrier 2>/dev/null) operstate=$(cat /sys/class/net/$IF/operstate)"
-grep -E "MSI|$IF" /proc/interrupts | sed 's/^/GUEST irq /'
+grep -E "MSI|IPI|$IF" /proc/interrupts | sed "s/^/GUEST irq /"
 # Which DMA regime the kernel chose: a 64-bit DDW window (direct, or as a
 # bigger TCE window), or only the 32-bit default window.
 ddw=none
@@ -64,4 +64,4 @@ rc=$?
 kill $mon 2>/dev/null
 t1=$(cut -d' ' -f1 /proc/uptime)
 echo "GUEST sent rc=$rc seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}')"
-grep -E "MSI|$IF" /proc/interrupts | sed 's/^/GUEST irq /'
+grep -E "MSI|IPI|$IF" /proc/interrupts | sed "s/^/GUEST irq /"
