@@ -20,6 +20,7 @@ void config_defaults(struct vm_config *cfg)
 	cfg->on_reboot = REBOOT_EXIT;
 	cfg->tce = TCE_AUTO;
 	cfg->ddw = true;
+	cfg->kvm_indirect_tce = true;
 }
 
 const char *tce_mode_name(enum tce_mode m)
@@ -206,6 +207,9 @@ int config_set(struct vm_config *cfg, const char *source, const char *key,
 		cfg->tce_explicit = cfg->tce != TCE_AUTO;
 	} else if (!strcmp(key, "pci:ddw")) {
 		if (parse_bool(value, &cfg->ddw))
+			return fail(err, errlen, source, key, "expected on or off, not \"%s\"", value);
+	} else if (!strcmp(key, "pci:kvm_indirect_tce")) {
+		if (parse_bool(value, &cfg->kvm_indirect_tce))
 			return fail(err, errlen, source, key, "expected on or off, not \"%s\"", value);
 	} else if (!strcmp(key, "pci:kvm_stuff_tce")) {
 		if (parse_bool(value, &cfg->kvm_stuff_tce))

@@ -53,6 +53,7 @@ static const struct option long_opts[] = {
 	{ "tce", required_argument, NULL, 't' },
 	{ "ddw", required_argument, NULL, 'w' },
 	{ "kvm-stuff-tce", required_argument, NULL, 'S' },
+	{ "kvm-indirect-tce", required_argument, NULL, 'I' },
 	{ "hugepages", required_argument, NULL, 'H' },
 	{ "mask-cap", required_argument, NULL, 'M' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -77,6 +78,8 @@ static void usage(FILE *out)
 		"      --ddw on|off       offer dynamic DMA windows\n"
 		"      --kvm-stuff-tce on|off  mode kernel: KVM serves H_STUFF_TCE too (unsafe:\n"
 		"                         the host kernel checks only its first entry)\n"
+		"      --kvm-indirect-tce on|off  mode kernel: KVM serves H_PUT_TCE_INDIRECT\n"
+		"                         (default on, tables padded; off: exact PAPR answers)\n"
 		"      --hugepages on|off guest RAM on the host's default huge pages (hugetlbfs)\n"
 		"      --stats-json FILE  write the exit summary as JSON\n"
 		"      --dump-dtb FILE    write the guest device tree and exit\n"
@@ -103,6 +106,7 @@ static const char *opt_key(int c)
 	case 't': return "pci:tce";
 	case 'w': return "pci:ddw";
 	case 'S': return "pci:kvm_stuff_tce";
+	case 'I': return "pci:kvm_indirect_tce";
 	case 'H': return "vm:hugepages";
 	default: return NULL;
 	}

@@ -163,11 +163,14 @@ static int window_kernel_table(struct spapr_phb *phb, struct phb_window *w, uint
  * entries past the guest's window, which is as far as an indirect list
  * (512 entries at most, that check KVM does make) can reach, and
  * H_STUFF_TCE, whose count has no bound, stays with pvmm unless the user
- * trusts the guest (kvm_stuff_tce).
+ * trusts the guest (kvm_stuff_tce). The pad's price: KVM answers H_SUCCESS
+ * for an IOBA among the spare entries; kvm_indirect_tce = off keeps
+ * H_PUT_TCE_INDIRECT with pvmm too, and every answer exact.
  */
 static uint64_t kvm_pad(const struct spapr_phb *phb, uint32_t page_shift)
 {
-	if (phb->mode != TCE_KERNEL || (phb->kvm_hcalls_decided && !phb->kvm_indirect))
+	if (phb->mode != TCE_KERNEL || !phb->vm->cfg.kvm_indirect_tce ||
+	    (phb->kvm_hcalls_decided && !phb->kvm_indirect))
 		return 0;
 	return (uint64_t)TCE_INDIRECT_MAX << page_shift;
 }
@@ -188,7 +191,8 @@ static int kvm_hcalls_decide(struct spapr_phb *phb, bool padded)
 	pr_info("mode kernel: KVM serves H_PUT_TCE, H_GET_TCE%s%s; pvmm serves%s%s%s",
 		padded ? ", H_PUT_TCE_INDIRECT" : "",
 		vm->cfg.kvm_stuff_tce ? ", H_STUFF_TCE (kvm_stuff_tce on)" : "",
-		padded ? "" : " H_PUT_TCE_INDIRECT (no room to pad the window)",
+		padded ? "" : vm->cfg.kvm_indirect_tce ? " H_PUT_TCE_INDIRECT (no room to pad the window)" :
+		" H_PUT_TCE_INDIRECT (kvm_indirect_tce off)",
 		vm->cfg.kvm_stuff_tce ? "" : " H_STUFF_TCE (KVM does not bound its count)",
 		padded && vm->cfg.kvm_stuff_tce ? " none" : "");
 	return r;

@@ -62,6 +62,7 @@ TEST(config_good_file)
 	CHECK(c.tce_explicit);
 	CHECK(!c.ddw);
 	CHECK(c.kvm_stuff_tce);
+	CHECK(c.kvm_indirect_tce);			/* the default */
 	CHECK(c.hugepages);
 	CHECK_EQ(config_validate(&c, "good.ini", err, sizeof(err)), 0);
 }
@@ -110,6 +111,7 @@ TEST(config_bad_files)
 	bad("[pci]\ntce = fast\n", "pci:tce", "kernel, user or auto");
 	bad("[pci]\nddw = perhaps\n", "pci:ddw", "on or off");
 	bad("[pci]\nkvm_stuff_tce = 1x\n", "pci:kvm_stuff_tce", "on or off");
+	bad("[pci]\nkvm_indirect_tce = yes please\n", "pci:kvm_indirect_tce", "on or off");
 	bad("[vm]\nhugepages = 2M\n", "vm:hugepages", "on or off");
 	bad("[pci]\nhost = 1:0.0\n", "pci:host", "PCI address");
 	bad("[pci]\nhost = 0000:01:20.0\n", "pci:host", "PCI address");

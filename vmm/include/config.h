@@ -40,6 +40,10 @@ struct vm_config {
 	 * so a guest can make the host kernel clear memory past its TCE
 	 * tables: off unless every guest is trusted. */
 	bool kvm_stuff_tce;
+	/* Mode kernel: let KVM serve H_PUT_TCE_INDIRECT (default on), with its
+	 * tables padded so that the same unchecked list cannot run past them;
+	 * off: pvmm serves it, and every TCE hcall gets PAPR's exact answer. */
+	bool kvm_indirect_tce;
 	/* Testing: KVM capabilities to treat as absent (--mask-cap). */
 	long masked_caps[4];
 	int nr_masked_caps;

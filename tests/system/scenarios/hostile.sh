@@ -3,18 +3,24 @@
 # guest-controlled input of pvmm with the passthrough device present; every
 # case must get its PAPR/RTAS error code, valid calls must still work, pvmm
 # must exit 0 and no TCE may point outside guest RAM.
-# Both TCE modes (HOSTILE_MODES, colon-separated, default user:kernel). In
-# mode kernel KVM serves H_PUT_TCE, H_GET_TCE and H_PUT_TCE_INDIRECT and
+# TCE modes (HOSTILE_MODES, colon-separated, default user:kernel:kernel-exact).
+# In mode kernel KVM serves H_PUT_TCE, H_GET_TCE and H_PUT_TCE_INDIRECT and
 # checks only a list's first entry (Linux 6.12): pvmm gives its tables 512
 # spare entries past the guest's window, so KVM answers H_SUCCESS for IOBAs
-# there (KVM-ACCEPTS, allowed for those cases only) and H_STUFF_TCE stays
-# with pvmm (see firmware/payload/hostile.c). The host kernel must not
-# warn or oops (kernel/l1-init fails the scenario on a new taint).
+# there (KVM-ACCEPTS, allowed for those cases only), and H_STUFF_TCE stays
+# with pvmm (see firmware/payload/hostile.c). kernel-exact also keeps
+# H_PUT_TCE_INDIRECT from KVM and must get every exact answer. The host
+# kernel must not warn or oops (kernel/l1-init fails the scenario on a new
+# taint).
 fail=0
 check() { d=$1; shift; if "$@"; then echo "CHECK ok   $d"; else echo "CHECK FAIL $d"; fail=1; fi; }
-for mode in $(echo "${HOSTILE_MODES:-user:kernel}" | tr ":" " "); do
+for mode in $(echo "${HOSTILE_MODES:-user:kernel:kernel-exact}" | tr ":" " "); do
+	# kernel-exact: mode kernel with H_PUT_TCE_INDIRECT kept from KVM too,
+	# so that every answer must be PAPR's exact one.
+	tce=${mode%-exact} extra=
+	[ $mode = kernel-exact ] && extra="--kvm-indirect-tce off"
 	( timeout 300 "$PVMM" run --payload "$PVMM_FIRMWARE/hostile.bin" -m 256 --pci "$NIC_A_BDF" \
-		--tce $mode -p "hostile.tce=$mode" --stats-json /tmp/hostile-$mode.json </dev/null 2>&1
+		--tce $tce $extra -p "hostile.tce=$tce" --stats-json /tmp/hostile-$mode.json </dev/null 2>&1
 	  echo $? > /tmp/hostile-$mode.rc ) | tee /tmp/hostile-$mode.out | sed "s/^/L2[$mode]| /"
 	rc=$(cat /tmp/hostile-$mode.rc)
 	cases=$(grep -c "^HOSTILE .* \(PASS\|FAIL\)" /tmp/hostile-$mode.out)
