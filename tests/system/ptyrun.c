@@ -69,6 +69,17 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static void drain(int master)
+{
+	struct pollfd p = { .fd = master, .events = POLLIN };
+	char buf[1024];
+	ssize_t n;
+
+	while (poll(&p, 1, 200) > 0 && (p.revents & POLLIN) && (n = read(master, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, n, stdout);
+	fflush(stdout);
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: ptyrun [-t SECS] [-w TEXT] [-s SIGNUM | -k BYTES] -- command [args...]\n");
@@ -175,8 +186,10 @@ int main(int argc, char **argv)
 					perror("ptyrun: typing");
 			}
 		}
-		if (waitpid(pid, &status, WNOHANG) == pid)
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			drain(master);		/* what it wrote just before it ended */
 			break;
+		}
 		if (now() > deadline && !timed_out) {
 			timed_out = true;
 			kill(pid, SIGKILL);
