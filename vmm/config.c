@@ -1,12 +1,14 @@
 /* INI configuration: parsing and validation (pure; see config.h). */
 #include "config.h"
 #include "layout.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <iniparser.h>
 
@@ -131,13 +133,33 @@ static bool valid_bdf(const char *s)
 	return dev < 32 && fn < 8 && isxdigit((unsigned char)s[0]) && s[4] == ':' && s[7] == ':' && s[10] == '.';
 }
 
+/* The on/off keys: where each one's value lives. */
+static bool *bool_key(struct vm_config *cfg, const char *key)
+{
+	static const struct { const char *key; size_t off; } keys[] = {
+		{ "vm:hugepages", offsetof(struct vm_config, hugepages) },
+		{ "pci:ddw", offsetof(struct vm_config, ddw) },
+		{ "pci:kvm_indirect_tce", offsetof(struct vm_config, kvm_indirect_tce) },
+		{ "pci:kvm_stuff_tce", offsetof(struct vm_config, kvm_stuff_tce) },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (!strcmp(key, keys[i].key))
+			return (bool *)((char *)cfg + keys[i].off);
+	return NULL;
+}
+
 int config_set(struct vm_config *cfg, const char *source, const char *key,
 	       const char *value, const char *base_dir, char *err, size_t errlen)
 {
+	bool *flag = bool_key(cfg, key);
 	unsigned long n;
 	int r;
 
-	if (!strcmp(key, "vm:memory")) {
+	if (flag) {
+		if (parse_bool(value, flag))
+			return fail(err, errlen, source, key, "expected on or off, not \"%s\"", value);
+	} else if (!strcmp(key, "vm:memory")) {
 		uint64_t bytes;
 		r = parse_size(value, MiB, &bytes);
 		if (r)
@@ -181,9 +203,6 @@ int config_set(struct vm_config *cfg, const char *source, const char *key,
 			cfg->on_reboot = REBOOT_RESTART;
 		else
 			return fail(err, errlen, source, key, "expected exit or restart, not \"%s\"", value);
-	} else if (!strcmp(key, "vm:hugepages")) {
-		if (parse_bool(value, &cfg->hugepages))
-			return fail(err, errlen, source, key, "expected on or off, not \"%s\"", value);
 	} else if (!strcmp(key, "vm:stats_json")) {
 		if (set_path(cfg->stats_json, sizeof(cfg->stats_json), value, NULL))
 			return fail(err, errlen, source, key, "empty or too long path");
@@ -205,15 +224,6 @@ int config_set(struct vm_config *cfg, const char *source, const char *key,
 		else
 			return fail(err, errlen, source, key, "expected kernel, user or auto, not \"%s\"", value);
 		cfg->tce_explicit = cfg->tce != TCE_AUTO;
-	} else if (!strcmp(key, "pci:ddw")) {
-		if (parse_bool(value, &cfg->ddw))
-			return fail(err, errlen, source, key, "expected on or off, not \"%s\"", value);
-	} else if (!strcmp(key, "pci:kvm_indirect_tce")) {
-		if (parse_bool(value, &cfg->kvm_indirect_tce))
-			return fail(err, errlen, source, key, "expected on or off, not \"%s\"", value);
-	} else if (!strcmp(key, "pci:kvm_stuff_tce")) {
-		if (parse_bool(value, &cfg->kvm_stuff_tce))
-			return fail(err, errlen, source, key, "expected on or off, not \"%s\"", value);
 	} else {
 		return fail(err, errlen, source, key, "unknown key");
 	}
