@@ -175,6 +175,14 @@ static uint64_t kvm_pad(const struct spapr_phb *phb, uint32_t page_shift)
 	return (uint64_t)TCE_INDIRECT_MAX << page_shift;
 }
 
+/* Append item to the comma-separated list in buf. */
+static void list_add(char *buf, size_t len, const char *item)
+{
+	size_t n = strlen(buf);
+
+	snprintf(buf + n, len - n, "%s%s", n ? ", " : "", item);
+}
+
 /* After the first window: KVM serves H_PUT_TCE_INDIRECT if that window
  * could be padded, H_STUFF_TCE only if asked. */
 static int kvm_hcalls_decide(struct spapr_phb *phb, bool padded)
@@ -188,13 +196,14 @@ static int kvm_hcalls_decide(struct spapr_phb *phb, bool padded)
 		r = kvm_enable_hcall(vm, H_PUT_TCE_INDIRECT);
 	if (!r && vm->cfg.kvm_stuff_tce)
 		r = kvm_enable_hcall(vm, H_STUFF_TCE);
-	pr_info("mode kernel: KVM serves H_PUT_TCE, H_GET_TCE%s%s; pvmm serves%s%s%s",
-		padded ? ", H_PUT_TCE_INDIRECT" : "",
-		vm->cfg.kvm_stuff_tce ? ", H_STUFF_TCE (kvm_stuff_tce on)" : "",
-		padded ? "" : vm->cfg.kvm_indirect_tce ? " H_PUT_TCE_INDIRECT (no room to pad the window)" :
-		" H_PUT_TCE_INDIRECT (kvm_indirect_tce off)",
-		vm->cfg.kvm_stuff_tce ? "" : " H_STUFF_TCE (KVM does not bound its count)",
-		padded && vm->cfg.kvm_stuff_tce ? " none" : "");
+	/* Who serves what, in one line: each multi-TCE hcall joins one list. */
+	char kvm[128] = "H_PUT_TCE, H_GET_TCE", own[128] = "";
+	list_add(padded ? kvm : own, sizeof(kvm), padded ? "H_PUT_TCE_INDIRECT" :
+		 vm->cfg.kvm_indirect_tce ? "H_PUT_TCE_INDIRECT (no room to pad the window)" :
+		 "H_PUT_TCE_INDIRECT (kvm_indirect_tce off)");
+	list_add(vm->cfg.kvm_stuff_tce ? kvm : own, sizeof(kvm), vm->cfg.kvm_stuff_tce ?
+		 "H_STUFF_TCE (kvm_stuff_tce on)" : "H_STUFF_TCE (KVM does not bound its count)");
+	pr_info("mode kernel: KVM serves %s; pvmm serves %s", kvm, own[0] ? own : "none");
 	return r;
 }
 
