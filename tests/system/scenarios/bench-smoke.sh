@@ -6,7 +6,7 @@
 	tee /tmp/bench-smoke.out
 rc=$(cat /tmp/bench-smoke.rc)
 fail=0
-check() { d=$1; shift; if "$@"; then echo "CHECK ok   $d"; else echo "CHECK FAIL $d"; fail=1; fi; }
+. /pvmm/scenarios/lib-common.sh
 count() { grep -c "$1" /tmp/bench-smoke.out; }
 num='[0-9][0-9]*'
 for mode in kernel user; do

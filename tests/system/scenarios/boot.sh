@@ -26,10 +26,7 @@ rc=$(cat $RC 2>/dev/null || echo none)
 echo "RESULT boot pvmm_exit=$rc total_s=$(awk -v a="$t0" -v b="$(up)" 'BEGIN{printf "%.1f", b-a}')"
 
 fail=0
-check() { # description, command...
-	d=$1; shift
-	if "$@"; then echo "CHECK ok   $d"; else echo "CHECK FAIL $d"; fail=1; fi
-}
+. /pvmm/scenarios/lib-common.sh
 check "guest userspace marker" grep -q PVMM-GUEST-UP $OUT
 check "guest sees $VCPUS cpus" grep -q "GUEST cpus=$VCPUS " $OUT
 mem_kb=$(sed -n 's/.*GUEST cpus=[0-9]* mem_kb=\([0-9]*\).*/\1/p' $OUT | head -n1)

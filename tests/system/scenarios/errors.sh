@@ -3,7 +3,7 @@
 # host: each gives exactly one error line naming the device and the reason,
 # and exit status 1, and leaves the host as it was (NIC A still usable).
 fail=0
-check() { d=$1; shift; if "$@"; then echo "CHECK ok   $d"; else echo "CHECK FAIL $d"; fail=1; fi; }
+. /pvmm/scenarios/lib-common.sh
 try() { # name bdf expected-text
 	"$PVMM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD" -m 512 -p "pvmm.test=boot" --pci "$2" \
 		</dev/null > /tmp/err-$1.out 2>&1

@@ -5,7 +5,7 @@
 # again. A container user count leaked by the KVM external-user reference
 # would make the reopen fail. Finally a full transfer must pass.
 fail=0
-check() { d=$1; shift; if "$@"; then echo "CHECK ok   $d"; else echo "CHECK FAIL $d"; fail=1; fi; }
+. /pvmm/scenarios/lib-common.sh
 up() { cut -d' ' -f1 /proc/uptime; }
 
 # start_and_stop SIGNAL ROUND: run until the guest is transferring, then signal.

@@ -3,7 +3,7 @@
 # opens, a KVM-HV VM can be created, NIC A's VFIO group is viable and
 # attaches to an sPAPR TCE v2 container, NIC B is up.
 fail=0
-check() { d=$1; shift; if "$@"; then echo "CHECK ok   $d"; else echo "CHECK FAIL $d"; fail=1; fi; }
+. /pvmm/scenarios/lib-common.sh
 echo "RESULT host nic_a=$NIC_A_BDF group=${NIC_A_GROUP:-none} nic_b=${NIC_B_IF:-none}"
 for d in /sys/kernel/iommu_groups/$NIC_A_GROUP/devices/*; do
 	echo "RESULT host group_member=$(basename "$d") driver=$(basename "$(readlink "$d/driver" 2>/dev/null)" 2>/dev/null)"

@@ -13,7 +13,7 @@
 # kernel must not warn or oops (kernel/l1-init fails the scenario on a new
 # taint).
 fail=0
-check() { d=$1; shift; if "$@"; then echo "CHECK ok   $d"; else echo "CHECK FAIL $d"; fail=1; fi; }
+. /pvmm/scenarios/lib-common.sh
 for mode in $(echo "${HOSTILE_MODES:-user:kernel:kernel-exact}" | tr ":" " "); do
 	# kernel-exact: mode kernel with H_PUT_TCE_INDIRECT kept from KVM too,
 	# so that every answer must be PAPR's exact one.

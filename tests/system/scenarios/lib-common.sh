@@ -1,5 +1,8 @@
 # Sourced by the scenarios: what more than one of them needs.
 
+# check DESCRIPTION COMMAND...: one CHECK line; a failure sets fail=1.
+check() { d=$1; shift; if "$@"; then echo "CHECK ok   $d"; else echo "CHECK FAIL $d"; fail=1; fi; }
+
 # The peer (QEMU with KVM in the emulated host): the machine options this
 # KVM accepts (../shared/testbed.md, 'The peer'); add x-vof=on for VOF.
 # PEER_IRQCHIP=off puts QEMU's interrupt controller in userspace.

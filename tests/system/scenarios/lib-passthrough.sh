@@ -15,7 +15,7 @@ gmb=${GUEST_MB:-512}
 shift 3 2>/dev/null || shift $#
 out=/tmp/$name.out json=/tmp/$name.json
 fail=0
-check() { d=$1; shift; if "$@"; then echo "CHECK ok   $d"; else echo "CHECK FAIL $d"; fail=1; fi; }
+. /pvmm/scenarios/lib-common.sh
 up() { cut -d' ' -f1 /proc/uptime; }
 
 rm -f /tmp/recv
@@ -54,7 +54,6 @@ irqpid=$!
 t0=$(up)
 # The VMM's console and messages, live (prefixed) and kept for the checks.
 # VMM=qemu runs the peer (make bench) on the same guest instead of pvmm.
-. /pvmm/scenarios/lib-common.sh
 gargs="console=hvc0 nowatchdog pvmm.test=net pvmm.mb=$mb ${GUEST_ARGS:-}"
 # The emulated host's e1000e model silently drops a frame whose TX buffer
 # spans two guest pages that are not adjacent in the emulated host's memory

@@ -4,7 +4,7 @@
 # leaves the group usable; tce=auto on the same host falls back to mode
 # user and the transfer passes.
 fail=0
-check() { d=$1; shift; if "$@"; then echo "CHECK ok   $d"; else echo "CHECK FAIL $d"; fail=1; fi; }
+. /pvmm/scenarios/lib-common.sh
 
 "$PVMM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD" -m 512 --pci "$NIC_A_BDF" --tce kernel \
 	--mask-cap spapr_tce_vfio </dev/null > /tmp/fb.out 2>&1

@@ -8,7 +8,7 @@
 # for a signal and 0 for the escape. Then the same VFIO group must serve a
 # full transfer.
 fail=0
-check() { d=$1; shift; if "$@"; then echo "CHECK ok   $d"; else echo "CHECK FAIL $d"; fail=1; fi; }
+. /pvmm/scenarios/lib-common.sh
 
 # stop_on_pty NAME MODE HOW...: HOW is ptyrun's -s SIGNUM or -k BYTES.
 stop_on_pty() {
