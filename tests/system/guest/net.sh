@@ -3,9 +3,12 @@
 # passthrough NIC, the link comes up as 192.0.2.2/24, 20 pings to the
 # emulated host's NIC B (192.0.2.1), then SIZE_MB of random data to it over
 # TCP (busybox nc, port 5000) with its sha256 printed for comparison.
+# Kernel parameters: pvmm.mb (size), pvmm.xfers (how many times),
+# pvmm.itr (e1000e interrupt throttle), pvmm.netfeat, pvmm.sniff.
 size_mb=$(sed -n 's/.*pvmm\.mb=\([0-9]*\).*/\1/p' /proc/cmdline)
 size_mb=${size_mb:-64}
-insmod /lib/modules/e1000e.ko
+# pvmm.itr=N: the e1000e driver's interrupt throttle rate (interrupts/s)
+insmod /lib/modules/e1000e.ko $(sed -n 's/.*pvmm\.itr=\([0-9]*\).*/InterruptThrottleRate=\1/p' /proc/cmdline)
 for i in $(seq 1 50); do
 	for n in /sys/class/net/*; do
 		[ -e "$n/device" ] && IF=$(basename "$n") && break 2
@@ -42,7 +45,6 @@ dmesg | grep -E "pe-dma-window|DMA window" | sed 's/^/GUEST dmesg /'
 ping -c 20 -i 0.2 -W 2 192.0.2.1 | tail -n 2 | sed 's/^/GUEST ping /'
 dd if=/dev/urandom of=/tmp/data bs=1M count="$size_mb" 2>/dev/null
 echo "GUEST sha256=$(sha256sum /tmp/data | cut -d' ' -f1) bytes=$(stat -c %s /tmp/data)"
-t0=$(cut -d' ' -f1 /proc/uptime)
 # Progress while sending: packet counters and the NIC's interrupt counts,
 # so that a stalled transfer shows which side stopped.
 st=/sys/class/net/$IF/statistics
@@ -59,9 +61,22 @@ grep -q pvmm.sniff=1 /proc/cmdline && { sniff "$IF" 5000 > /tmp/sniff 2>&1 & }
 		"irqs=$(grep -E "$IF" /proc/interrupts | tr -s ' ' | cut -d' ' -f3-4 | tr '\n' ' ')"
 done ) &
 mon=$!
-nc 192.0.2.1 5000 < /tmp/data
-rc=$?
+# pvmm.xfers=N: send the same data N times, one TCP connection each. The
+# emulated host listens again only once it has checked the previous
+# transfer; until then the connection is refused and the guest tries
+# again, so that check is not timed.
+xfers=$(sed -n 's/.*pvmm\.xfers=\([0-9]*\).*/\1/p' /proc/cmdline)
+for run in $(seq 1 "${xfers:-1}"); do
+	for try in $(seq 1 600); do
+		t0=$(cut -d' ' -f1 /proc/uptime)
+		nc 192.0.2.1 5000 < /tmp/data 2>/tmp/nc.err
+		rc=$?
+		t1=$(cut -d' ' -f1 /proc/uptime)
+		grep -q refused /tmp/nc.err || break
+		sleep 0.5
+	done
+	cat /tmp/nc.err
+	echo "GUEST sent rc=$rc seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}') run=$run"
+done
 kill $mon 2>/dev/null
-t1=$(cut -d' ' -f1 /proc/uptime)
-echo "GUEST sent rc=$rc seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}')"
 grep -E "MSI|IPI|$IF" /proc/interrupts | sed "s/^/GUEST irq /"

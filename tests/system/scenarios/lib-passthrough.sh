@@ -5,7 +5,7 @@
 # which must arrive with the same sha256. pvmm must exit 0 and its
 # summary must show the TCE hcalls it served (mode user) or, in mode kernel,
 # none but H_STUFF_TCE (kept from KVM for the host's safety).
-# Environment: EXPECT_MODE, EXPECT_DDW, EXPECT_IRQ (extra checks), KVM_STUFF_TCE, VMM=qemu,
+# Environment: EXPECT_MODE, EXPECT_DDW, EXPECT_IRQ (extra checks), KVM_STUFF_TCE, VMM=qemu, XFERS,
 # GUEST_ARGS, GUEST_MB, NETFEAT, HUGEPAGES, SNIFF, STALL_SECONDS, PVMM_TIMEOUT.
 mode=$1 name=$2 mb=${3:-64}
 # Guest RAM: its /tmp (half of it) must hold the data it sends; whole
@@ -18,7 +18,8 @@ fail=0
 . /pvmm/scenarios/lib-common.sh
 up() { cut -d' ' -f1 /proc/uptime; }
 
-rm -f /tmp/recv
+rm -f /tmp/recv /tmp/recv.sums
+touch /tmp/recv.sums
 # SNIFF=1: frame summaries on NIC B (and pvmm.sniff in the guest) for stalls.
 snpid=
 if [ "${SNIFF:-0}" = 1 ]; then
@@ -26,10 +27,21 @@ if [ "${SNIFF:-0}" = 1 ]; then
 	snpid=$!
 	GUEST_ARGS="${GUEST_ARGS:-} pvmm.sniff=1"
 fi
-# The receiver's stdin must stay open: busybox nc half-closes the socket at
-# stdin EOF, and the sender stops when it sees that.
-sleep 3600 | nc -l -p 5000 > /tmp/recv &
-ncpid=$!
+# XFERS=N transfers (pvmm.xfers in the guest), each received, then its size
+# and sha256 noted, before the next connection is accepted. The
+# receiver's stdin must stay open (a FIFO it also holds for writing): busybox
+# nc half-closes the socket at stdin EOF, and the sender stops when it
+# sees that.
+xfers=${XFERS:-1}
+[ "$xfers" -gt 1 ] && GUEST_ARGS="${GUEST_ARGS:-} pvmm.xfers=$xfers"
+rm -f /tmp/recv.hold
+mkfifo /tmp/recv.hold
+( exec 3<>/tmp/recv.hold
+  for i in $(seq 1 "$xfers"); do
+	nc -l -p 5000 <&3 > /tmp/recv
+	echo "$i $(stat -c %s /tmp/recv) $(sha256sum /tmp/recv | cut -d' ' -f1)" >> /tmp/recv.sums
+  done ) &
+rcvpid=$!
 # What the emulated host sees of the device's interrupts, NIC B's counters
 # and TCP while the VMM runs, every 10 s. A transfer that makes no progress
 # for STALL_SECONDS (default 120) once it started is a stall: the VMM is
@@ -84,15 +96,25 @@ run_vmm() {
 rc=$(cat /tmp/$name.rc)
 t1=$(up)
 kill $irqpid $snpid 2>/dev/null
-sleep 1
-kill $ncpid 2>/dev/null
-killall sleep 2>/dev/null
-wait $ncpid 2>/dev/null
+# The last transfer's check may still be running; a transfer that never
+# came leaves nc listening.
+for i in $(seq 1 60); do
+	kill -0 $rcvpid 2>/dev/null || break
+	sleep 1
+done
+kill $rcvpid 2>/dev/null
+killall nc 2>/dev/null
+wait $rcvpid 2>/dev/null
 echo "RESULT $name pvmm_exit=$rc seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')"
 
 guest_sha=$(sed -n 's/.*GUEST sha256=\([0-9a-f]*\).*/\1/p' "$out" | head -n1)
-host_sha=$(sha256sum /tmp/recv | cut -d' ' -f1)
-echo "RESULT $name guest_sha256=${guest_sha:-none} host_sha256=$host_sha host_bytes=$(stat -c %s /tmp/recv)"
+# One line per transfer: run, bytes and sha256 as received, whether both match.
+while read -r i bytes sha; do
+	ok=0
+	[ "$bytes" = $((mb * 1024 * 1024)) ] && [ "$sha" = "$guest_sha" ] && ok=1
+	echo "RESULT $name run=$i guest_sha256=${guest_sha:-none} host_sha256=$sha host_bytes=$bytes ok=$ok"
+done < /tmp/recv.sums > /tmp/$name.results
+cat /tmp/$name.results
 # hcalls that reached pvmm, from its JSON summary
 put=$(hcall_count "$json" H_PUT_TCE); ind=$(hcall_count "$json" H_PUT_TCE_INDIRECT)
 stuff=$(hcall_count "$json" H_STUFF_TCE); get=$(hcall_count "$json" H_GET_TCE)
@@ -103,8 +125,13 @@ grep -o '"tce": {.*}]}' "$json" | sed "s/^/RESULT $name /"
 check "guest e1000e bound the passthrough NIC" grep -q "GUEST nic=.* driver=e1000e" "$out"
 check "link up" grep -q "GUEST link carrier=1" "$out"
 check "20 pings, 0% loss" grep -q "GUEST ping 20 packets transmitted, 20 packets received, 0% packet loss" "$out"
-check "$mb MiB arrived" test "$(stat -c %s /tmp/recv)" = $((mb * 1024 * 1024))
-check "sha256 matches" test -n "$guest_sha" -a "$guest_sha" = "$host_sha"
+if [ "$xfers" = 1 ]; then
+	check "$mb MiB arrived" grep -q "^1 $((mb * 1024 * 1024)) " /tmp/recv.sums
+	check "sha256 matches" grep -q "^RESULT $name run=1 .* ok=1" /tmp/$name.results
+else
+	check "$xfers transfers of $mb MiB arrived, each with the guest's sha256" \
+		test "$(grep -c "^RESULT $name run=[0-9]* .* ok=1" /tmp/$name.results)" = "$xfers"
+fi
 check "${VMM:-pvmm} exited 0" test "$rc" = 0
 [ "${VMM:-pvmm}" = qemu ] && exit $fail	# the rest reads pvmm's summary
 if [ -n "$EXPECT_MODE" ]; then
