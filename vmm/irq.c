@@ -120,6 +120,17 @@ int irq_irqfd_resample(struct vm *vm, int fd, int resamplefd, uint32_t irq, int 
 	return 0;
 }
 
+int irq_set_level(struct vm *vm, uint32_t irq, int level)
+{
+	struct kvm_irq_level req = { .irq = irq, .level = (uint32_t)level };
+
+	if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &req) < 0) {
+		pr_err("KVM_IRQ_LINE(source %u, level %d): %s", irq, level, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
 void irq_destroy(struct vm *vm)
 {
 	if (vm->xics_fd >= 0)

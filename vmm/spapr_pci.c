@@ -15,6 +15,8 @@
 #include "vm.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -62,6 +64,14 @@ struct spapr_phb {
 	uint32_t seq_num;
 	int intx_fd, intx_unmask_fd;	/* INTx: trigger, and KVM's resample */
 	bool intx_offered, intx_on;
+	/* INTx served by pvmm (no KVM_CAP_IRQFD_RESAMPLE): a thread asserts
+	 * the line; the next trapped BAR access ends it. intx_lock guards
+	 * intx_pending and the BAR memslots from then on. */
+	bool intx_user, intx_pending, intx_thread_started;
+	int intx_stop_fd;
+	pthread_t intx_thread;
+	pthread_mutex_t intx_lock;
+	uint64_t intx_count;
 	bool set_up;			/* spapr_pci_setup() succeeded */
 };
 
@@ -362,28 +372,138 @@ static int tce_setup(struct spapr_phb *phb)
 
 /* ---- INTx: a level XICS source; KVM's resample event unmasks the line ---- */
 
+/*
+ * Without KVM_CAP_IRQFD_RESAMPLE pvmm cannot see the guest's EOI (KVM's
+ * XICS takes it), so it ends the interrupt at the guest's next access to
+ * the device's registers, as QEMU's vfio does without KVM help: on each
+ * interrupt the BARs leave KVM (their accesses trap to spapr_pci_mmio);
+ * the first access is forwarded, then the line is deasserted, VFIO
+ * unmasks it and the BARs are mapped again. A driver reads or acks its
+ * interrupt cause in the handler, so the device has dropped the line by
+ * then; if not, VFIO signals it again at once.
+ */
+static int bars_trap(struct spapr_phb *phb, bool trap)
+{
+	int r = 0;
+
+	for (int i = 0; i < PCI_NUM_BARS; i++) {
+		struct phb_bar *b = &phb->bars[i];
+		if (!b->host || b->slot_added == !trap)
+			continue;
+		if (trap)
+			r = kvm_del_memslot(phb->vm, BAR_SLOT_BASE + i, b->gpa);
+		else
+			r = kvm_add_memslot(phb->vm, BAR_SLOT_BASE + i, b->gpa, phb->cfg.bars[i].size, b->host);
+		if (r)
+			return r;
+		b->slot_added = !trap;
+	}
+	return 0;
+}
+
+/* Under intx_lock: end a pending interrupt (deassert, unmask, remap). */
+static void intx_user_end(struct spapr_phb *phb)
+{
+	if (!phb->intx_pending)
+		return;
+	phb->intx_pending = false;
+	irq_set_level(phb->vm, IRQ_PCI_INTX, 0);
+	if (phb->intx_on)
+		vfio_unmask_intx(&phb->vfio);
+	bars_trap(phb, false);
+}
+
+static void *intx_thread_fn(void *opaque)
+{
+	struct spapr_phb *phb = opaque;
+	struct pollfd p[2] = { { .fd = phb->intx_fd, .events = POLLIN },
+			       { .fd = phb->intx_stop_fd, .events = POLLIN } };
+	uint64_t n;
+
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			pr_err("%s: INTx poll: %s", phb->vfio.bdf, strerror(errno));
+			return NULL;
+		}
+		if (p[1].revents)
+			return NULL;
+		if (read(phb->intx_fd, &n, sizeof(n)) != sizeof(n))
+			continue;
+		pthread_mutex_lock(&phb->intx_lock);
+		if (!phb->intx_pending && phb->intx_on) {
+			phb->intx_pending = true;
+			phb->intx_count++;
+			if (!bars_trap(phb, true))
+				irq_set_level(phb->vm, IRQ_PCI_INTX, 1);
+		}
+		pthread_mutex_unlock(&phb->intx_lock);
+	}
+}
+
+static int intx_user_start(struct spapr_phb *phb)
+{
+	int r;
+
+	phb->intx_stop_fd = eventfd(0, EFD_CLOEXEC);
+	if (phb->intx_stop_fd < 0) {
+		pr_err("%s: INTx stop eventfd: %s", phb->vfio.bdf, strerror(errno));
+		return -errno;
+	}
+	r = pthread_create(&phb->intx_thread, NULL, intx_thread_fn, phb);
+	if (r) {
+		pr_err("%s: pthread_create for INTx: %s", phb->vfio.bdf, strerror(r));
+		return -r;
+	}
+	phb->intx_thread_started = true;
+	phb->intx_user = true;
+	return 0;
+}
+
+static void intx_user_stop(struct spapr_phb *phb)
+{
+	uint64_t one = 1;
+
+	if (phb->intx_thread_started) {
+		if (write(phb->intx_stop_fd, &one, sizeof(one)) != sizeof(one))
+			pr_warn("%s: INTx thread stop: %s", phb->vfio.bdf, strerror(errno));
+		pthread_join(phb->intx_thread, NULL);
+		phb->intx_thread_started = false;
+	}
+	if (phb->intx_stop_fd >= 0)
+		close(phb->intx_stop_fd);
+	phb->intx_stop_fd = -1;
+}
+
 static int intx_setup(struct spapr_phb *phb)
 {
 	struct vm *vm = phb->vm;
 	uint8_t pin = pci_config_device_pin(&phb->cfg);
+	bool resample = kvm_check_extension(vm, KVM_CAP_IRQFD_RESAMPLE) > 0;
 	int r;
 
 	if (!pin || !phb->vfio.intx_count)
 		return 0;
-	if (!kvm_check_extension(vm, KVM_CAP_IRQFD_RESAMPLE)) {
-		pr_info("%s: INTx not offered: KVM lacks KVM_CAP_IRQFD_RESAMPLE", phb->vfio.bdf);
-		return 0;
-	}
 	r = irq_init_sources(vm, IRQ_PCI_INTX, 1, 1);
 	if (r)
 		return r;
 	phb->intx_fd = eventfd(0, EFD_CLOEXEC);
-	phb->intx_unmask_fd = eventfd(0, EFD_CLOEXEC);
-	if (phb->intx_fd < 0 || phb->intx_unmask_fd < 0) {
-		pr_err("%s: INTx eventfds: %s", phb->vfio.bdf, strerror(errno));
+	if (phb->intx_fd < 0) {
+		pr_err("%s: INTx eventfd: %s", phb->vfio.bdf, strerror(errno));
 		return -errno;
 	}
-	r = irq_irqfd_resample(vm, phb->intx_fd, phb->intx_unmask_fd, IRQ_PCI_INTX, 1);
+	if (resample) {
+		phb->intx_unmask_fd = eventfd(0, EFD_CLOEXEC);
+		if (phb->intx_unmask_fd < 0) {
+			pr_err("%s: INTx unmask eventfd: %s", phb->vfio.bdf, strerror(errno));
+			return -errno;
+		}
+		r = irq_irqfd_resample(vm, phb->intx_fd, phb->intx_unmask_fd, IRQ_PCI_INTX, 1);
+	} else {
+		pr_info("%s: INTx served by pvmm (KVM lacks KVM_CAP_IRQFD_RESAMPLE)", phb->vfio.bdf);
+		r = intx_user_start(phb);
+	}
 	if (r)
 		return r;
 	phb->intx_offered = true;
@@ -401,14 +521,22 @@ static void intx_switch(struct spapr_phb *phb, bool on)
 {
 	if (!phb->intx_offered || phb->intx_on == on)
 		return;
+	if (phb->intx_user)
+		pthread_mutex_lock(&phb->intx_lock);
 	if (!vfio_set_intx(&phb->vfio, on ? phb->intx_fd : -1, phb->intx_unmask_fd))
 		phb->intx_on = on;
+	if (phb->intx_user) {
+		if (!on)
+			intx_user_end(phb);	/* a line left pending would keep the BARs trapped */
+		pthread_mutex_unlock(&phb->intx_lock);
+	}
 }
 
 static void intx_teardown(struct spapr_phb *phb)
 {
+	intx_user_stop(phb);
 	intx_switch(phb, false);
-	if (phb->intx_offered)
+	if (phb->intx_offered && !phb->intx_user)
 		irq_irqfd_resample(phb->vm, phb->intx_fd, -1, IRQ_PCI_INTX, 0);
 	phb->intx_offered = false;
 	if (phb->intx_fd >= 0)
@@ -416,6 +544,7 @@ static void intx_teardown(struct spapr_phb *phb)
 	if (phb->intx_unmask_fd >= 0)
 		close(phb->intx_unmask_fd);
 	phb->intx_fd = phb->intx_unmask_fd = -1;
+	phb->intx_user = false;
 }
 
 /* ---- BARs: placed in the 32-bit window, largest first, mapped if VFIO allows ---- */
@@ -474,7 +603,8 @@ int spapr_pci_setup(struct vm *vm)
 		phb->win[i].table_fd = -1;
 	for (int i = 0; i < MSI_MAX; i++)
 		phb->msi_fds[i] = -1;
-	phb->intx_fd = phb->intx_unmask_fd = -1;
+	phb->intx_fd = phb->intx_unmask_fd = phb->intx_stop_fd = -1;
+	pthread_mutex_init(&phb->intx_lock, NULL);
 	vm->phb = phb;
 	r = vfio_dev_open(&phb->vfio, vm, vm->cfg.pci_host);
 	if (r)
@@ -785,7 +915,13 @@ int spapr_pci_mmio(struct vm *vm, uint64_t gpa, uint8_t *data, uint32_t len, int
 		const struct pci_bar *b = &phb->cfg.bars[i];
 		if (!b->size || gpa < phb->bars[i].gpa || gpa + len > phb->bars[i].gpa + b->size)
 			continue;
-		return vfio_region_rw(&phb->vfio, i, gpa - phb->bars[i].gpa, data, len, is_write);
+		int r = vfio_region_rw(&phb->vfio, i, gpa - phb->bars[i].gpa, data, len, is_write);
+		if (phb->intx_user) {
+			pthread_mutex_lock(&phb->intx_lock);
+			intx_user_end(phb);
+			pthread_mutex_unlock(&phb->intx_lock);
+		}
+		return r;
 	}
 	return -ENOENT;
 }
@@ -871,6 +1007,9 @@ void spapr_pci_report(struct vm *vm, FILE *out, int json)
 	report_ddw(phb, out, json);
 	if (json)
 		fprintf(out, "}");
+	else if (phb->intx_user)
+		fprintf(out, "pvmm: INTx served by pvmm: %llu interrupts\n",
+			(unsigned long long)phb->intx_count);
 }
 
 /* Reverse order of set-up; safe on a partial one and when called twice. */

@@ -390,6 +390,16 @@ int vfio_set_intx(struct vfio_dev *d, int fd, int unmask_fd)
 	return r;
 }
 
+int vfio_unmask_intx(struct vfio_dev *d)
+{
+	struct vfio_irq_set s = { .argsz = sizeof(s), .index = VFIO_PCI_INTX_IRQ_INDEX, .start = 0,
+				  .count = 1, .flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK };
+
+	if (ioctl(d->device, VFIO_DEVICE_SET_IRQS, &s) < 0)
+		return VFIO_FAIL("VFIO_DEVICE_SET_IRQS(INTx unmask now)");
+	return 0;
+}
+
 int vfio_kvm_attach_tce(struct vfio_dev *d, int table_fd)
 {
 	struct kvm_vfio_spapr_tce param = { .groupfd = d->group, .tablefd = table_fd };

@@ -21,6 +21,8 @@ int irq_irqfd(struct vm *vm, int fd, uint32_t irq, int assign);
 /* A level source: fd asserts it, KVM signals resamplefd when the guest
  * EOIs it (KVM_IRQFD_FLAG_RESAMPLE), so VFIO can unmask the line. */
 int irq_irqfd_resample(struct vm *vm, int fd, int resamplefd, uint32_t irq, int assign);
+/* Drive level source irq from pvmm (KVM_IRQ_LINE): 1 asserts, 0 deasserts. */
+int irq_set_level(struct vm *vm, uint32_t irq, int level);
 void irq_destroy(struct vm *vm);
 
 #endif

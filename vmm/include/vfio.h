@@ -57,8 +57,11 @@ int vfio_region_rw(struct vfio_dev *d, int region, uint64_t off, void *buf, uint
 /* Trigger eventfds for n vectors of an IRQ index (MSI/MSI-X); n = 0 disables. */
 int vfio_set_irqs(struct vfio_dev *d, uint32_t index, const int *fds, uint32_t n);
 /* INTx: fd is signalled (and the line masked) when the device asserts it;
- * an event on unmask_fd unmasks it. fd < 0 disables INTx. */
+ * an event on unmask_fd unmasks it (none if unmask_fd < 0). fd < 0
+ * disables INTx. */
 int vfio_set_intx(struct vfio_dev *d, int fd, int unmask_fd);
+/* INTx: unmask the line now (when pvmm, not KVM, sees the guest end it). */
+int vfio_unmask_intx(struct vfio_dev *d);
 /* Mode kernel: attach KVM's TCE table fd to this group (the first call
  * creates the kvm-vfio device and adds the group to it). */
 int vfio_kvm_attach_tce(struct vfio_dev *d, int table_fd);

@@ -1,10 +1,10 @@
 #!/bin/sh
 # Scenario passthrough-intx: the guest boots with pci=nomsi, so e1000e falls
 # back to the legacy INTx line: pvmm offers it (interrupt-map to a level
-# XICS source, VFIO INTx eventfd into KVM_IRQFD with resample so the line is
-# unmasked at the guest's EOI). The transfer must pass as with MSI-X.
-# Needs KVM_CAP_IRQFD_RESAMPLE: the emulated POWER9 host's KVM (6.12, XICS
-# on XIVE) lacks it, pvmm then offers no INTx and this scenario fails, so it
-# is not in make test.
+# XICS source). With KVM_CAP_IRQFD_RESAMPLE the VFIO INTx eventfd goes into
+# KVM_IRQFD with resample (KVM unmasks the line at the guest's EOI); without
+# it (this emulated host: 6.12, XICS on XIVE) pvmm asserts the line itself
+# and ends each interrupt at the guest's next register access. The transfer
+# must pass as with MSI.
 GUEST_ARGS="pci=nomsi ${GUEST_ARGS:-}" EXPECT_IRQ=intx \
 	exec /pvmm/scenarios/lib-passthrough.sh kernel passthrough-intx 16
