@@ -370,7 +370,7 @@ static int tce_setup(struct spapr_phb *phb)
 	return 0;
 }
 
-/* ---- INTx: a level XICS source; KVM's resample event unmasks the line ---- */
+/* ---- INTx: a level XICS source, ended by KVM's resample event or by pvmm ---- */
 
 /*
  * Without KVM_CAP_IRQFD_RESAMPLE pvmm cannot see the guest's EOI (KVM's
