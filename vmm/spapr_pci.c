@@ -476,15 +476,14 @@ static void intx_user_stop(struct spapr_phb *phb)
 	phb->intx_stop_fd = -1;
 }
 
-static int intx_setup(struct spapr_phb *phb)
+static void intx_teardown(struct spapr_phb *phb);
+
+static int intx_offer(struct spapr_phb *phb, uint8_t pin)
 {
 	struct vm *vm = phb->vm;
-	uint8_t pin = pci_config_device_pin(&phb->cfg);
 	bool resample = kvm_check_extension(vm, KVM_CAP_IRQFD_RESAMPLE) > 0;
 	int r;
 
-	if (!pin || !phb->vfio.intx_count)
-		return 0;
 	r = irq_init_sources(vm, IRQ_PCI_INTX, 1, 1);
 	if (r)
 		return r;
@@ -513,6 +512,21 @@ static int intx_setup(struct spapr_phb *phb)
 	phb->intx_on = true;
 	pci_config_offer_intx(&phb->cfg, true);
 	pr_debug("%s: INTx pin %u on XICS source %u", phb->vfio.bdf, pin, IRQ_PCI_INTX);
+	return 0;
+}
+
+/* INTx is the fallback to MSI: if the host cannot give it, the device
+ * goes to the guest without it (pin 0), not the whole run fails. */
+static int intx_setup(struct spapr_phb *phb)
+{
+	uint8_t pin = pci_config_device_pin(&phb->cfg);
+
+	if (!pin || !phb->vfio.intx_count)
+		return 0;
+	if (intx_offer(phb, pin)) {
+		intx_teardown(phb);
+		pr_warn("%s: INTx not offered (error above); MSI only", phb->vfio.bdf);
+	}
 	return 0;
 }
 
