@@ -67,7 +67,7 @@ struct spapr_phb {
 	/* INTx served by pvmm (no KVM_CAP_IRQFD_RESAMPLE): a thread asserts
 	 * the line; the next trapped BAR access ends it. intx_lock guards
 	 * intx_pending and the BAR memslots from then on. */
-	bool intx_user, intx_pending, intx_thread_started;
+	bool intx_user, intx_pending;
 	int intx_stop_fd;
 	pthread_t intx_thread;
 	pthread_mutex_t intx_lock;
@@ -382,23 +382,27 @@ static int tce_setup(struct spapr_phb *phb)
  * interrupt cause in the handler, so the device has dropped the line by
  * then; if not, VFIO signals it again at once.
  */
+/* Every mmapped BAR out of KVM (trap) or back in; tries them all, returns
+ * the first error. */
 static int bars_trap(struct spapr_phb *phb, bool trap)
 {
-	int r = 0;
+	int first = 0;
 
 	for (int i = 0; i < PCI_NUM_BARS; i++) {
 		struct phb_bar *b = &phb->bars[i];
+		int r;
 		if (!b->host || b->slot_added == !trap)
 			continue;
 		if (trap)
 			r = kvm_del_memslot(phb->vm, BAR_SLOT_BASE + i, b->gpa);
 		else
 			r = kvm_add_memslot(phb->vm, BAR_SLOT_BASE + i, b->gpa, phb->cfg.bars[i].size, b->host);
-		if (r)
-			return r;
-		b->slot_added = !trap;
+		if (r && !first)
+			first = r;
+		if (!r)
+			b->slot_added = !trap;
 	}
-	return 0;
+	return first;
 }
 
 /* Under intx_lock: end a pending interrupt (deassert, unmask, remap). */
@@ -456,8 +460,7 @@ static int intx_user_start(struct spapr_phb *phb)
 		pr_err("%s: pthread_create for INTx: %s", phb->vfio.bdf, strerror(r));
 		return -r;
 	}
-	phb->intx_thread_started = true;
-	phb->intx_user = true;
+	phb->intx_user = true;		/* the thread runs */
 	return 0;
 }
 
@@ -465,11 +468,10 @@ static void intx_user_stop(struct spapr_phb *phb)
 {
 	uint64_t one = 1;
 
-	if (phb->intx_thread_started) {
+	if (phb->intx_user) {	/* intx_teardown clears it once done with it */
 		if (write(phb->intx_stop_fd, &one, sizeof(one)) != sizeof(one))
 			pr_warn("%s: INTx thread stop: %s", phb->vfio.bdf, strerror(errno));
 		pthread_join(phb->intx_thread, NULL);
-		phb->intx_thread_started = false;
 	}
 	if (phb->intx_stop_fd >= 0)
 		close(phb->intx_stop_fd);
@@ -1035,9 +1037,8 @@ void spapr_pci_teardown(struct vm *vm)
 		return;
 	msi_disable(phb);
 	intx_teardown(phb);
+	bars_trap(phb, true);
 	for (int i = 0; i < PCI_NUM_BARS; i++) {
-		if (phb->bars[i].slot_added)
-			kvm_del_memslot(vm, BAR_SLOT_BASE + i, phb->bars[i].gpa);
 		if (phb->bars[i].host)
 			munmap(phb->bars[i].host, phb->cfg.bars[i].size);
 		phb->bars[i].slot_added = false;
