@@ -31,6 +31,8 @@ start_and_stop() {
 	killall nc sleep 2>/dev/null
 	echo "RESULT group-reuse round=$round signal=$sig guest_transferring=$started exit=$rc"
 	grep -E "pvmm: (error|stopping)" /tmp/gr.out | sed 's/^/L2| /'
+	# A guest that never started transferring: show what it and pvmm said.
+	[ "$started" -ge 1 ] || tail -n 25 /tmp/gr.out | sed 's/^/L2| /'
 	check "round $round: the guest was transferring when pvmm got SIG$sig" test "$started" -ge 1
 	[ $sig = TERM ] && check "round $round: SIGTERM gives exit status 4" test $rc -eq 4
 	[ $sig = KILL ] && check "round $round: killed" test $rc -eq 137
