@@ -54,6 +54,7 @@ static const struct option long_opts[] = {
 	{ "ddw", required_argument, NULL, 'w' },
 	{ "kvm-stuff-tce", required_argument, NULL, 'S' },
 	{ "kvm-indirect-tce", required_argument, NULL, 'I' },
+	{ "trusted-guest", no_argument, NULL, 'T' },
 	{ "hugepages", required_argument, NULL, 'H' },
 	{ "mask-cap", required_argument, NULL, 'M' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -79,7 +80,8 @@ static void usage(FILE *out)
 		"      --kvm-stuff-tce on|off  mode kernel: KVM serves H_STUFF_TCE too (unsafe:\n"
 		"                         the host kernel checks only its first entry)\n"
 		"      --kvm-indirect-tce on|off  mode kernel: KVM serves H_PUT_TCE_INDIRECT\n"
-		"                         (default on, tables padded; off: exact PAPR answers)\n"
+		"                         (unsafe: a guest racing its list crashes the host)\n"
+		"      --trusted-guest    both of the above on: every TCE hcall in KVM\n"
 		"      --hugepages on|off guest RAM on the host's default huge pages (hugetlbfs)\n"
 		"      --stats-json FILE  write the exit summary as JSON\n"
 		"      --dump-dtb FILE    write the guest device tree and exit\n"
@@ -107,6 +109,7 @@ static const char *opt_key(int c)
 	case 'w': return "pci:ddw";
 	case 'S': return "pci:kvm_stuff_tce";
 	case 'I': return "pci:kvm_indirect_tce";
+	case 'T': return "pci:trusted_guest";
 	case 'H': return "vm:hugepages";
 	default: return NULL;
 	}
@@ -155,7 +158,7 @@ static int parse_args(int argc, char **argv, struct vm_config *cfg, struct run_o
 	while ((c = getopt_long(argc, argv, "f:k:i:p:c:m:vh", long_opts, NULL)) != -1) {
 		const char *key = opt_key(c);
 		if (key) {
-			if (config_set(cfg, "command line", key, optarg, NULL, err, sizeof(err))) {
+			if (config_set(cfg, "command line", key, optarg ? optarg : "on", NULL, err, sizeof(err))) {
 				fprintf(stderr, "pvmm: %s\n", err);
 				return -EINVAL;
 			}

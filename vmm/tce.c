@@ -123,7 +123,8 @@ long tce_get(struct tce_window *w, uint64_t ioba, uint64_t *tce)
 
 long tce_put_indirect(struct tce_window *w, uint64_t ioba, uint64_t list_gpa, uint64_t npages)
 {
-	const uint8_t *list;
+	uint64_t list[TCE_INDIRECT_MAX];
+	const uint8_t *src;
 	int64_t idx;
 	long ret;
 
@@ -131,15 +132,19 @@ long tce_put_indirect(struct tce_window *w, uint64_t ioba, uint64_t list_gpa, ui
 	if (npages == 0 || npages > TCE_INDIRECT_MAX || list_gpa & 0xfff)
 		return H_PARAMETER;
 	idx = tce_index(w, ioba, npages);
-	list = guest_ptr(w->mem, list_gpa, npages * 8);
-	if (idx < 0 || !list)
+	src = guest_ptr(w->mem, list_gpa, npages * 8);
+	if (idx < 0 || !src)
 		return H_PARAMETER;
+	/* One read of guest memory: another vcpu or the device may rewrite
+	 * the list at any time, so the entries checked are the ones used. */
+	for (uint64_t i = 0; i < npages; i++)
+		list[i] = load_be64(src + 8 * i);
 	/* All or nothing: validate every entry before touching the table. */
 	for (uint64_t i = 0; i < npages; i++)
-		if (!tce_valid(w, load_be64(list + 8 * i)))
+		if (!tce_valid(w, list[i]))
 			return H_PARAMETER;
 	for (uint64_t i = 0; i < npages; i++) {
-		ret = tce_set(w, idx + i, load_be64(list + 8 * i));
+		ret = tce_set(w, idx + i, list[i]);
 		if (ret != H_SUCCESS)
 			return ret;
 	}

@@ -62,7 +62,7 @@ TEST(config_good_file)
 	CHECK(c.tce_explicit);
 	CHECK(!c.ddw);
 	CHECK(c.kvm_stuff_tce);
-	CHECK(c.kvm_indirect_tce);			/* the default */
+	CHECK(!c.kvm_indirect_tce);			/* the default: safe */
 	CHECK(c.hugepages);
 	CHECK_EQ(config_validate(&c, "good.ini", err, sizeof(err)), 0);
 }
@@ -112,10 +112,31 @@ TEST(config_bad_files)
 	bad("[pci]\nddw = perhaps\n", "pci:ddw", "on or off");
 	bad("[pci]\nkvm_stuff_tce = 1x\n", "pci:kvm_stuff_tce", "on or off");
 	bad("[pci]\nkvm_indirect_tce = yes please\n", "pci:kvm_indirect_tce", "on or off");
+	bad("[pci]\ntrusted_guest = trusted\n", "pci:trusted_guest", "on or off");
 	bad("[vm]\nhugepages = 2M\n", "vm:hugepages", "on or off");
 	bad("[pci]\nhost = 1:0.0\n", "pci:host", "PCI address");
 	bad("[pci]\nhost = 0000:01:20.0\n", "pci:host", "PCI address");
 	bad("[vm\nmemory = 512\n", "line 1", "syntax error");
+}
+
+/* Safe by default: KVM serves neither multi-TCE hcall until the user says
+ * the guest is trusted; trusted_guest sets both, later keys still win. */
+TEST(config_trusted_guest)
+{
+	struct vm_config c;
+	char err[CONFIG_ERR_LEN] = "";
+
+	config_defaults(&c);
+	CHECK(!c.kvm_indirect_tce);
+	CHECK(!c.kvm_stuff_tce);
+	CHECK_EQ(config_set(&c, "command line", "pci:trusted_guest", "on", NULL, err, sizeof(err)), 0);
+	CHECK(c.kvm_indirect_tce);
+	CHECK(c.kvm_stuff_tce);
+	CHECK_EQ(config_set(&c, "command line", "pci:kvm_stuff_tce", "off", NULL, err, sizeof(err)), 0);
+	CHECK(c.kvm_indirect_tce);
+	CHECK(!c.kvm_stuff_tce);
+	CHECK_EQ(config_set(&c, "command line", "pci:trusted_guest", "off", NULL, err, sizeof(err)), 0);
+	CHECK(!c.kvm_indirect_tce);
 }
 
 TEST(config_missing_file)

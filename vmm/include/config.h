@@ -40,9 +40,12 @@ struct vm_config {
 	 * so a guest can make the host kernel clear memory past its TCE
 	 * tables: off unless every guest is trusted. */
 	bool kvm_stuff_tce;
-	/* Mode kernel: let KVM serve H_PUT_TCE_INDIRECT (default on), with its
-	 * tables padded so that the same unchecked list cannot run past them;
-	 * off: pvmm serves it, and every TCE hcall gets PAPR's exact answer. */
+	/* Mode kernel: let KVM serve H_PUT_TCE_INDIRECT (default off), with its
+	 * tables padded so that the same unchecked list cannot run past them.
+	 * KVM validates the list and then reads it again from guest memory: a
+	 * second vcpu (or the device's DMA) rewriting it in between makes the
+	 * host kernel BUG. Off: pvmm serves it from one copy, exact answers.
+	 * trusted_guest = on sets both of these. */
 	bool kvm_indirect_tce;
 	/* Testing: KVM capabilities to treat as absent (--mask-cap). */
 	long masked_caps[4];

@@ -5,7 +5,7 @@
 # which must arrive with the same sha256. pvmm must exit 0 and its
 # summary must show the TCE hcalls it served (mode user) or, in mode kernel,
 # none but H_STUFF_TCE (kept from KVM for the host's safety).
-# Environment: EXPECT_MODE, EXPECT_DDW, EXPECT_IRQ (extra checks), KVM_STUFF_TCE, VMM=qemu, XFERS,
+# Environment: EXPECT_MODE, EXPECT_DDW, EXPECT_IRQ (extra checks), TRUSTED_GUEST=on, VMM=qemu, XFERS,
 # GUEST_ARGS, GUEST_MB, NETFEAT, HUGEPAGES, SNIFF, STALL_SECONDS, PVMM_TIMEOUT.
 mode=$1 name=$2 mb=${3:-64}
 # Guest RAM: its /tmp (half of it) must hold the data it sends; whole
@@ -87,7 +87,7 @@ run_vmm() {
 	else
 		timeout "${PVMM_TIMEOUT:-600}" "$PVMM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD" -c 2 -m "$gmb" \
 			-p "$gargs" --pci "$NIC_A_BDF" --tce "$mode" --hugepages "$HUGEPAGES" ${PVMM_VERBOSE:+-v} \
-			--kvm-stuff-tce "${KVM_STUFF_TCE:-off}" \
+			${TRUSTED_GUEST:+--trusted-guest} \
 			--stats-json "$json" "$@"
 	fi
 }
@@ -143,12 +143,12 @@ if [ "$mode" = auto ] && [ -z "$EXPECT_MODE" ]; then
 elif [ "$mode" = user ] || [ "$EXPECT_MODE" = user ]; then
 	check "pvmm served TCE hcalls (mode user)" test "$tce_total" -gt 0
 else
-	# KVM serves H_PUT_TCE, H_GET_TCE and H_PUT_TCE_INDIRECT; H_STUFF_TCE
-	# is pvmm's for the host's safety (see README, mode kernel) unless
-	# KVM_STUFF_TCE=on passed --kvm-stuff-tce on.
-	check "no H_PUT_TCE, H_PUT_TCE_INDIRECT or H_GET_TCE reached pvmm (mode kernel)" \
-		test $(( ${put:-0} + ${ind:-0} + ${get:-0} )) -eq 0
-	[ "${KVM_STUFF_TCE:-off}" = on ] && check "no TCE hcall at all reached pvmm" test "$tce_total" -eq 0
+	# KVM serves H_PUT_TCE and H_GET_TCE; H_PUT_TCE_INDIRECT and
+	# H_STUFF_TCE are pvmm's for the host's safety (see README, mode
+	# kernel) unless TRUSTED_GUEST=on passed --trusted-guest.
+	check "no H_PUT_TCE or H_GET_TCE reached pvmm (mode kernel)" \
+		test $(( ${put:-0} + ${get:-0} )) -eq 0
+	[ -n "${TRUSTED_GUEST:-}" ] && check "no TCE hcall at all reached pvmm" test "$tce_total" -eq 0
 fi
 check "every TCE inside guest RAM" grep -q '"all_inside_ram": true' "$json"
 # EXPECT_DDW=on: the guest created a 64-bit window mapping all its RAM
