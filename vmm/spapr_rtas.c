@@ -98,10 +98,36 @@ bool rtas_check(struct rtas_call *c, uint32_t nargs, uint32_t nret)
 	return false;
 }
 
+bool rtas_kvm_refused(const struct guest_mem *mem, uint64_t r4, int err)
+{
+	const uint8_t *buf = guest_ptr(mem, r4 & RTAS_ADDR_MASK, KVM_RTAS_ARGS_SIZE);
+
+	if (err == EFAULT)
+		return !buf;
+	if (err != EINVAL)
+		return false;
+	/* KVM could read the 84 bytes: nargs was too big, or they lie in
+	 * memory pvmm does not read (a BAR's memslot). */
+	return !buf || load_be32(buf + 4) >= KVM_RTAS_MAX_NARGS;
+}
+
+/* nargs/nret do not fit the buffer: report a parameter error in the first
+ * return cell (after the nargs argument cells) if that lies inside RAM. */
+static void rtas_bad_shape(const struct guest_mem *mem, uint64_t gpa, const struct rtas_call *c)
+{
+	uint8_t *status;
+
+	if (!c->nret)
+		return;
+	status = guest_ptr(mem, gpa + 12 + 4ULL * c->nargs, 4);
+	if (status)
+		store_be32(status, (uint32_t)RTAS_OUT_PARAM_ERROR);
+}
+
 long rtas_hcall(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
 {
 	struct vm *vm = cpu->vm;
-	uint64_t gpa = args[0], t0 = now_ns();
+	uint64_t gpa = args[0] & RTAS_ADDR_MASK, t0 = now_ns();
 	const struct rtas_entry *e;
 	struct rtas_call c;
 	int r;
@@ -111,13 +137,7 @@ long rtas_hcall(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
 	if (r == -EFAULT)
 		return H_PARAMETER;		/* no buffer to report into */
 	if (r == -EINVAL) {
-		/* nargs/nret do not fit the buffer: report a parameter error in
-		 * the first return cell if the guest gave one inside RAM. */
-		if (c.nret > 0 && c.nargs < RTAS_MAX_CELLS) {
-			uint8_t *status = guest_ptr(&vm->mem, gpa + 12 + 4ULL * c.nargs, 4);
-			if (status)
-				store_be32(status, (uint32_t)RTAS_OUT_PARAM_ERROR);
-		}
+		rtas_bad_shape(&vm->mem, gpa, &c);
 		stats_record(&vm->stats, 'r', c.token, "bad-rtas-buffer", now_ns() - t0, 1);
 		return H_SUCCESS;
 	}

@@ -4,6 +4,7 @@
 #include "spapr.h"
 #include "spapr_hcall.h"
 #include "spapr_pci.h"
+#include "spapr_rtas.h"
 #include "util.h"
 #include "vm.h"
 
@@ -150,6 +151,35 @@ static void vcpu_handle_exit(struct vcpu *cpu, struct kvm_run *run)
 	}
 }
 
+/*
+ * KVM_RUN failed with err. KVM's in-kernel RTAS (book3s_rtas.c) fails it
+ * with EFAULT when it cannot read its 84-byte copy of an H_RTAS buffer and
+ * with EINVAL when nargs >= 16, after it has filled run->papr_hcall and
+ * moved the pc past the sc 1: the next KVM_RUN loads r3 (and r4..r12) from
+ * run->papr_hcall, as after any hcall exit. When the vcpu's r3 and r4 show
+ * exactly that, pvmm answers the call itself (RTAS parameter error in the
+ * buffer, or H_PARAMETER without one) and returns 0; -err for any other
+ * failure.
+ */
+static int vcpu_answer_refused_rtas(struct vcpu *cpu, int err)
+{
+	struct kvm_run *run = cpu->run;
+	struct kvm_regs regs;
+
+	if (err != EFAULT && err != EINVAL)
+		return -err;
+	if (ioctl(cpu->fd, KVM_GET_REGS, &regs) < 0) {
+		pr_err("vcpu %d: KVM_GET_REGS: %s", cpu->id, strerror(errno));
+		return -err;
+	}
+	if (regs.gpr[3] != H_RTAS || !rtas_kvm_refused(&cpu->vm->mem, regs.gpr[4], err))
+		return -err;
+	for (int i = 0; i < 9; i++)
+		run->papr_hcall.args[i] = regs.gpr[4 + i];
+	run->papr_hcall.ret = (uint64_t)hcall_dispatch(cpu, H_RTAS, run->papr_hcall.args);
+	return 0;
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *cpu = arg;
@@ -163,13 +193,11 @@ static void *vcpu_thread(void *arg)
 
 	while (vcpu_wait_start(cpu)) {
 		if (ioctl(cpu->fd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR || errno == EAGAIN)
+			int err = errno;
+
+			if (err == EINTR || err == EAGAIN || !vcpu_answer_refused_rtas(cpu, err))
 				continue;
-			if (errno == EFAULT && !kvm_vcpu_fail_bad_rtas(cpu, H_RTAS, H_PARAMETER)) {
-				stats_record(&vm->stats, 'h', H_RTAS, "H_RTAS", 0, 1);
-				continue;
-			}
-			pr_err("vcpu %d: KVM_RUN: %s", cpu->id, strerror(errno));
+			pr_err("vcpu %d: KVM_RUN: %s", cpu->id, strerror(err));
 			vm_request_exit(vm, EXIT_ERROR, NULL);
 			break;
 		}

@@ -134,6 +134,46 @@ TEST(rtas_bad_buffers)
 	teardown();
 }
 
+/* Finding 1: the shapes KVM's in-kernel RTAS refuses, answered by pvmm. */
+TEST(rtas_kvm_refused_shapes)
+{
+	uint64_t regs[9];
+	uint8_t *b;
+
+	setup();
+	/* nargs 16 and 255: the status cell after the arguments */
+	CHECK_EQ(rtas(0x100, "get-time-of-day", 16, 1, (uint32_t[16]){ 0 }), H_SUCCESS);
+	CHECK_EQ(ret_cell(0x100, 16, 0), RTAS_OUT_PARAM_ERROR);
+	b = vm.mem.host + 0x1000;
+	store_be32(b, rtas_lookup_name("get-time-of-day")->token);
+	store_be32(b + 4, 255);
+	store_be32(b + 8, 1);
+	regs[0] = 0x1000;
+	CHECK_EQ(hcall_dispatch(&cpu, H_RTAS, regs), H_SUCCESS);
+	CHECK_EQ(ret_cell(0x1000, 255, 0), RTAS_OUT_PARAM_ERROR);
+	/* the status cell itself past the end of RAM: nothing written */
+	store_be32(b + 4, 0x40000000);
+	CHECK_EQ(hcall_dispatch(&cpu, H_RTAS, regs), H_SUCCESS);
+	/* the top 4 bits of the address are dropped, as KVM and QEMU do */
+	regs[0] = 0xc000000000000100ULL;
+	CHECK_EQ(rtas(0x100, "get-time-of-day", 0, 8, NULL), H_SUCCESS);
+	store_be32(vm.mem.host + 0x100 + 12, 0xdeadbeef);
+	CHECK_EQ(hcall_dispatch(&cpu, H_RTAS, regs), H_SUCCESS);
+	CHECK_EQ(ret_cell(0x100, 0, 0), RTAS_OUT_SUCCESS);
+	/* a valid buffer in the last 84 bytes of RAM works */
+	CHECK_EQ(rtas(RAM - 48, "get-time-of-day", 0, 8, NULL), H_SUCCESS);
+	CHECK_EQ(ret_cell(RAM - 48, 0, 0), RTAS_OUT_SUCCESS);
+	/* which KVM_RUN failures pvmm answers */
+	CHECK(rtas_kvm_refused(&vm.mem, RAM - 48, EFAULT));
+	CHECK(rtas_kvm_refused(&vm.mem, RAM + 4096, EFAULT));
+	CHECK(!rtas_kvm_refused(&vm.mem, 0x100, EFAULT));	/* KVM could read it */
+	CHECK(rtas_kvm_refused(&vm.mem, 0x1000, EINVAL));	/* nargs 0x40000000 */
+	CHECK(!rtas_kvm_refused(&vm.mem, 0x100, EINVAL));	/* nargs 0: not KVM's check */
+	CHECK(rtas_kvm_refused(&vm.mem, 0xf000000000001000ULL, EINVAL));
+	CHECK(!rtas_kvm_refused(&vm.mem, 0x1000, EIO));
+	teardown();
+}
+
 TEST(rtas_power_reboot_osterm)
 {
 	static const char msg[] = "kernel panic";

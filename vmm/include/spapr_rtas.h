@@ -36,6 +36,15 @@ struct rtas_entry {
 };
 
 #define RTAS_TOKEN_BASE 0x2000
+
+/* The buffer address in r4 is a real address: KVM (book3s_rtas.c, KVM_PAM)
+ * and QEMU (ppc64_phys_to_real) drop its top 4 bits, and so does pvmm. */
+#define RTAS_ADDR_MASK 0x0fffffffffffffffULL
+/* KVM's in-kernel RTAS copies a fixed struct rtas_args (3 header cells, 16
+ * argument cells, a pointer) before it looks at the token, and refuses
+ * nargs >= 16: KVM_RUN then fails with EFAULT or EINVAL. */
+#define KVM_RTAS_ARGS_SIZE 84
+#define KVM_RTAS_MAX_NARGS 16
 #define RTAS_MAX 64
 
 int rtas_register(const struct rtas_def *defs, size_t n);
@@ -52,6 +61,10 @@ int rtas_encode_rets(const struct guest_mem *mem, uint64_t gpa, const struct rta
 /* True if the call has the expected shape; otherwise sets the parameter
  * error (when there is room for a status) and returns false. */
 bool rtas_check(struct rtas_call *c, uint32_t nargs, uint32_t nret);
+/* True if KVM_RUN failing with err (EFAULT, EINVAL) on an H_RTAS whose r4
+ * is r4 is explained by KVM's own read of the buffer, so that pvmm may
+ * answer the call itself; false for any other failure. */
+bool rtas_kvm_refused(const struct guest_mem *mem, uint64_t r4, int err);
 /* The H_RTAS handler: decode, dispatch by token, encode. */
 long rtas_hcall(struct vcpu *cpu, uint64_t opcode, uint64_t *args);
 
