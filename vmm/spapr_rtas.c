@@ -138,7 +138,8 @@ long rtas_hcall(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
 		return H_PARAMETER;		/* no buffer to report into */
 	if (r == -EINVAL) {
 		rtas_bad_shape(&vm->mem, gpa, &c);
-		stats_record(&vm->stats, 'r', c.token, "bad-rtas-buffer", now_ns() - t0, 1);
+		stats_record(&vm->stats, 'r', STATS_ID_BAD_BUFFER, "bad-rtas-buffer",
+			     now_ns() - t0, 1);
 		return H_SUCCESS;
 	}
 	e = rtas_lookup_token(c.token);
@@ -149,8 +150,9 @@ long rtas_hcall(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
 		e->def->fn(cpu, &c);
 	}
 	rtas_encode_rets(&vm->mem, gpa, &c);
-	stats_record(&vm->stats, 'r', c.token, e ? e->def->name : "unknown-token",
-		     now_ns() - t0, c.nret > 0 && (int32_t)c.rets[0] < 0);
+	stats_record(&vm->stats, 'r', e ? c.token : STATS_ID_UNKNOWN,
+		     e ? e->def->name : "unknown-token", now_ns() - t0,
+		     c.nret > 0 && (int32_t)c.rets[0] < 0);
 	return H_SUCCESS;
 }
 

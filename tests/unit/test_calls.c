@@ -340,3 +340,48 @@ TEST(stats_json)
 	CHECK_STR_CONTAINS(buf, "\"exits_total\": 2");
 	CHECK_STR_CONTAINS(buf, "\"name\": \"H_PUT_TERM_CHAR\", \"id\": 88, \"count\": 2");
 }
+
+/* Finding 6: a guest cannot push a known call out of the statistics. */
+TEST(stats_unknown_calls_aggregated)
+{
+	static const struct hcall_def stuff = { H_STUFF_TCE, "H_STUFF_TCE", NULL, dummy };
+	uint64_t regs[9] = { 0 };
+	int rows;
+
+	setup();
+	CHECK_EQ(hcall_register(&stuff, 1), 0);
+	for (uint64_t i = 0; i < 1000; i++) {
+		CHECK_EQ(hcall_dispatch(&cpu, 0x10000 + 4 * i, regs), H_FUNCTION);
+		store_be32(vm.mem.host + 0x100, 0x3000 + (uint32_t)i);	/* unknown token */
+		store_be32(vm.mem.host + 0x104, 0);
+		store_be32(vm.mem.host + 0x108, 1);
+		regs[0] = 0x100;
+		CHECK_EQ(hcall_dispatch(&cpu, H_RTAS, regs), H_SUCCESS);
+		regs[0] = 0;
+	}
+	rows = vm.stats.n;
+	CHECK_EQ(hcall_dispatch(&cpu, H_STUFF_TCE, regs), 42);
+	CHECK(stats_find(&vm.stats, 'h', H_STUFF_TCE) != NULL);
+	CHECK_EQ(stats_find(&vm.stats, 'h', H_STUFF_TCE)->count, 1);
+	CHECK_EQ(stats_find(&vm.stats, 'u', 0x10000)->count, 1000);
+	CHECK_EQ(stats_find(&vm.stats, 'r', STATS_ID_UNKNOWN)->count, 1000);
+	CHECK_EQ(stats_find(&vm.stats, 'h', H_RTAS)->count, 1000);
+	CHECK(rows <= 3);
+	teardown();
+}
+
+/* Should the table fill all the same, the last row counts the rest. */
+TEST(stats_full_table_keeps_counting)
+{
+	struct stats s;
+	uint64_t total = 0;
+
+	stats_init(&s);
+	for (uint64_t i = 0; i < 1000; i++)
+		stats_record(&s, 'h', 0x10000 + 4 * i, "H_X", 1, 0);
+	CHECK_EQ(s.exits_total, 1000);
+	CHECK_EQ(stats_find(&s, 'o', STATS_ID_UNKNOWN)->count, 1000 - (STATS_MAX_ENTRIES - 1));
+	for (int i = 0; i < STATS_MAX_ENTRIES; i++)
+		total += s.e[i].count;
+	CHECK_EQ(total, 1000);
+}

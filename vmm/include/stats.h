@@ -9,10 +9,21 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define STATS_MAX_ENTRIES 128
+/*
+ * A guest must not be able to push a call out of the table: every hcall
+ * number pvmm does not know is counted in one row (kind 'u', id
+ * STATS_ID_UNKNOWN), and so is every RTAS token it does not know or buffer
+ * it cannot decode (kind 'r', STATS_ID_UNKNOWN / STATS_ID_BAD_BUFFER; real
+ * tokens start at 0x2000). The known calls (at most HCALL_MAX + RTAS_MAX
+ * registered) and those rows fit; should the table still fill, the last
+ * entry counts whatever is left (kind 'o', "other").
+ */
+#define STATS_MAX_ENTRIES 136
+#define STATS_ID_UNKNOWN 0
+#define STATS_ID_BAD_BUFFER 1
 
 struct stat_entry {
-	char kind;		/* 'h' hcall, 'r' RTAS call, 'u' unknown hcall */
+	char kind;		/* 'h' hcall, 'r' RTAS call, 'u' unknown hcall, 'o' other */
 	uint64_t id;		/* hcall opcode or RTAS token */
 	const char *name;
 	uint64_t count;
