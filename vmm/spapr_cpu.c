@@ -77,15 +77,38 @@ static void rtas_start_cpu(struct vcpu *cpu, struct rtas_call *c)
 	c->rets[0] = RTAS_OUT_SUCCESS;
 }
 
-/* stop-self() -> does not return while stopped; the vcpu thread parks. */
+/* Vcpus other than self that run or are about to; under vm->lock. */
+static int others_running(const struct vm *vm, const struct vcpu *self)
+{
+	int n = 0;
+
+	for (int i = 0; i < vm->nr_vcpus; i++) {
+		const struct vcpu *c = &vm->vcpus[i];
+		n += c != self && (c->state != VCPU_STOPPED || c->start_pending);
+	}
+	return n;
+}
+
+/* stop-self() -> does not return while stopped; the vcpu thread parks.
+ * Stopping the last running cpu leaves nothing that could ever start one
+ * again (QEMU then idles for good): pvmm ends the run as a power-off. */
 static void rtas_stop_self(struct vcpu *cpu, struct rtas_call *c)
 {
+	struct vm *vm = cpu->vm;
+	bool last;
+
 	if (!rtas_check(c, 0, 1))
 		return;
-	pthread_mutex_lock(&cpu->vm->lock);
+	pthread_mutex_lock(&vm->lock);
 	cpu->state = VCPU_STOPPED;
-	pthread_mutex_unlock(&cpu->vm->lock);
+	last = !others_running(vm, cpu);
+	pthread_mutex_unlock(&vm->lock);
 	c->rets[0] = RTAS_OUT_SUCCESS;
+	if (last) {
+		pr_info("vcpu %d called stop-self with no other cpu running: nothing can start "
+			"a cpu again, treated as power-off", cpu->id);
+		vm_request_exit(vm, EXIT_POWEROFF, "guest stopped its last running cpu");
+	}
 }
 
 /* query-cpu-stopped-state(cpu id) -> status, state (0 stopped, 2 running) */

@@ -90,8 +90,11 @@ static void rtas_cases(void)
 	expect("rtas-set-time-bad-month", rtas_call(rtas_token("set-time-of-day"), 7, 1, args, rets), RTAS_PARAM);
 	args[0] = 99; args[1] = 0; args[2] = 0;
 	expect("rtas-start-cpu-no-such-cpu", rtas_call(rtas_token("start-cpu"), 3, 1, args, rets), RTAS_PARAM);
+	/* A valid PC, so that only the "already running" check can refuse it. */
+	args[0] = 0; args[1] = 0x100;
+	expect("rtas-start-cpu-self-running", rtas_call(rtas_token("start-cpu"), 3, 1, args, rets), RTAS_HW);
 	args[0] = 0; args[1] = (uint32_t)ram + 4096;
-	expect("rtas-start-cpu-self-running", rtas_call(rtas_token("start-cpu"), 3, 1, args, rets), RTAS_PARAM);
+	expect("rtas-start-cpu-pc-past-ram", rtas_call(rtas_token("start-cpu"), 3, 1, args, rets), RTAS_PARAM);
 	args[0] = 4096;
 	expect("rtas-query-cpu-no-such-cpu", rtas_call(rtas_token("query-cpu-stopped-state"), 1, 2, args, rets), RTAS_PARAM);
 }
