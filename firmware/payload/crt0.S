@@ -15,6 +15,20 @@ _start:
 1:	b	1b
 
 /*
+ * Entry of a cpu started through RTAS start-cpu (lib.c, cpu_start): same
+ * state as vcpu 0's, with r3 = the top of the stack lib.c keeps for it.
+ */
+	.globl	secondary_entry
+secondary_entry:
+	lis	2, .TOC.@h
+	ori	2, 2, .TOC.@l
+	mr	1, 3
+	li	0, 0
+	stdu	0, -112(1)
+	bl	secondary_start
+1:	b	1b
+
+/*
  * long hcall9(unsigned long opcode, unsigned long regs[9]):
  * r4..r12 from regs[], "sc 1", r4..r12 back into regs[], return r3.
  * r14 carries regs across the call (hcalls preserve r13 and up); it is

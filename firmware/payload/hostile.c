@@ -12,9 +12,18 @@
 #define RTAS_PARAM	-3
 #define RTAS_HW		-1
 
-static int pass, fail, kvm_accepts, mode_kernel;
+#define TCE_OK		(0x100000UL | 3)
+#define RACE_CALLS	200
+#define RACE_ENTRIES	16
+
+static int pass, fail, kvm_accepts, mode_kernel, race_off;
 static uint64_t list[1024] __attribute__((aligned(4096)));
-static uint32_t rbuf[64] __attribute__((aligned(16)));
+static uint64_t race_list[512] __attribute__((aligned(4096)));
+static uint32_t rbuf[512] __attribute__((aligned(16)));
+/* The passthrough window, once tce_cases found it. */
+static uint32_t tce_liobn;
+static uint64_t tce_start;
+static int have_tce;
 
 static void expect(const char *name, long got, long want)
 {
@@ -64,9 +73,39 @@ static long rtas_buffer(uint32_t token, uint32_t nargs, uint32_t nret)
 	put32(&rbuf[0], token);
 	put32(&rbuf[1], nargs);
 	put32(&rbuf[2], nret);
-	for (int i = 3; i < 64; i++)
+	for (int i = 3; i < 512; i++)
 		put32(&rbuf[i], 0x5a5a5a5a);
 	return rtas_raw((uint64_t)(uintptr_t)rbuf);
+}
+
+/* The FDT sits at the top of RAM (pvmm's layout): true if [gpa, end of
+ * RAM) is clear of it, so that a case may write there. */
+static int top_of_ram_free(uint64_t gpa)
+{
+	const uint8_t *fdt = fdt_base();
+
+	return (uint64_t)(uintptr_t)fdt + be32(fdt + 4) <= gpa;
+}
+
+/* A valid get-time-of-day buffer (44 bytes) in the last 84 bytes of RAM:
+ * KVM cannot read its fixed 84 bytes (EFAULT), pvmm serves the call. */
+static void rtas_last_bytes_case(int tod)
+{
+	uint64_t gpa = ram_size() - 48;
+	uint32_t *b = (uint32_t *)(uintptr_t)gpa;
+
+	if (!top_of_ram_free(gpa)) {
+		printf("HOSTILE rtas-buffer-last-84-bytes SKIP the FDT is there\n");
+		return;
+	}
+	put32(&b[0], tod);
+	put32(&b[1], 0);
+	put32(&b[2], 8);
+	put32(&b[3], 0xdeadbeef);
+	put32(&b[4], 0);
+	expect("rtas-buffer-last-84-bytes-hcall", rtas_raw(gpa), H_SUCCESS);
+	expect("rtas-buffer-last-84-bytes-status", (int32_t)be32(&b[3]), 0);
+	expect("rtas-buffer-last-84-bytes-year", be32(&b[4]) >= 2024 && be32(&b[4]) < 2200, 1);
 }
 
 static void rtas_cases(void)
@@ -82,6 +121,17 @@ static void rtas_cases(void)
 	expect("rtas-nargs-too-big-hcall", rtas_buffer(tod, 15, 2), H_SUCCESS);
 	expect("rtas-nargs-too-big-status", (int32_t)be32(&rbuf[3 + 15]), RTAS_PARAM);
 	expect("rtas-nret-huge", rtas_buffer(tod, 0, 0xffffffff), H_SUCCESS);
+	/* nargs >= 16: KVM's in-kernel RTAS fails KVM_RUN (EINVAL), pvmm answers */
+	expect("rtas-nargs-16-hcall", rtas_buffer(tod, 16, 1), H_SUCCESS);
+	expect("rtas-nargs-16-status", (int32_t)be32(&rbuf[3 + 16]), RTAS_PARAM);
+	expect("rtas-nargs-255-hcall", rtas_buffer(tod, 255, 1), H_SUCCESS);
+	expect("rtas-nargs-255-status", (int32_t)be32(&rbuf[3 + 255]), RTAS_PARAM);
+	/* the top 4 bits of the buffer address are dropped (a real address) */
+	rtas_buffer(tod, 0, 8);
+	put32(&rbuf[3], 0x5a5a5a5a);
+	expect("rtas-buffer-top-bits-hcall", rtas_raw(0xc000000000000000UL | (uintptr_t)rbuf), H_SUCCESS);
+	expect("rtas-buffer-top-bits-status", (int32_t)be32(&rbuf[3]), 0);
+	rtas_last_bytes_case(tod);
 	expect("rtas-unknown-token", rtas_call(0x7777, 0, 1, args, rets), RTAS_PARAM);
 	expect("rtas-token-zero", rtas_call(0, 0, 1, args, rets), RTAS_PARAM);
 	expect("rtas-wrong-nret", rtas_call(tod, 0, 1, args, rets), RTAS_PARAM);
@@ -118,6 +168,45 @@ static void hcall_cases(void)
 	expect("proc-tbl-size-too-big", hcall(0x37c, 0x18 | 0x4, 0, 0, 25, 0), H_PARAMETER);
 }
 
+/* Read-only and write-only TCEs: H_GET_TCE gives back the permission bits. */
+static void tce_permission_cases(uint32_t liobn, uint64_t start)
+{
+	unsigned long out[9];
+
+	expect("tce-read-only-map", hcall(H_PUT_TCE, liobn, start, 0x100000 | 1, 0, 0), H_SUCCESS);
+	expect("tce-read-only-get", hcall(H_GET_TCE, liobn, start, 0, 0, out), H_SUCCESS);
+	expect("tce-read-only-value", (long)out[0], 0x100000 | 1);
+	expect("tce-write-only-map", hcall(H_PUT_TCE, liobn, start + PAGE, 0x200000 | 2, 0, 0), H_SUCCESS);
+	expect("tce-write-only-get", hcall(H_GET_TCE, liobn, start + PAGE, 0, 0, out), H_SUCCESS);
+	expect("tce-write-only-value", (long)out[0], 0x200000 | 2);
+	expect("tce-read-only-to-rw", hcall(H_PUT_TCE, liobn, start, 0x100000 | 3, 0, 0), H_SUCCESS);
+	expect("tce-read-only-to-rw-value", hcall(H_GET_TCE, liobn, start, 0, 0, out) ? -1 : (long)out[0],
+	       0x100000 | 3);
+	expect("tce-permission-clear", hcall(H_STUFF_TCE, liobn, start, 0, 2, 0), H_SUCCESS);
+	expect("tce-permission-cleared", hcall(H_GET_TCE, liobn, start + PAGE, 0, 0, out) ? -1 : (long)out[0], 0);
+}
+
+/* An indirect list in the last page of RAM (where pvmm's FDT area ends). */
+static void tce_list_last_page_cases(uint32_t liobn, uint64_t start)
+{
+	uint64_t gpa = ram_size() - PAGE;
+	uint64_t *l = (uint64_t *)(uintptr_t)gpa;
+	unsigned long out[9];
+
+	if (!top_of_ram_free(gpa)) {
+		printf("HOSTILE indirect-list-last-page SKIP the FDT is there\n");
+		return;
+	}
+	for (int i = 0; i < 512; i++)
+		put_be64(&l[i], (0x100000 + i * PAGE) | 3);
+	expect("indirect-list-last-page-of-ram", hcall(H_PUT_TCE_INDIRECT, liobn, start, gpa, 512, 0), H_SUCCESS);
+	expect("indirect-list-last-page-last-entry",
+	       hcall(H_GET_TCE, liobn, start + 511 * PAGE, 0, 0, out) ? -1 : (long)out[0],
+	       (0x100000 + 511 * PAGE) | 3);
+	expect("indirect-list-at-ram-end", hcall(H_PUT_TCE_INDIRECT, liobn, start, gpa + PAGE, 1, 0), H_PARAMETER);
+	expect("indirect-list-last-page-clear", hcall(H_STUFF_TCE, liobn, start, 0, 512, 0), H_SUCCESS);
+}
+
 /* TCE cases on the passthrough window (both TCE modes must agree). */
 static void tce_cases(void)
 {
@@ -136,6 +225,9 @@ static void tce_cases(void)
 	liobn = be32(win);
 	start = be64(win + 4);
 	size = be64(win + 12);
+	tce_liobn = liobn;
+	tce_start = start;
+	have_tce = 1;
 	ranges = fdt_prop(phb, "ranges", &len);
 	if (ranges && len >= 28)
 		mmio = be64(ranges + 12);	/* CPU address of the first window */
@@ -172,6 +264,9 @@ static void tce_cases(void)
 	expect("stuff-count-far-past-window", hcall(H_STUFF_TCE, liobn, start + size - PAGE, 0, 1UL << 24, 0), H_PARAMETER);
 	expect_range("indirect-512-past-window", hcall(H_PUT_TCE_INDIRECT, liobn, start + size - PAGE, (unsigned long)list, 512, 0), H_PARAMETER);
 	expect("stuff-value-with-rw", hcall(H_STUFF_TCE, liobn, start, 0x100000 | 3, 1, 0), H_PARAMETER);
+
+	tce_permission_cases(liobn, start);
+	tce_list_last_page_cases(liobn, start);
 
 	/* Valid calls still work after all of that. */
 	expect("tce-valid-map", hcall(H_PUT_TCE, liobn, start, 0x100000 | 3, 0, 0), H_SUCCESS);
@@ -227,6 +322,154 @@ static void pci_cases(void)
 	expect("pci-read-after-attacks", rtas_call(rd, 4, 2, args, rets), 0);
 }
 
+/* ---- a second vcpu ---- */
+
+static volatile int cpu1_alive, cpu1_release, flip_stop;
+static volatile unsigned long flips;
+
+/* Wait up to 5 s for *flag to become want; 1 if it did. */
+static int wait_for(volatile int *flag, int want)
+{
+	uint64_t end = read_tb() + 5 * tb_hz();
+
+	while (read_tb() < end) {
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (*flag == want)
+			return 1;
+	}
+	return 0;
+}
+
+/* Wait up to 5 s for cpu id's query-cpu-stopped-state to be want. */
+static int wait_state(uint32_t id, int want)
+{
+	uint64_t end = read_tb() + 5 * tb_hz();
+
+	while (read_tb() < end)
+		if (cpu_state(id) == want)
+			return 1;
+	return 0;
+}
+
+/* Runs on vcpu 1: say so, wait to be released, return (stop-self). */
+static void cpu1_park(void)
+{
+	cpu1_alive = 1;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	while (!cpu1_release)
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+/* One 8-byte store, so that pvmm never sees half of an entry. */
+static void store_tce(uint64_t *p, uint64_t v)
+{
+	*(volatile uint64_t *)p = __builtin_bswap64(v);
+}
+
+static void spin(int n)
+{
+	for (volatile int i = 0; i < n; i++)
+		;
+}
+
+/* Runs on vcpu 1: keep turning one entry of race_list at a time into a
+ * TCE that must be refused (bits below the 4K page, reserved bits, past
+ * RAM) and back, until flip_stop. */
+static void cpu1_flip_list(void)
+{
+	uint64_t bad[3] = { TCE_OK | 0x800, TCE_OK | 0x7c, ram_size() | 3 };
+
+	cpu1_alive = 1;
+	for (unsigned long n = 0; !flip_stop; n++) {
+		uint64_t *e = &race_list[n % RACE_ENTRIES];
+		store_tce(e, bad[n % 3]);
+		spin(200);
+		store_tce(e, TCE_OK);
+		spin(200);
+		flips = n;
+	}
+}
+
+/* After one H_PUT_TCE_INDIRECT: all entries the exact valid TCE (it
+ * succeeded, from one validated copy) or all still clear (refused). */
+static int race_check(long rc)
+{
+	unsigned long out[9];
+	int bad = 0;
+
+	for (int i = 0; i < RACE_ENTRIES; i++) {
+		long r = hcall(H_GET_TCE, tce_liobn, tce_start + i * PAGE, 0, 0, out);
+		uint64_t want = rc == H_SUCCESS ? TCE_OK : 0;
+		if (r != H_SUCCESS || out[0] != want) {
+			if (bad++ < 3)
+				printf("HOSTILE indirect-list-race entry %d rc=%d tce=0x%lx\n", i, (int)rc, out[0]);
+		}
+	}
+	return bad;
+}
+
+static void race_indirect_list(uint32_t cpu1)
+{
+	int bad = 0, ok = 0, refused = 0, other = 0;
+
+	for (int i = 0; i < RACE_ENTRIES; i++)
+		store_tce(&race_list[i], TCE_OK);
+	cpu1_alive = 0;
+	flip_stop = 0;
+	expect("indirect-list-race-cpu1-start", cpu_start(cpu1, cpu1_flip_list), 0);
+	expect("indirect-list-race-cpu1-runs", wait_for(&cpu1_alive, 1), 1);
+	for (int n = 0; n < RACE_CALLS; n++) {
+		long rc;
+		hcall(H_STUFF_TCE, tce_liobn, tce_start, 0, RACE_ENTRIES, 0);
+		rc = hcall(H_PUT_TCE_INDIRECT, tce_liobn, tce_start, (unsigned long)race_list, RACE_ENTRIES, 0);
+		rc == H_SUCCESS ? ok++ : rc == H_PARAMETER ? refused++ : other++;
+		bad += race_check(rc);
+	}
+	flip_stop = 1;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	printf("HOSTILE indirect-list-race calls=%d success=%d refused=%d other=%d flips=%lu\n",
+	       RACE_CALLS, ok, refused, other, flips);
+	expect("indirect-list-race", bad, 0);
+	expect("indirect-list-race-answers", other, 0);
+	expect("indirect-list-race-cpu1-stopped", wait_state(cpu1, 0), 1);
+	hcall(H_STUFF_TCE, tce_liobn, tce_start, 0, RACE_ENTRIES, 0);
+}
+
+/* start-cpu, query, stop-self and a restart of vcpu 1. */
+static void cpu_cases(void)
+{
+	uint32_t ids[8], args[3], rets[1];
+	int n = fdt_cpu_ids(ids, 8), start = rtas_token("start-cpu");
+	uint32_t cpu1 = n > 1 ? (ids[0] ? ids[0] : ids[1]) : 0;
+
+	args[0] = 0xffffffff; args[1] = 0x100; args[2] = 0;
+	expect("cpu-start-invalid-id", rtas_call(start, 3, 1, args, rets), RTAS_PARAM);
+	if (n < 2) {
+		printf("HOSTILE cpu SKIP one cpu in the device tree\n");
+		return;
+	}
+	expect("cpu1-stopped-at-boot", cpu_state(cpu1), 0);
+	cpu1_alive = cpu1_release = 0;
+	expect("cpu1-start", cpu_start(cpu1, cpu1_park), 0);
+	expect("cpu1-runs", wait_for(&cpu1_alive, 1), 1);
+	expect("cpu1-query-running", cpu_state(cpu1), 2);
+	args[0] = cpu1; args[1] = 0x100; args[2] = 0;
+	expect("cpu-start-already-running", rtas_call(start, 3, 1, args, rets), RTAS_HW);
+	cpu1_release = 1;
+	expect("cpu1-stop-self", wait_state(cpu1, 0), 1);
+	cpu1_alive = cpu1_release = 0;
+	expect("cpu1-restart", cpu_start(cpu1, cpu1_park), 0);
+	expect("cpu1-restart-runs", wait_for(&cpu1_alive, 1), 1);
+	cpu1_release = 1;
+	expect("cpu1-restart-stop-self", wait_state(cpu1, 0), 1);
+	if (!have_tce)
+		printf("HOSTILE indirect-list-race SKIP no passthrough device\n");
+	else if (race_off)
+		printf("HOSTILE indirect-list-race SKIP hostile.race=off\n");
+	else
+		race_indirect_list(cpu1);
+}
+
 void payload_main(void);
 void payload_main(void)
 {
@@ -234,16 +477,24 @@ void payload_main(void)
 
 	const char *bootargs = fdt_prop(fdt_node("/chosen"), "bootargs", 0);
 
-	for (const char *p = bootargs; p && *p; p++)
+	for (const char *p = bootargs; p && *p; p++) {
 		if (!strncmp(p, "hostile.tce=kernel", 18))
 			mode_kernel = 1;
+		if (!strncmp(p, "hostile.race=off", 16))
+			race_off = 1;
+	}
 	printf("HOSTILE-START ram=0x%lx tce=%s\n", (unsigned long)ram_size(), mode_kernel ? "kernel" : "user");
 	rtas_cases();
 	hcall_cases();
 	tce_cases();
 	pci_cases();
+	cpu_cases();
 	/* pvmm is still healthy: valid calls answer. */
 	expect("valid-get-time-of-day", rtas_call(rtas_token("get-time-of-day"), 0, 8, args, rets), 0);
 	expect("valid-year-plausible", rets[1] >= 2024 && rets[1] < 2200, 1);
 	printf("HOSTILE-DONE pass=%d fail=%d kvm_accepts=%d\n", pass, fail, kvm_accepts);
+	/* The last running cpu stops itself: pvmm must end the run (power-off)
+	 * rather than wait for ever. */
+	printf("HOSTILE-STOP-SELF-LAST\n");
+	cpu_stop_self();
 }

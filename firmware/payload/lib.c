@@ -183,6 +183,11 @@ void fdt_set(const void *fdt)
 	dt_strings = (const char *)dt + be32(dt + 12);
 }
 
+const void *fdt_base(void)
+{
+	return dt;
+}
+
 static int align4(int off)
 {
 	return (off + 3) & ~3;
@@ -217,12 +222,10 @@ static int skip_node(int off)
 	}
 }
 
-/* First child of the node at 'parent' whose name matches name (exact, or
- * prefix when prefix is set). */
-static int child(int parent, const char *name, int prefix)
+/* From the tag at off on, the first node whose name matches name (exact,
+ * or prefix when prefix is set), among siblings. */
+static int sibling(int off, const char *name, int prefix)
 {
-	int off = align4(parent + 4 + strlen((const char *)dt_struct + parent + 4) + 1);
-
 	for (;;) {
 		uint32_t tag = be32(dt_struct + off);
 		if (tag == FDT_PROP) {
@@ -241,6 +244,28 @@ static int child(int parent, const char *name, int prefix)
 			return -1;
 		}
 	}
+}
+
+/* First child of the node at 'parent' whose name matches name. */
+static int child(int parent, const char *name, int prefix)
+{
+	return sibling(align4(parent + 4 + strlen((const char *)dt_struct + parent + 4) + 1),
+		       name, prefix);
+}
+
+int fdt_cpu_ids(uint32_t *ids, int max)
+{
+	int cpus = fdt_node("/cpus"), n = 0;
+
+	for (int c = cpus < 0 ? -1 : child(cpus, "PowerPC,", 1); c >= 0;
+	     c = skip_node(c) < 0 ? -1 : sibling(skip_node(c), "PowerPC,", 1)) {
+		int len;
+		const void *reg = fdt_prop(c, "reg", &len);
+		if (reg && len == 4 && n < max)
+			ids[n] = be32(reg);
+		n += reg && len == 4;
+	}
+	return n;
 }
 
 int fdt_node(const char *path)
@@ -294,8 +319,6 @@ const void *fdt_prop(int node, const char *name, int *len)
 
 /* ---- RTAS ---- */
 
-static uint32_t rtas_buf[3 + 16] __attribute__((aligned(16)));
-
 static void put_be32(uint32_t *p, uint32_t v)
 {
 	uint8_t *b = (uint8_t *)p;
@@ -315,8 +338,11 @@ long rtas_raw(uint64_t buffer_gpa)
 	return hcall(H_RTAS, buffer_gpa, 0, 0, 0, 0);
 }
 
+/* The buffer is on the caller's stack: each cpu has its own. */
 int rtas_call(int token, int nargs, int nret, const uint32_t *args, uint32_t *rets)
 {
+	uint32_t rtas_buf[3 + 16] __attribute__((aligned(16)));
+
 	put_be32(&rtas_buf[0], token);
 	put_be32(&rtas_buf[1], nargs);
 	put_be32(&rtas_buf[2], nret);
@@ -338,6 +364,47 @@ void power_off(void)
 	rtas_call(rtas_token("power-off"), 2, 1, args, ret);
 	for (;;)
 		;
+}
+
+/* ---- a second cpu ---- */
+
+extern char secondary_entry[];
+void secondary_start(void);
+static void (*volatile secondary_fn)(void);
+static uint8_t secondary_stack[65536] __attribute__((aligned(16)));
+
+void secondary_start(void)
+{
+	secondary_fn();
+	cpu_stop_self();
+}
+
+int cpu_start(uint32_t id, void (*fn)(void))
+{
+	uint32_t args[3] = { id, (uint32_t)(uintptr_t)secondary_entry,
+			     (uint32_t)(uintptr_t)(secondary_stack + sizeof(secondary_stack)) };
+	uint32_t ret[1];
+
+	secondary_fn = fn;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return rtas_call(rtas_token("start-cpu"), 3, 1, args, ret);
+}
+
+void cpu_stop_self(void)
+{
+	uint32_t ret[1];
+
+	rtas_call(rtas_token("stop-self"), 0, 1, 0, ret);
+	for (;;)
+		;
+}
+
+int cpu_state(uint32_t id)
+{
+	uint32_t args[1] = { id }, rets[2];
+	int st = rtas_call(rtas_token("query-cpu-stopped-state"), 1, 2, args, rets);
+
+	return st ? st : (int)rets[1];
 }
 
 uint64_t tb_hz(void)

@@ -36,9 +36,13 @@ int strncmp(const char *a, const char *b, size_t n);
  * node whose name starts with prefix; read a property. Offsets are byte
  * offsets into the structure block, -1 when absent. */
 void fdt_set(const void *fdt);
+const void *fdt_base(void);		/* totalsize is its second cell */
 int fdt_node(const char *path);
 int fdt_child_prefix(int parent, const char *prefix);
 const void *fdt_prop(int node, const char *name, int *len);
+/* The "reg" of each /cpus/PowerPC,* node (its cpu id), up to max; returns
+ * how many there are. */
+int fdt_cpu_ids(uint32_t *ids, int max);
 uint32_t be32(const void *p);
 uint64_t be64(const void *p);
 
@@ -48,6 +52,15 @@ int rtas_call(int token, int nargs, int nret, const uint32_t *args, uint32_t *re
 /* Raw RTAS: hand H_RTAS any buffer (for hostile tests). */
 long rtas_raw(uint64_t buffer_gpa);
 void power_off(void) __attribute__((noreturn));
+
+/* A second cpu: start cpu id (RTAS start-cpu) on the one spare stack; it
+ * runs fn, then stops itself (stop-self). Returns the RTAS status. Only one
+ * started cpu at a time. */
+int cpu_start(uint32_t id, void (*fn)(void));
+/* stop-self: does not return. */
+void cpu_stop_self(void) __attribute__((noreturn));
+/* query-cpu-stopped-state: 0 stopped, 2 running; a negative RTAS status. */
+int cpu_state(uint32_t id);
 
 uint64_t tb_hz(void);
 uint64_t ram_size(void);

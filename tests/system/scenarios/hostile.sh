@@ -15,12 +15,16 @@
 # checking it, so the payload's racing cases are skipped there
 # (hostile.race=off): they would crash the host. The host kernel must not
 # warn or oops (kernel/l1-init fails the scenario on a new taint).
+# Two vcpus: the payload starts, stops and restarts vcpu 1 through RTAS and
+# races it against vcpu 0 on an H_PUT_TCE_INDIRECT list; at the end vcpu 0
+# stops itself with no other cpu running, which pvmm must take as a
+# power-off (exit 0), not wait for ever.
 fail=0
 . /pvmm/scenarios/lib-common.sh
 for mode in $(echo "${HOSTILE_MODES:-user:kernel:kernel-padded}" | tr ":" " "); do
 	tce=${mode%-padded} extra= params="hostile.tce=$tce"
 	[ $mode = kernel-padded ] && extra="--kvm-indirect-tce on" params="$params hostile.race=off"
-	( timeout 300 "$PVMM" run --payload "$PVMM_FIRMWARE/hostile.bin" -m 256 --pci "$NIC_A_BDF" \
+	( timeout 300 "$PVMM" run --payload "$PVMM_FIRMWARE/hostile.bin" -m 256 -c 2 --pci "$NIC_A_BDF" \
 		--tce $tce $extra -p "$params" --stats-json /tmp/hostile-$mode.json </dev/null 2>&1
 	  echo $? > /tmp/hostile-$mode.rc ) | tee /tmp/hostile-$mode.out | sed "s/^/L2[$mode]| /"
 	rc=$(cat /tmp/hostile-$mode.rc)
@@ -30,6 +34,16 @@ for mode in $(echo "${HOSTILE_MODES:-user:kernel:kernel-padded}" | tr ":" " "); 
 	check "$mode: TCE cases ran (device present)" grep -q "HOSTILE tce-valid-map PASS" /tmp/hostile-$mode.out
 	check "$mode: PCI config cases ran" grep -q "HOSTILE pci-read-after-attacks PASS" /tmp/hostile-$mode.out
 	check "$mode: no case failed" test "$(grep -c '^HOSTILE .* FAIL' /tmp/hostile-$mode.out)" -eq 0
+	check "$mode: the second vcpu started, stopped and restarted" \
+		grep -q "HOSTILE cpu1-restart-stop-self PASS" /tmp/hostile-$mode.out
+	if [ $mode = kernel-padded ]; then
+		check "$mode: racing cases skipped" grep -q "HOSTILE indirect-list-race SKIP" /tmp/hostile-$mode.out
+	else
+		check "$mode: indirect list race ran" grep -q "HOSTILE indirect-list-race PASS" /tmp/hostile-$mode.out
+	fi
+	check "$mode: H_RTAS with nargs 255 answered, pvmm went on" \
+		grep -q "HOSTILE rtas-nargs-255-status PASS" /tmp/hostile-$mode.out
+	check "$mode: last cpu's stop-self ended the run" grep -q "stopped its last running cpu" /tmp/hostile-$mode.out
 	check "$mode: pvmm healthy, exit 0" test $rc -eq 0
 	check "$mode: every TCE inside guest RAM" grep -q '"all_inside_ram": true' /tmp/hostile-$mode.json
 	accepted=$(sed -n 's/^HOSTILE \(.*\) KVM-ACCEPTS.*/\1/p' /tmp/hostile-$mode.out | tr '\n' ' ')
