@@ -148,6 +148,150 @@ static bool *bool_key(struct vm_config *cfg, const char *key)
 	return NULL;
 }
 
+static int parse_tce(const char *value, enum tce_mode *m)
+{
+	if (!strcmp(value, "kernel"))
+		*m = TCE_KERNEL;
+	else if (!strcmp(value, "user"))
+		*m = TCE_USER;
+	else if (!strcmp(value, "auto"))
+		*m = TCE_AUTO;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_phb_index(const char *s, int *phb)
+{
+	unsigned long n;
+
+	if (parse_uint(s, PHB_MAX - 1, &n))
+		return -EINVAL;
+	*phb = (int)n;
+	return 0;
+}
+
+int config_parse_dev(struct pci_dev_config *dev, const char *source, const char *key,
+		     const char *value, char *err, size_t errlen)
+{
+	const char *comma = strchr(value, ',');
+	size_t len = comma ? (size_t)(comma - value) : strlen(value);
+	char bdf[BDF_LEN];
+
+	if (len >= sizeof(bdf) || (snprintf(bdf, sizeof(bdf), "%.*s", (int)len, value), !valid_bdf(bdf)))
+		return fail(err, errlen, source, key, "not a PCI address like 0000:01:00.0: \"%.*s\"",
+			    (int)len, value);
+	snprintf(dev->host, sizeof(dev->host), "%s", bdf);
+	if (!comma)
+		return 0;
+	if (strncmp(comma + 1, "phb=", 4) || parse_phb_index(comma + 5, &dev->phb))
+		return fail(err, errlen, source, key, "expected BDF or BDF,phb=N (N 0..%d), not \"%s\"",
+			    PHB_MAX - 1, value);
+	return 0;
+}
+
+/* The device a section ("pci", "pci.nic") describes; created on first use. */
+static struct pci_dev_config *dev_of_section(struct vm_config *cfg, const char *section, size_t len)
+{
+	struct pci_dev_config *d;
+
+	for (unsigned int i = 0; i < cfg->nr_devs; i++)
+		if (strlen(cfg->devs[i].key) == len && !strncmp(cfg->devs[i].key, section, len))
+			return &cfg->devs[i];
+	if (cfg->nr_devs == PCI_DEVS_MAX || len >= sizeof(d->key))
+		return NULL;
+	d = &cfg->devs[cfg->nr_devs++];
+	memset(d, 0, sizeof(*d));
+	d->phb = -1;
+	snprintf(d->key, sizeof(d->key), "%.*s", (int)len, section);
+	return d;
+}
+
+/*
+ * Passthrough functions. In a file: [pci] host = BDF (the first device)
+ * and [pci.NAME] sections with host and phb. On the command line every
+ * --pci BDF[,phb=N] adds one; the first replaces the file's list, as an
+ * option overrides the file. An empty [pci] host means no device.
+ */
+static int set_dev_key(struct vm_config *cfg, const char *source, const char *key,
+		       const char *value, char *err, size_t errlen)
+{
+	const char *colon = strchr(key, ':');
+	bool cmdline = !strcmp(source, "command line");
+	struct pci_dev_config *d;
+
+	if (!colon || (strcmp(colon, ":host") && strcmp(colon, ":phb")) ||
+	    (cmdline && strcmp(key, "pci:host")))
+		return fail(err, errlen, source, key, "unknown key");
+	if (!strcmp(key, "pci:host") && !*value) {
+		cfg->nr_devs = 0;
+		return 0;
+	}
+	if (cmdline && !cfg->devs_from_cmdline)
+		cfg->nr_devs = 0;
+	cfg->devs_from_cmdline |= cmdline;
+	if (cmdline) {
+		char name[32];
+		snprintf(name, sizeof(name), "--pci %u", cfg->nr_devs + 1);
+		d = dev_of_section(cfg, name, strlen(name));
+	} else {
+		d = dev_of_section(cfg, key, (size_t)(colon - key));
+	}
+	if (!d)
+		return fail(err, errlen, source, key, "more than %d passthrough functions", PCI_DEVS_MAX);
+	if (!strcmp(colon, ":host"))
+		return config_parse_dev(d, source, key, value, err, errlen);
+	if (parse_phb_index(value, &d->phb))
+		return fail(err, errlen, source, key, "not a PHB index 0..%d: \"%s\"", PHB_MAX - 1, value);
+	return 0;
+}
+
+/* [phb.N] tce and ddw: one guest PHB's own settings. */
+static int set_phb_key(struct vm_config *cfg, const char *source, const char *key,
+		       const char *value, char *err, size_t errlen)
+{
+	char idx[8];
+	const char *colon = strchr(key, ':');
+	struct phb_config *p;
+	int n;
+
+	if (!colon || colon - (key + 4) >= (long)sizeof(idx))
+		return fail(err, errlen, source, key, "unknown key");
+	snprintf(idx, sizeof(idx), "%.*s", (int)(colon - (key + 4)), key + 4);
+	if (parse_phb_index(idx, &n))
+		return fail(err, errlen, source, key, "not a PHB index 0..%d in the section name", PHB_MAX - 1);
+	p = &cfg->phbs[n];
+	if (!strcmp(colon, ":tce")) {
+		if (parse_tce(value, &p->tce))
+			return fail(err, errlen, source, key, "expected kernel, user or auto, not \"%s\"", value);
+		p->tce_set = true;
+	} else if (!strcmp(colon, ":ddw")) {
+		if (parse_bool(value, &p->ddw))
+			return fail(err, errlen, source, key, "expected on or off, not \"%s\"", value);
+		p->ddw_set = true;
+	} else {
+		return fail(err, errlen, source, key, "unknown key (a [phb.N] takes tce and ddw)");
+	}
+	return 0;
+}
+
+enum tce_mode config_phb_tce(const struct vm_config *cfg, unsigned int phb, bool *explicit_mode)
+{
+	const struct phb_config *p = phb < PHB_MAX ? &cfg->phbs[phb] : NULL;
+	enum tce_mode m = p && p->tce_set ? p->tce : cfg->tce;
+
+	if (explicit_mode)
+		*explicit_mode = m != TCE_AUTO;
+	return m;
+}
+
+bool config_phb_ddw(const struct vm_config *cfg, unsigned int phb)
+{
+	const struct phb_config *p = phb < PHB_MAX ? &cfg->phbs[phb] : NULL;
+
+	return p && p->ddw_set ? p->ddw : cfg->ddw;
+}
+
 int config_set(struct vm_config *cfg, const char *source, const char *key,
 	       const char *value, const char *base_dir, char *err, size_t errlen)
 {
@@ -212,24 +356,14 @@ int config_set(struct vm_config *cfg, const char *source, const char *key,
 	} else if (!strcmp(key, "vm:stats_json")) {
 		if (set_path(cfg->stats_json, sizeof(cfg->stats_json), value, NULL))
 			return fail(err, errlen, source, key, "empty or too long path");
-	} else if (!strcmp(key, "pci:host")) {
-		if (!*value) {
-			cfg->pci_host[0] = '\0';
-			return 0;
-		}
-		if (!valid_bdf(value))
-			return fail(err, errlen, source, key, "not a PCI address like 0000:01:00.0: \"%s\"", value);
-		snprintf(cfg->pci_host, sizeof(cfg->pci_host), "%s", value);
 	} else if (!strcmp(key, "pci:tce")) {
-		if (!strcmp(value, "kernel"))
-			cfg->tce = TCE_KERNEL;
-		else if (!strcmp(value, "user"))
-			cfg->tce = TCE_USER;
-		else if (!strcmp(value, "auto"))
-			cfg->tce = TCE_AUTO;
-		else
+		if (parse_tce(value, &cfg->tce))
 			return fail(err, errlen, source, key, "expected kernel, user or auto, not \"%s\"", value);
 		cfg->tce_explicit = cfg->tce != TCE_AUTO;
+	} else if (!strncmp(key, "pci", 3) && (key[3] == ':' || key[3] == '.')) {
+		return set_dev_key(cfg, source, key, value, err, errlen);
+	} else if (!strncmp(key, "phb.", 4)) {
+		return set_phb_key(cfg, source, key, value, err, errlen);
 	} else {
 		return fail(err, errlen, source, key, "unknown key");
 	}
@@ -304,8 +438,10 @@ int config_load_file(struct vm_config *cfg, const char *path, char *err, size_t 
 		if (!name)
 			continue;
 		if (!strchr(name, ':')) {
-			if (strcmp(name, "vm") && strcmp(name, "pci"))
-				r = fail(err, errlen, path, name, "unknown section (expected [vm] or [pci])");
+			if (strcmp(name, "vm") && strcmp(name, "pci") && strncmp(name, "pci.", 4) &&
+			    strncmp(name, "phb.", 4))
+				r = fail(err, errlen, path, name,
+					 "unknown section (expected [vm], [pci], [pci.NAME] or [phb.N])");
 			continue;
 		}
 		r = config_set(cfg, path, name, d->val[i] ? d->val[i] : "", dir, err, errlen);
@@ -322,7 +458,16 @@ int config_validate(const struct vm_config *cfg, const char *source, char *err, 
 		return fail(err, errlen, source, "vm:payload", "give a kernel or a payload, not both");
 	if (cfg->payload[0] && cfg->initrd[0])
 		return fail(err, errlen, source, "vm:initrd", "a bare-metal payload takes no initrd");
-	if (cfg->tce_explicit && !cfg->pci_host[0])
+	if (cfg->tce_explicit && !cfg->nr_devs)
 		return fail(err, errlen, source, "pci:tce", "a TCE mode needs a passthrough device ([pci] host)");
+	for (unsigned int i = 0; i < cfg->nr_devs; i++) {
+		const struct pci_dev_config *d = &cfg->devs[i];
+		if (!d->host[0])
+			return fail(err, errlen, source, d->key, "no host = BDF for this device");
+		for (unsigned int j = 0; j < i; j++)
+			if (!strcmp(cfg->devs[j].host, d->host))
+				return fail(err, errlen, source, d->key, "%s is given twice (also as %s)",
+					    d->host, cfg->devs[j].key);
+	}
 	return 0;
 }

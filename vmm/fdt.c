@@ -252,8 +252,8 @@ int fdt_build(void *buf, size_t size, const struct fdt_params *p)
 
 	/* Nodes are inserted at the front of their parent: emit in reverse
 	 * order so that the blob reads top-down like the list below. */
-	if (p->phb_emit)
-		TRY(p->phb_emit(buf, root, FDT_XICS_PHANDLE, p->phb_ctx));
+	if (p->devices_emit)
+		TRY(p->devices_emit(buf, root, FDT_XICS_PHANDLE, p->devices_ctx));
 	TRY(emit_xics(buf, p));
 	TRY(emit_vdevice(buf));
 	TRY(emit_cpus(buf, p));

@@ -15,7 +15,7 @@
 #include "spapr.h"
 #include "spapr_cpu.h"
 #include "spapr_hcall.h"
-#include "spapr_pci.h"
+#include "spapr_phb.h"
 #include "spapr_rtas.h"
 #include "util.h"
 #include "vcpu.h"
@@ -74,7 +74,8 @@ static void usage(FILE *out)
 		"  -c, --cpus N           vcpus\n"
 		"  -m, --mem MIB          guest RAM (MiB, or with K/M/G)\n"
 		"      --console stdio|none\n"
-		"      --pci BDF          pass a host PCI device through (bound to vfio-pci)\n"
+		"      --pci BDF[,phb=N]  pass a host PCI function through (bound to vfio-pci);\n"
+		"                         repeatable; by default one guest PHB per IOMMU group\n"
 		"      --tce kernel|user|auto  TCE (DMA) handling for the passthrough device\n"
 		"      --ddw on|off       offer dynamic DMA windows\n"
 		"      --kvm-stuff-tce on|off  mode kernel: KVM serves H_STUFF_TCE too (unsafe:\n"
@@ -195,7 +196,7 @@ static int register_calls(const struct vm_config *cfg)
 	rtas_reset();
 	if ((r = spapr_rtas_init()) || (r = console_register_calls()) ||
 	    (r = spapr_cpu_init()) || (r = irq_register_calls()) ||
-	    (cfg->pci_host[0] && (r = spapr_pci_register_calls())))
+	    (cfg->nr_devs && (r = spapr_phb_register_calls())))
 		pr_err("registering hcalls/RTAS calls: %s", strerror(-r));
 	return r;
 }
@@ -254,6 +255,46 @@ static int write_file(const char *path, const void *buf, size_t len)
 	return 0;
 }
 
+static int devices_fdt(void *fdt, int root, uint32_t xics_phandle, const void *ctx)
+{
+	const struct vm *vm = ctx;
+
+	for (int i = 0; i < vm->nr_devices; i++) {
+		const struct vm_device *d = &vm->devices[i];
+		int r = d->ops->fdt ? d->ops->fdt(d->ctx, fdt, root, xics_phandle) : 0;
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/* The exit summary's device part; in JSON the "phbs" member. */
+static void devices_report(struct vm *vm, FILE *out, int json)
+{
+	if (json && vm->nr_devices)
+		fprintf(out, "\"phbs\": [");
+	for (int i = 0; i < vm->nr_devices; i++) {
+		const struct vm_device *d = &vm->devices[i];
+		if (json && i)
+			fprintf(out, ", ");
+		if (d->ops->report)
+			d->ops->report(d->ctx, out, json);
+	}
+	if (json && vm->nr_devices)
+		fprintf(out, "]");
+}
+
+/* Reverse order of registration, so later devices go first. */
+static void devices_teardown(struct vm *vm)
+{
+	while (vm->nr_devices) {
+		struct vm_device *d = &vm->devices[--vm->nr_devices];
+		if (d->ops->teardown)
+			d->ops->teardown(d->ctx);
+	}
+	kvm_vfio_close(vm);
+}
+
 static int build_fdt(struct vm *vm, const char *dump_path)
 {
 	struct fdt_params p = {
@@ -264,8 +305,8 @@ static int build_fdt(struct vm *vm, const char *dump_path)
 		.initrd_size = vm->initrd_size,
 		.rtas_gpa = vm->layout.rtas_gpa,
 		.rtas_size = RTAS_SIZE,
-		.phb_emit = vm->phb ? spapr_pci_fdt_emit : NULL,
-		.phb_ctx = vm,
+		.devices_emit = devices_fdt,
+		.devices_ctx = vm,
 	};
 	void *dst = guest_ptr(&vm->mem, vm->layout.fdt_gpa, FDT_MAX_SIZE);
 	int r;
@@ -290,7 +331,7 @@ static void write_stats(struct vm *vm)
 	FILE *f;
 
 	stats_print(&vm->stats, stderr);
-	spapr_pci_report(vm, stderr, 0);
+	devices_report(vm, stderr, 0);
 	if (!vm->cfg.stats_json[0])
 		return;
 	f = fopen(vm->cfg.stats_json, "w");
@@ -303,7 +344,7 @@ static void write_stats(struct vm *vm)
 		size_t len = 0;
 		FILE *m = open_memstream(&extra, &len);
 		if (m) {
-			spapr_pci_report(vm, m, 1);
+			devices_report(vm, m, 1);
 			fclose(m);
 		}
 		stats_write_json(&vm->stats, f, extra && *extra ? extra : NULL);
@@ -375,8 +416,8 @@ static int run(int argc, char **argv)
 		r = vcpus_create(&vm);
 	if (!r)
 		r = irq_create(&vm);
-	if (!r && vm.cfg.pci_host[0])
-		r = spapr_pci_setup(&vm);
+	if (!r && vm.cfg.nr_devs)
+		r = spapr_phbs_create(&vm);
 	if (!r)
 		r = build_fdt(&vm, o.dump_dtb);
 	if (!r && !o.dump_dtb) {
@@ -400,7 +441,7 @@ static int run(int argc, char **argv)
 		r = r ? EXIT_ERROR : 0;
 	}
 
-	spapr_pci_teardown(&vm);
+	devices_teardown(&vm);
 	irq_destroy(&vm);
 	vcpus_destroy(&vm);
 	kvm_close_vm(&vm);

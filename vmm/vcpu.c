@@ -3,7 +3,6 @@
 #include "kvm.h"
 #include "spapr.h"
 #include "spapr_hcall.h"
-#include "spapr_pci.h"
 #include "spapr_rtas.h"
 #include "util.h"
 #include "vm.h"
@@ -111,8 +110,12 @@ static void vcpu_handle_mmio(struct vcpu *cpu, struct kvm_run *run)
 	static atomic_bool warned;
 	uint32_t len = run->mmio.len <= 8 ? run->mmio.len : 8;
 
-	if (!spapr_pci_mmio(cpu->vm, run->mmio.phys_addr, run->mmio.data, len, run->mmio.is_write))
-		return;
+	for (int i = 0; i < cpu->vm->nr_devices; i++) {
+		const struct vm_device *d = &cpu->vm->devices[i];
+		if (d->ops->mmio && !d->ops->mmio(d->ctx, run->mmio.phys_addr, run->mmio.data, len,
+						 run->mmio.is_write))
+			return;
+	}
 	if (!run->mmio.is_write)
 		memset(run->mmio.data, 0xff, len);
 	if (!atomic_exchange(&warned, true))

@@ -2,6 +2,7 @@
 #include "vm.h"
 #include "util.h"
 
+#include <errno.h>
 #include <string.h>
 
 void vm_init_struct(struct vm *vm)
@@ -11,6 +12,44 @@ void vm_init_struct(struct vm *vm)
 	pthread_mutex_init(&vm->lock, NULL);
 	stats_init(&vm->stats);
 	atomic_init(&vm->exiting, false);
+	vm->kvm_vfio_fd = -1;
+	vm->next_irq = IRQ_PCI_BASE;
+	vm->next_memslot = MEMSLOT_FIRST_BAR;
+}
+
+int vm_device_register(struct vm *vm, const struct vm_device_ops *ops, void *ctx)
+{
+	if (vm->nr_devices == VM_DEVICES_MAX)
+		return -ENOSPC;
+	vm->devices[vm->nr_devices++] = (struct vm_device){ ops, ctx };
+	return 0;
+}
+
+int vm_alloc_irqs(struct vm *vm, uint32_t n, uint32_t *first)
+{
+	int r = -ENOSPC;
+
+	pthread_mutex_lock(&vm->lock);
+	if (vm->next_irq + n <= XICS_IRQ_BASE + XICS_NR_IRQS) {
+		*first = vm->next_irq;
+		vm->next_irq += n;
+		r = 0;
+	}
+	pthread_mutex_unlock(&vm->lock);
+	return r;
+}
+
+int vm_alloc_memslot(struct vm *vm, uint32_t *slot)
+{
+	int r = -ENOSPC;
+
+	pthread_mutex_lock(&vm->lock);
+	if (vm->next_memslot < MEMSLOT_MAX) {
+		*slot = vm->next_memslot++;
+		r = 0;
+	}
+	pthread_mutex_unlock(&vm->lock);
+	return r;
 }
 
 /* The first request wins: a power-off followed by the shutdown it causes

@@ -49,6 +49,11 @@ case_err pci-host-bad "bad12.ini: pci:host: not a PCI address" run --config "$(i
 case_err ddw-bad "bad13.ini: pci:ddw: expected on or off" run --config "$(ini bad13.ini '[pci]\nddw = maybe\n')"
 case_err syntax-error "bad14.ini: syntax error at line 1: \\[vm" run --config "$(ini bad14.ini '[vm\nmemory = 512\n')"
 case_err no-kernel "good.ini: vm:kernel: no kernel or payload" run --config "$(ini good.ini '[vm]\nmemory = 512\n')"
+case_err pci-duplicate "command line: --pci 2: 0000:01:00.0 is given twice" run -k /k --pci 0000:01:00.0 --pci 0000:01:00.0
+case_err pci-phb-bad "command line: pci:host: expected BDF or BDF,phb=N" run -k /k --pci 0000:01:00.0,phb=9
+case_err pci-section-dup "dup.ini: pci.b: 0000:01:00.0 is given twice" run --config "$(ini dup.ini '[vm]\nkernel = /k\n[pci]\nhost = 0000:01:00.0\n[pci.b]\nhost = 0000:01:00.0\n')"
+case_err phb-section-bad "phb.ini: phb.1:tce: expected kernel, user or auto" run --config "$(ini phb.ini '[phb.1]\ntce = fast\n')"
+case_err pci-section-no-host "nohost.ini: pci.c: no host = BDF" run --config "$(ini nohost.ini '[vm]\nkernel = /k\n[pci.c]\nphb = 1\n')"
 case_err tce-without-pci "tce.ini: pci:tce: a TCE mode needs a passthrough device" run --config "$(ini tce.ini '[vm]\nkernel = /k\n[pci]\ntce = user\n')"
 # --- command line ---
 case_err cli-memory "command line: vm:memory: not a size" run -k /k -m 12x

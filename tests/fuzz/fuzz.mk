@@ -11,9 +11,7 @@ FUZZ_SMOKE_SECONDS ?= 30
 FUZZ_CC       ?= clang
 FUZZ_FLAGS    := -std=c11 -D_GNU_SOURCE -g -O1 -Ivmm/include -I/usr/include/iniparser \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_PURE_SRC := vmm/config.c vmm/fdt.c vmm/guest_mem.c vmm/loader.c vmm/spapr_hcall.c \
-	vmm/spapr_rtas.c vmm/spapr_mmu.c vmm/stats.c vmm/util.c vmm/vm.c vmm/console.c \
-	vmm/tce.c vmm/pci_config.c vmm/spapr_ddw.c
+FUZZ_PURE_SRC := $(PURE_SRC)
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_PURE_SRC) $(wildcard vmm/include/*.h)
 	@mkdir -p $(dir $@)

@@ -57,7 +57,8 @@ TEST(config_good_file)
 	CHECK(!strcmp(c.initrd, "/abs/initrd"));
 	CHECK(!strcmp(c.cmdline, "console=hvc0 quiet"));
 	CHECK_EQ(c.console, CONSOLE_NONE);
-	CHECK(!strcmp(c.pci_host, "0000:01:00.0"));
+	CHECK_EQ(c.nr_devs, 1u);
+	CHECK(!strcmp(c.devs[0].host, "0000:01:00.0"));
 	CHECK_EQ(c.tce, TCE_USER);
 	CHECK(c.tce_explicit);
 	CHECK(!c.ddw);
@@ -165,6 +166,45 @@ TEST(config_validate_cross_keys)
 	CHECK_EQ(config_set(&c, "command line", "pci:tce", "kernel", NULL, err, sizeof(err)), 0);
 	CHECK_EQ(config_validate(&c, "command line", err, sizeof(err)), -EINVAL);
 	CHECK_STR_CONTAINS(err, "command line: pci:tce");
-	strcpy(c.pci_host, "0000:01:00.0");
+	CHECK_EQ(config_set(&c, "command line", "pci:host", "0000:01:00.0", NULL, err, sizeof(err)), 0);
 	CHECK_EQ(config_validate(&c, "command line", err, sizeof(err)), 0);
+}
+
+/* Several functions: --pci repeatable (the first replaces the file's
+ * list), BDF,phb=N, [pci.NAME] sections, [phb.N] tce/ddw, duplicates. */
+TEST(config_several_devices)
+{
+	struct vm_config c;
+	char err[CONFIG_ERR_LEN] = "";
+
+	config_defaults(&c);
+	CHECK_EQ(config_set(&c, "f.ini", "pci:host", "0000:01:00.0", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(config_set(&c, "f.ini", "pci.nic2:host", "0001:00:00.0", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(config_set(&c, "f.ini", "pci.nic2:phb", "3", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(config_set(&c, "f.ini", "phb.3:tce", "user", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(config_set(&c, "f.ini", "phb.3:ddw", "off", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(c.nr_devs, 2u);
+	CHECK_EQ(c.devs[1].phb, 3);
+	CHECK_EQ(config_phb_tce(&c, 3, NULL), TCE_USER);
+	CHECK_EQ(config_phb_tce(&c, 0, NULL), TCE_AUTO);
+	CHECK(!config_phb_ddw(&c, 3));
+	CHECK(config_phb_ddw(&c, 0));
+	strcpy(c.kernel, "/k");
+	CHECK_EQ(config_validate(&c, "f.ini", err, sizeof(err)), 0);
+	/* The command line replaces the file's devices, then appends. */
+	CHECK_EQ(config_set(&c, "command line", "pci:host", "0002:00:00.0,phb=1", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(config_set(&c, "command line", "pci:host", "0003:00:00.0", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(c.nr_devs, 2u);
+	CHECK(!strcmp(c.devs[0].host, "0002:00:00.0"));
+	CHECK_EQ(c.devs[0].phb, 1);
+	CHECK_EQ(c.devs[1].phb, -1);
+	CHECK_EQ(config_set(&c, "command line", "pci:host", "0002:00:00.0", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(config_validate(&c, "command line", err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "0002:00:00.0 is given twice");
+	CHECK_EQ(config_set(&c, "command line", "pci:host", "0004:00:00.0,phb=8", NULL, err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "BDF,phb=N");
+	CHECK_EQ(config_set(&c, "f.ini", "phb.9:tce", "user", NULL, err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "phb.9:tce");
+	CHECK_EQ(config_set(&c, "f.ini", "phb.1:host", "x", NULL, err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "unknown key");
 }

@@ -1,7 +1,12 @@
 /* spapr_phb_fdt.c: the PHB node Linux reads (ranges, DMA window, DDW, the function). */
 #include "test.h"
 #include "fake_pci.h"
+#include "pci_place.h"
 #include "spapr_phb_fdt.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <libfdt.h>
 
@@ -52,14 +57,14 @@ static void expect_cells(const void *fdt, int node, const char *name, int n, con
 
 static void build_intx(void *buf, struct pci_config *pc, bool ddw, uint8_t pin)
 {
+	const struct phb_fdt_fn fn = { .cfg = pc, .devfn = 0, .intx_pin = pin, .intx_irq = 4111 };
 	const struct phb_fdt p = {
 		.buid = 0x800000020000000ULL,
 		.mmio32_bus = 0x80000000, .mmio32_cpu = 0x10080000000ULL, .mmio32_size = 0x80000000,
 		.mmio64_cpu = 0x11000000000ULL, .mmio64_size = 0x1000000000ULL,
 		.msi_max = 8, .dma_liobn = 0x80000000, .dma_start = 0, .dma_size = 0x20000000,
 		.ddw = ddw, .ddw_query = 0x2014, .ddw_create = 0x2015, .ddw_remove = 0x2016,
-		.ddw_reset = 0x2017, .cfg = pc,
-		.intx_pin = pin, .intx_irq = 4111, .xics_phandle = 0x1111,
+		.ddw_reset = 0x2017, .fns = &fn, .nr_fns = 1, .xics_phandle = 0x1111,
 	};
 
 	CHECK_EQ(fdt_create_empty_tree(buf, 16384), 0);
@@ -136,4 +141,87 @@ TEST(phb_fdt_intx_map)
 	expect_cells(buf, phb, "interrupt-map-mask", 4, CELLS(0xf800, ANY, ANY, 0xffffffff));
 	/* (devfn 0, INTA) -> XICS phandle, source 4111, level */
 	expect_cells(buf, phb, "interrupt-map", 7, CELLS(0, ANY, ANY, 1, 0x1111, 4111, 1));
+}
+
+/* Golden blobs for several devices: byte-for-byte what
+ * tests/unit/golden/<name>.dtb holds; UPDATE_GOLDEN=1 rewrites them. */
+static void golden_check(const void *buf, const char *name)
+{
+	static char gold[16384];
+	char path[256];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.dtb", GOLDEN_DIR, name);
+	if (getenv("UPDATE_GOLDEN") && (f = fopen(path, "wb"))) {
+		fwrite(buf, 1, fdt_totalsize(buf), f);
+		fclose(f);
+	}
+	f = fopen(path, "rb");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	n = fread(gold, 1, sizeof(gold), f);
+	fclose(f);
+	CHECK_EQ(n, fdt_totalsize(buf));
+	CHECK(!memcmp(gold, buf, n));
+}
+
+static struct phb_fdt phb_at_index(unsigned int index, const struct phb_fdt_fn *fns, unsigned int n)
+{
+	struct phb_res r = phb_res_of(index);
+	struct phb_fdt p = {
+		.buid = r.buid, .mmio32_bus = r.mmio32_bus, .mmio32_cpu = r.mmio32_cpu,
+		.mmio32_size = r.mmio32_size, .mmio64_cpu = r.mmio64_cpu, .mmio64_size = r.mmio64_size,
+		.msi_max = 8, .dma_liobn = r.liobn, .dma_start = 0, .dma_size = 0x20000000,
+		.ddw = true, .ddw_query = 0x2014, .ddw_create = 0x2015, .ddw_remove = 0x2016,
+		.ddw_reset = 0x2017, .fns = fns, .nr_fns = n, .xics_phandle = 0x1111,
+	};
+
+	return p;
+}
+
+TEST(phb_fdt_golden_two_phbs)
+{
+	static uint8_t buf[16384];
+	struct pci_config pc;
+	struct phb_fdt_fn a = { &pc, 0, 1, 4121 }, b = { &pc, 0, 1, 4130 };
+	struct phb_fdt p0, p1;
+
+	make_function(&pc);
+	p0 = phb_at_index(0, &a, 1);
+	p1 = phb_at_index(1, &b, 1);
+	CHECK_EQ(fdt_create_empty_tree(buf, sizeof(buf)), 0);
+	CHECK_EQ(phb_fdt_emit(buf, 0, &p0), 0);
+	CHECK_EQ(phb_fdt_emit(buf, 0, &p1), 0);
+	CHECK(fdt_path_offset(buf, "/pci@800000020000000/ethernet@0") >= 0);
+	CHECK(fdt_path_offset(buf, "/pci@800000020000001/ethernet@0") >= 0);
+	expect_cells(buf, fdt_path_offset(buf, "/pci@800000020000001"), "ibm,dma-window", 5,
+		     CELLS(0x80000100, 0, 0, 0, 0x20000000));
+	golden_check(buf, "two-phbs");
+}
+
+/* A two-function device in one slot: both children, each with its own
+ * reg/assigned-addresses devfn and INTx entry (mask with function bits). */
+TEST(phb_fdt_golden_two_functions)
+{
+	static uint8_t buf[16384];
+	struct pci_config pc;
+	const struct phb_fdt_fn fns[2] = { { &pc, 0x10, 1, 4121 }, { &pc, 0x11, 2, 4130 } };
+	struct phb_fdt p;
+	int phb, fn1;
+
+	make_function(&pc);
+	p = phb_at_index(0, fns, 2);
+	CHECK_EQ(fdt_create_empty_tree(buf, sizeof(buf)), 0);
+	CHECK_EQ(phb_fdt_emit(buf, 0, &p), 0);
+	phb = fdt_path_offset(buf, "/pci@800000020000000");
+	CHECK(fdt_subnode_offset(buf, phb, "ethernet@2") >= 0);
+	fn1 = fdt_subnode_offset(buf, phb, "ethernet@2,1");
+	CHECK(fn1 >= 0);
+	expect_cells(buf, fn1, "reg", 5, CELLS(0x1100, 0, 0, 0, 0));
+	expect_cells(buf, phb, "interrupt-map-mask", 4, CELLS(0xff00, 0, 0, 0xffffffff));
+	expect_cells(buf, phb, "interrupt-map", 14,
+		     CELLS(0x1000, 0, 0, 1, 0x1111, 4121, 1, 0x1100, 0, 0, 2, 0x1111, 4130, 1));
+	golden_check(buf, "two-functions");
 }

@@ -2,9 +2,7 @@
 # qemu-user (the FDT and RTAS buffers are big-endian, the guest little-endian),
 # and natively with ASan + UBSan. Included by the top-level Makefile.
 
-UNIT_PURE_SRC := vmm/config.c vmm/fdt.c vmm/guest_mem.c vmm/loader.c vmm/spapr_hcall.c \
-	vmm/spapr_rtas.c vmm/spapr_mmu.c vmm/stats.c vmm/util.c vmm/vm.c vmm/console.c \
-	$(wildcard vmm/tce.c vmm/pci_config.c vmm/spapr_ddw.c vmm/spapr_phb_fdt.c)
+UNIT_PURE_SRC := $(PURE_SRC)
 UNIT_TEST_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_ALL_SRC  := $(UNIT_PURE_SRC) $(UNIT_TEST_SRC)
 UNIT_DEFS     := -DGOLDEN_DIR='"tests/unit/golden"' -Itests/unit

@@ -12,12 +12,31 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include "layout.h"
+
 #define CONFIG_ERR_LEN 512
 #define CMDLINE_MAX 2048
 
 enum console_mode { CONSOLE_STDIO, CONSOLE_NONE };
 enum tce_mode { TCE_AUTO, TCE_KERNEL, TCE_USER };
 enum reboot_action { REBOOT_EXIT, REBOOT_RESTART };
+
+#define PCI_DEVS_MAX	16			/* passthrough functions per VM */
+#define PHB_MAX		PHB_MAX_INDEX		/* guest PHBs */
+#define BDF_LEN		16			/* "dddd:bb:dd.f" */
+
+struct pci_dev_config {
+	char host[BDF_LEN];			/* host BDF, e.g. 0000:01:00.0 */
+	int phb;				/* guest PHB index, -1: by IOMMU group */
+	char key[48];				/* where it was given, for errors */
+};
+
+/* A [phb.N] section: what it sets overrides [pci]'s tce and ddw. */
+struct phb_config {
+	bool tce_set, ddw_set;
+	enum tce_mode tce;
+	bool ddw;
+};
 
 struct vm_config {
 	uint64_t ram_size;			/* bytes */
@@ -30,8 +49,13 @@ struct vm_config {
 	enum reboot_action on_reboot;
 	char stats_json[PATH_MAX];		/* write the exit summary as JSON here */
 	bool hugepages;				/* guest RAM on the default huge pages */
-	/* PCI passthrough (one device, one PHB) */
-	char pci_host[32];			/* host BDF, e.g. 0000:01:00.0 */
+	/* PCI passthrough: the functions, each on a guest PHB (phb = -1:
+	 * one PHB per host IOMMU group, placed at set-up), and the TCE mode
+	 * and DDW of every PHB that has no [phb.N] of its own. */
+	struct pci_dev_config devs[PCI_DEVS_MAX];
+	unsigned int nr_devs;
+	bool devs_from_cmdline;			/* the first --pci replaced the INI's list */
+	struct phb_config phbs[PHB_MAX];
 	enum tce_mode tce;
 	bool tce_explicit;			/* the user named the mode */
 	bool ddw;
@@ -63,5 +87,11 @@ int config_set(struct vm_config *cfg, const char *source, const char *key,
 int config_validate(const struct vm_config *cfg, const char *source, char *err, size_t errlen);
 
 const char *tce_mode_name(enum tce_mode m);
+/* Guest PHB index's TCE mode, whether it was asked for, and DDW. */
+enum tce_mode config_phb_tce(const struct vm_config *cfg, unsigned int phb, bool *explicit_mode);
+bool config_phb_ddw(const struct vm_config *cfg, unsigned int phb);
+/* "BDF[,phb=N]" into dev; 0 or -EINVAL with err filled (source, key). */
+int config_parse_dev(struct pci_dev_config *dev, const char *source, const char *key,
+		     const char *value, char *err, size_t errlen);
 
 #endif

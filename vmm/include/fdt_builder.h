@@ -24,7 +24,6 @@ struct fdt_cpu_info {
 	int nr_radix_ap;
 };
 
-struct fdt_phb;				/* spapr_pci.h */
 
 struct fdt_params {
 	uint64_t ram_size;
@@ -33,9 +32,9 @@ struct fdt_params {
 	uint64_t initrd_gpa, initrd_size;	/* size 0: no initrd */
 	uint64_t rtas_gpa, rtas_size;
 	struct fdt_cpu_info cpu;
-	/* Optional PCI host bridge: emits its node and children. */
-	int (*phb_emit)(void *fdt, int root, uint32_t xics_phandle, const void *ctx);
-	const void *phb_ctx;
+	/* Optional: the VM's devices add their nodes (PHBs and their children). */
+	int (*devices_emit)(void *fdt, int root, uint32_t xics_phandle, const void *ctx);
+	const void *devices_ctx;
 };
 
 #define FDT_XICS_PHANDLE 0x1111

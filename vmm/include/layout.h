@@ -28,21 +28,28 @@
 /* The hvterm console's unit address: the vty's reg and the hcall termno. */
 #define VTY_UNIT_ADDRESS	0x30000000u
 
-/* One PCI host bridge (PHB) for passthrough devices. */
+/* Guest PCI host bridges (PHBs) for passthrough devices: PHB n has BUID
+ * PHB_BUID + n, its windows PHB_STRIDE apart from PHB_BASE, and LIOBNs
+ * PHB_DMA_LIOBN | n << 8 | window (pci_place.c). */
 #define PHB_BUID		0x800000020000000ULL
 #define PHB_BASE		0x10000000000ULL		/* 1 TiB */
+#define PHB_STRIDE		0x2000000000ULL			/* 128 GiB per PHB */
+#define PHB_MAX_INDEX		8
 #define PHB_MMIO32_BUS		0x80000000ULL
 #define PHB_MMIO32_SIZE		0x80000000ULL		/* 2 GiB */
-#define PHB_MMIO32_CPU		(PHB_BASE + PHB_MMIO32_BUS)
-#define PHB_MMIO64_CPU		(PHB_BASE + 0x1000000000ULL)	/* +64 GiB */
+#define PHB_MMIO32_CPU		(PHB_BASE + PHB_MMIO32_BUS)	/* PHB 0's */
+#define PHB_MMIO64_OFFSET	0x1000000000ULL		/* +64 GiB */
 #define PHB_MMIO64_SIZE		0x1000000000ULL		/* 64 GiB */
 #define PHB_DMA_LIOBN		0x80000000u
-/* XICS interrupt sources: hvterm then PCI MSIs/LSIs. */
+/* XICS interrupt sources: hvterm, then per passthrough function its MSIs
+ * and its INTx line, handed out in order (struct vm's irq allocator). */
 #define XICS_IRQ_BASE		4096
 #define XICS_NR_IRQS		1024
 #define IRQ_VTY			(XICS_IRQ_BASE + 0)
-#define IRQ_PCI_BASE		(XICS_IRQ_BASE + 16)	/* MSIs: IRQ_PCI_BASE + vector */
-#define IRQ_PCI_INTX		(XICS_IRQ_BASE + 15)	/* the function's INTx (level) */
+#define IRQ_PCI_BASE		(XICS_IRQ_BASE + 16)
+/* KVM memslots: 0 is RAM, BARs from 1 (struct vm's memslot allocator). */
+#define MEMSLOT_FIRST_BAR	1
+#define MEMSLOT_MAX		512
 
 struct guest_layout {
 	uint64_t ram_size;

@@ -1,10 +1,12 @@
 /*
- * VFIO for one passthrough PCI function on the sPAPR TCE IOMMU: container,
- * group and device, guest RAM pre-registration (v2), the DMA window, the
- * kvm-vfio device (group added before the device fd is taken, as vfio.rst
- * asks), config space, BAR regions and MSI eventfds. Every ioctl is checked
- * and named; vfio_dev_close() releases whatever was taken, in reverse order,
- * and is safe on a partly opened device.
+ * VFIO on the sPAPR TCE IOMMU, in three parts as the kernel has them:
+ *   container  one per guest PHB (its DMA domain): IOMMU type, guest RAM
+ *              pre-registration (v2), DMA windows, MAP/UNMAP_DMA;
+ *   group      reference-counted per VM: opened, checked viable and put in
+ *              a container once, released when its last user lets go;
+ *   device     a function's fd: regions, config space, IRQs.
+ * Every ioctl is checked and named; each close releases what was taken,
+ * in reverse order, and is safe on a partly opened object.
  */
 #ifndef PVMM_VFIO_H
 #define PVMM_VFIO_H
@@ -23,20 +25,29 @@ struct vfio_window {
 	uint32_t page_shift;
 };
 
-struct vfio_dev {
-	char bdf[32];
-	int group_id;
-	int container, group, device;
-	int vm_fd;
-	int kvm_vfio;			/* kvm-vfio device fd, mode kernel only */
-	bool kvm_group_added;
-	bool group_attached;
-	bool v2;
+struct vfio_container {
+	char name[32];			/* "PHB 0", for messages */
+	int fd;
+	bool v2, iommu_set;
 	bool mem_registered;
 	uint64_t ram_vaddr, ram_size;
 	struct vfio_iommu_spapr_tce_info info;
 	bool default_window_removed;	/* the host's, replaced by ours (v2) */
 	struct vfio_window windows[VFIO_WINDOWS_MAX];
+};
+
+struct vfio_group {
+	int id, fd, refs;
+	struct vfio_container *container;
+	bool attached;			/* VFIO_GROUP_SET_CONTAINER done */
+	bool kvm_added;			/* in the VM's kvm-vfio device */
+	struct vfio_group *next;	/* the VM's list */
+};
+
+struct vfio_device {
+	char bdf[32];
+	struct vfio_group *group;
+	int fd;
 	struct vfio_region_info regions[VFIO_PCI_NUM_REGIONS];
 	uint32_t num_regions, num_irqs;
 	struct vfio_irq_info msi_info;
@@ -44,29 +55,47 @@ struct vfio_dev {
 	int irq_index_enabled;		/* -1: none */
 };
 
-int vfio_dev_open(struct vfio_dev *d, struct vm *vm, const char *bdf);
+/* The IOMMU group of a host function, from sysfs; with a one-line reason
+ * if the device does not exist, has no group, or the group holds devices
+ * bound to host drivers (each named). */
+int vfio_group_of(const char *bdf);
+
+int vfio_container_open(struct vfio_container *c, const char *name);
+/* The first group sets the IOMMU type and registers guest RAM. */
+int vfio_group_get(struct vm *vm, int id, struct vfio_container *c, struct vfio_group **out);
+void vfio_group_put(struct vm *vm, struct vfio_group *g);
+/* Windows, then the memory registration: while a group still holds the
+ * container's IOMMU. */
+void vfio_container_release(struct vfio_container *c);
+void vfio_container_close(struct vfio_container *c);
+
 /* A DMA window of page_shift pages and size bytes (the first one replaces
  * the host's default window); *start is its bus address. */
-int vfio_window_create(struct vfio_dev *d, uint32_t page_shift, uint64_t size, uint64_t *start);
-int vfio_window_remove(struct vfio_dev *d, uint64_t start);
-int vfio_dma_map(struct vfio_dev *d, uint64_t iova, void *vaddr, uint64_t size, uint64_t perm);
-int vfio_dma_unmap(struct vfio_dev *d, uint64_t iova, uint64_t size);
-int vfio_config_read(struct vfio_dev *d, uint32_t off, void *buf, uint32_t len);
-int vfio_config_write(struct vfio_dev *d, uint32_t off, const void *buf, uint32_t len);
-int vfio_region_rw(struct vfio_dev *d, int region, uint64_t off, void *buf, uint32_t len, bool write);
+int vfio_window_create(struct vfio_container *c, uint32_t page_shift, uint64_t size, uint64_t *start);
+int vfio_window_remove(struct vfio_container *c, uint64_t start);
+int vfio_dma_map(struct vfio_container *c, uint64_t iova, void *vaddr, uint64_t size, uint64_t perm);
+int vfio_dma_unmap(struct vfio_container *c, uint64_t iova, uint64_t size);
+
+int vfio_device_open(struct vfio_device *d, struct vfio_group *g, const char *bdf);
+void vfio_device_close(struct vfio_device *d);
+int vfio_config_read(struct vfio_device *d, uint32_t off, void *buf, uint32_t len);
+int vfio_config_write(struct vfio_device *d, uint32_t off, const void *buf, uint32_t len);
+int vfio_region_rw(struct vfio_device *d, int region, uint64_t off, void *buf, uint32_t len, bool write);
 /* Trigger eventfds for n vectors of an IRQ index (MSI/MSI-X); n = 0 disables. */
-int vfio_set_irqs(struct vfio_dev *d, uint32_t index, const int *fds, uint32_t n);
+int vfio_set_irqs(struct vfio_device *d, uint32_t index, const int *fds, uint32_t n);
 /* INTx: fd is signalled (and the line masked) when the device asserts it;
  * an event on unmask_fd unmasks it (none if unmask_fd < 0). fd < 0
  * disables INTx. */
-int vfio_set_intx(struct vfio_dev *d, int fd, int unmask_fd);
+int vfio_set_intx(struct vfio_device *d, int fd, int unmask_fd);
 /* INTx: unmask the line now (when pvmm, not KVM, sees the guest end it). */
-int vfio_unmask_intx(struct vfio_dev *d);
-/* Mode kernel: attach KVM's TCE table fd to this group (the first call
- * creates the kvm-vfio device and adds the group to it). */
-int vfio_kvm_attach_tce(struct vfio_dev *d, int table_fd);
-/* Take the group out of kvm-vfio (before KVM's TCE table is closed). */
-void vfio_kvm_detach(struct vfio_dev *d);
-void vfio_dev_close(struct vfio_dev *d);
+int vfio_unmask_intx(struct vfio_device *d);
+
+/* kvm-vfio (kvm_vfio.c): the VM's one device, created on first use. A
+ * group is added right before its first TCE table is attached (mode
+ * kernel only: a group KVM knows without a table makes GROUP_DEL WARN in
+ * Linux 6.12), and leaves before the tables close. */
+int kvm_vfio_attach_tce(struct vm *vm, struct vfio_group *g, int table_fd);
+void kvm_vfio_del_group(struct vm *vm, struct vfio_group *g);
+void kvm_vfio_close(struct vm *vm);
 
 #endif

@@ -16,9 +16,32 @@
 #include "layout.h"
 #include "stats.h"
 
+#include <stdio.h>
+
 struct vm;
-struct vfio_dev;
-struct spapr_phb;
+struct vfio_group;
+
+/*
+ * A device of the VM: its ops and its own context. The device list drives
+ * set-up, the device tree, trapped MMIO, the exit summary and teardown
+ * (reverse order); no handler reaches a device through a global.
+ */
+struct vm_device_ops {
+	const char *kind;
+	int (*setup)(void *ctx);
+	int (*fdt)(void *ctx, void *fdt, int root, uint32_t xics_phandle);
+	/* 0 if the access was the device's, -ENOENT if not */
+	int (*mmio)(void *ctx, uint64_t gpa, uint8_t *data, uint32_t len, int is_write);
+	void (*report)(void *ctx, FILE *out, int json);
+	void (*teardown)(void *ctx);
+};
+
+struct vm_device {
+	const struct vm_device_ops *ops;
+	void *ctx;
+};
+
+#define VM_DEVICES_MAX	16
 
 enum vcpu_state { VCPU_STOPPED, VCPU_RUNNING };
 
@@ -65,12 +88,29 @@ struct vm {
 	uint64_t initrd_gpa, initrd_size;
 	int64_t tod_offset_s;		/* set-time-of-day minus host time */
 
-	struct spapr_phb *phb;		/* NULL without passthrough */
+	struct vm_device devices[VM_DEVICES_MAX];
+	int nr_devices;
+
+	/* Allocators (under lock): XICS sources and KVM memslots. */
+	uint32_t next_irq;
+	uint32_t next_memslot;
+
+	/* VFIO: the groups in use (reference-counted), and the one kvm-vfio
+	 * device KVM allows per VM. */
+	struct vfio_group *groups;
+	int kvm_vfio_fd;
+	/* Mode kernel: which multi-TCE hcalls KVM serves, decided at the first
+	 * KVM table (KVM_CAP_PPC_ENABLE_HCALL is VM-wide). */
+	bool kvm_tce_decided, kvm_indirect;
 };
 
 void vm_init_struct(struct vm *vm);
 void vm_request_exit(struct vm *vm, int code, const char *why);
 static inline bool vm_exiting(struct vm *vm) { return atomic_load(&vm->exiting); }
 struct vcpu *vm_vcpu_by_id(struct vm *vm, uint32_t id);
+int vm_device_register(struct vm *vm, const struct vm_device_ops *ops, void *ctx);
+/* n consecutive XICS sources / KVM memslots; -ENOSPC when none are left. */
+int vm_alloc_irqs(struct vm *vm, uint32_t n, uint32_t *first);
+int vm_alloc_memslot(struct vm *vm, uint32_t *slot);
 
 #endif

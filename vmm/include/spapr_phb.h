@@ -1,0 +1,40 @@
+/*
+ * A guest PCI host bridge (PHB): one PE with its own BUID, MMIO windows,
+ * DMA windows (spapr_phb_dma.h) and functions (vfio_pci.h). RTAS config
+ * access is routed by BUID and devfn; every RTAS call on a PHB (config,
+ * MSI, DDW) runs under the PHB's lock, since vcpus call at once.
+ */
+#ifndef PVMM_SPAPR_PHB_H
+#define PVMM_SPAPR_PHB_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "pci_place.h"
+#include "spapr_phb_dma.h"
+#include "vfio_pci.h"
+
+struct vm;
+
+#define PHB_FUNCS_MAX		PCI_DEVS_MAX
+
+struct spapr_phb {
+	struct vm *vm;
+	unsigned int index;
+	struct phb_res res;
+	pthread_mutex_t lock;
+	struct phb_dma dma;
+	struct bar_window bars;
+	struct vfio_pci *fns[PHB_FUNCS_MAX];
+	unsigned int nr_fns;
+	bool set_up;
+};
+
+int spapr_phb_register_calls(void);
+/* Place the configured functions on guest PHBs and register each PHB as
+ * a device of the VM (set up through the device list). */
+int spapr_phbs_create(struct vm *vm);
+/* RTAS status of (config address, BUID) naming a function of phb. */
+int spapr_phb_check_addr(struct spapr_phb *phb, uint32_t cfg_addr, uint64_t buid);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * A VFIO PCI function as the guest sees it: BARs placed in its PHB's
+ * window and mapped into the guest from the VFIO mmap (or trapped), the
+ * config-space shadow, MSI/MSI-X (VFIO eventfds -> KVM_IRQFD -> XICS) and
+ * INTx (a level XICS source ended by KVM's resample or by pvmm).
+ */
+#ifndef PVMM_VFIO_PCI_H
+#define PVMM_VFIO_PCI_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pci_config.h"
+#include "vfio.h"
+
+struct vm;
+
+#define MSI_MAX			8	/* vectors per function (MSI: 1) */
+
+struct vfio_pci_bar {
+	uint64_t gpa;
+	void *host;			/* mmap of the VFIO region, NULL if trapped */
+	uint32_t slot;			/* KVM memslot */
+	bool slot_added;
+};
+
+struct vfio_pci {
+	struct vm *vm;
+	struct vfio_device dev;
+	struct pci_config cfg;
+	struct vfio_pci_bar bars[PCI_NUM_BARS];
+	uint8_t devfn;
+	uint32_t irq_msi;		/* first of MSI_MAX XICS sources */
+	uint32_t irq_intx;		/* the level source of its pin */
+	int msi_fds[MSI_MAX];
+	unsigned int msi_n;
+	uint32_t msi_index;		/* VFIO_PCI_MSI_IRQ_INDEX or _MSIX_ */
+	uint32_t seq_num;
+	uint64_t msi_changes;		/* ibm,change-msi calls that enabled vectors */
+	int intx_fd, intx_unmask_fd;	/* INTx: trigger, and KVM's resample */
+	bool intx_offered, intx_on;
+	/* INTx served by pvmm (no KVM_CAP_IRQFD_RESAMPLE): a thread asserts
+	 * the line; the next trapped BAR access ends it. intx_lock guards
+	 * intx_pending and the BAR memslots from then on. */
+	bool intx_user, intx_pending;
+	int intx_stop_fd;
+	pthread_t intx_thread;
+	pthread_mutex_t intx_lock;
+	uint64_t intx_count;
+};
+
+/* Where a PHB's BARs go: the next free bus address of its 32-bit window. */
+struct bar_window {
+	uint64_t next, end;		/* bus addresses */
+	uint64_t cpu_minus_bus;		/* guest physical = bus + this */
+};
+
+int vfio_pci_open(struct vfio_pci *f, struct vm *vm, struct vfio_group *g, const char *bdf,
+		  uint8_t devfn, struct bar_window *bars);
+/* MSI: n vectors of index (VFIO_PCI_MSI/MSIX_IRQ_INDEX), 0 to disable. */
+int vfio_pci_set_msi(struct vfio_pci *f, uint32_t index, unsigned int n);
+/* A trapped BAR access; -ENOENT if the address is not in its BARs. */
+int vfio_pci_mmio(struct vfio_pci *f, uint64_t gpa, uint8_t *data, uint32_t len, int is_write);
+uint8_t vfio_pci_intx_pin(const struct vfio_pci *f);
+void vfio_pci_report(const struct vfio_pci *f, FILE *out, int json);
+void vfio_pci_close(struct vfio_pci *f);
+
+#endif

@@ -1,0 +1,526 @@
+/*
+ * Guest PHBs (see spapr_phb.h): placement of the configured functions,
+ * each PHB a device of the VM, RTAS config access routed by BUID and
+ * devfn, ibm,change-msi and the DDW calls under the PHB's lock.
+ */
+#include "spapr_phb.h"
+#include "fdt_builder.h"
+#include "spapr.h"
+#include "spapr_phb_fdt.h"
+#include "spapr_rtas.h"
+#include "util.h"
+#include "vm.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/vfio.h>
+
+static const struct vm_device_ops spapr_phb_ops;
+
+/* ---- lookups: no handler reaches a global ---- */
+
+static struct spapr_phb *phb_at(struct vm *vm, int i)
+{
+	return vm->devices[i].ops == &spapr_phb_ops ? vm->devices[i].ctx : NULL;
+}
+
+static struct spapr_phb *phb_by_buid(struct vm *vm, uint64_t buid)
+{
+	for (int i = 0; i < vm->nr_devices; i++) {
+		struct spapr_phb *p = phb_at(vm, i);
+		if (p && p->res.buid == buid)
+			return p;
+	}
+	return NULL;
+}
+
+/* The first PHB: what the BUID-less read-pci-config/write-pci-config reach. */
+static struct spapr_phb *phb_first(struct vm *vm)
+{
+	for (int i = 0; i < vm->nr_devices; i++)
+		if (phb_at(vm, i))
+			return phb_at(vm, i);
+	return NULL;
+}
+
+static struct vfio_pci *phb_fn(struct spapr_phb *phb, uint8_t devfn)
+{
+	for (unsigned int i = 0; i < phb->nr_fns; i++)
+		if (phb->fns[i]->devfn == devfn)
+			return phb->fns[i];
+	return NULL;
+}
+
+/* The function a config address names on phb; RTAS status. */
+static int phb_decode(struct spapr_phb *phb, uint32_t addr, uint64_t buid, struct vfio_pci **fn,
+		      uint32_t *reg)
+{
+	uint8_t devfn;
+	int st;
+
+	if (!phb || buid != phb->res.buid)
+		return RTAS_OUT_PARAM_ERROR;
+	st = pci_cfg_addr_decode(addr, &devfn, reg);
+	if (st != RTAS_OUT_SUCCESS)
+		return st;
+	*fn = phb_fn(phb, devfn);
+	return *fn ? RTAS_OUT_SUCCESS : RTAS_OUT_HW_ERROR;
+}
+
+int spapr_phb_check_addr(struct spapr_phb *phb, uint32_t cfg_addr, uint64_t buid)
+{
+	struct vfio_pci *fn;
+	uint32_t reg;
+
+	return phb_decode(phb, cfg_addr, buid, &fn, &reg);
+}
+
+/* ---- RTAS: each call takes its PHB's lock ---- */
+
+static uint64_t buid_of(const struct rtas_call *c)
+{
+	return (uint64_t)c->args[1] << 32 | c->args[2];
+}
+
+static void config_read(struct spapr_phb *phb, struct rtas_call *c, uint32_t addr, uint64_t buid,
+			uint32_t size)
+{
+	struct vfio_pci *fn = NULL;
+	uint32_t reg = 0, val = 0;
+	int st;
+
+	if (phb)
+		pthread_mutex_lock(&phb->lock);
+	st = phb_decode(phb, addr, buid, &fn, &reg);
+	if (st == RTAS_OUT_SUCCESS && pci_config_read(&fn->cfg, reg, size, &val))
+		st = RTAS_OUT_HW_ERROR;
+	if (phb)
+		pthread_mutex_unlock(&phb->lock);
+	c->rets[0] = (uint32_t)st;
+	c->rets[1] = st == RTAS_OUT_SUCCESS ? val : 0xffffffff;
+	pr_debug("config read 0x%x/%u = 0x%x: %d", reg, size, val, st);
+}
+
+static void config_write(struct spapr_phb *phb, struct rtas_call *c, uint32_t addr, uint64_t buid,
+			 uint32_t size, uint32_t val)
+{
+	struct vfio_pci *fn = NULL;
+	uint32_t reg = 0;
+	int st;
+
+	if (phb)
+		pthread_mutex_lock(&phb->lock);
+	st = phb_decode(phb, addr, buid, &fn, &reg);
+	if (st == RTAS_OUT_SUCCESS && pci_config_write(&fn->cfg, reg, size, val))
+		st = RTAS_OUT_HW_ERROR;
+	if (phb)
+		pthread_mutex_unlock(&phb->lock);
+	pr_debug("config write 0x%x/%u = 0x%x: %d", reg, size, val, st);
+	c->rets[0] = (uint32_t)st;
+}
+
+/* ibm,read-pci-config(addr, buid hi, buid lo, size) -> status, value */
+static void rtas_ibm_read_pci_config(struct vcpu *cpu, struct rtas_call *c)
+{
+	if (rtas_check(c, 4, 2))
+		config_read(phb_by_buid(cpu->vm, buid_of(c)), c, c->args[0], buid_of(c), c->args[3]);
+}
+
+/* ibm,write-pci-config(addr, buid hi, buid lo, size, value) -> status */
+static void rtas_ibm_write_pci_config(struct vcpu *cpu, struct rtas_call *c)
+{
+	if (rtas_check(c, 5, 1))
+		config_write(phb_by_buid(cpu->vm, buid_of(c)), c, c->args[0], buid_of(c), c->args[3],
+			     c->args[4]);
+}
+
+/* read-pci-config(addr, size) -> status, value: the first PHB */
+static void rtas_read_pci_config(struct vcpu *cpu, struct rtas_call *c)
+{
+	struct spapr_phb *phb = phb_first(cpu->vm);
+
+	if (rtas_check(c, 2, 2))
+		config_read(phb, c, c->args[0], phb ? phb->res.buid : 0, c->args[1]);
+}
+
+static void rtas_write_pci_config(struct vcpu *cpu, struct rtas_call *c)
+{
+	struct spapr_phb *phb = phb_first(cpu->vm);
+
+	if (rtas_check(c, 3, 1))
+		config_write(phb, c, c->args[0], phb ? phb->res.buid : 0, c->args[1], c->args[2]);
+}
+
+#define RTAS_CHANGE_FN		1
+#define RTAS_RESET_FN		2
+#define RTAS_CHANGE_MSI_FN	3
+#define RTAS_CHANGE_MSIX_FN	4
+#define RTAS_CHANGE_32MSI_FN	5
+
+/* The MSI request's status, under the PHB's lock. The default function
+ * picks MSI when the device has it, as QEMU does. */
+static int change_msi(struct vfio_pci *f, uint32_t fn, uint32_t want)
+{
+	bool msix;
+
+	if (fn == RTAS_CHANGE_FN)
+		fn = f->cfg.msi_cap ? RTAS_CHANGE_MSI_FN : RTAS_CHANGE_MSIX_FN;
+	if (fn == RTAS_CHANGE_32MSI_FN)
+		fn = RTAS_CHANGE_MSI_FN;
+	if (fn != RTAS_RESET_FN && fn != RTAS_CHANGE_MSI_FN && fn != RTAS_CHANGE_MSIX_FN)
+		return RTAS_OUT_PARAM_ERROR;
+	if ((fn == RTAS_CHANGE_MSI_FN && !f->cfg.msi_cap) || (fn == RTAS_CHANGE_MSIX_FN && !f->cfg.msix_cap))
+		return RTAS_OUT_HW_ERROR;
+	msix = fn == RTAS_CHANGE_MSIX_FN;
+	if (vfio_pci_set_msi(f, msix ? VFIO_PCI_MSIX_IRQ_INDEX : VFIO_PCI_MSI_IRQ_INDEX,
+			     fn == RTAS_RESET_FN ? 0 :
+			     msi_vectors(want, msix ? pci_config_msix_size(&f->cfg) : 1, MSI_MAX)))
+		return RTAS_OUT_HW_ERROR;
+	return RTAS_OUT_SUCCESS;
+}
+
+/* ibm,change-msi(addr, buid hi, buid lo, function, count, seq) -> status, count, seq
+ * The three returns are PAPR's: a shorter buffer gets a parameter error. */
+static void rtas_ibm_change_msi(struct vcpu *cpu, struct rtas_call *c)
+{
+	struct spapr_phb *phb;
+	struct vfio_pci *f = NULL;
+	uint32_t reg;
+	int st;
+
+	if (!rtas_check(c, 6, c->nret < 3 ? 3 : c->nret))
+		return;
+	phb = phb_by_buid(cpu->vm, buid_of(c));
+	if (phb)
+		pthread_mutex_lock(&phb->lock);
+	st = phb_decode(phb, c->args[0], buid_of(c), &f, &reg);
+	if (st == RTAS_OUT_SUCCESS)
+		st = change_msi(f, c->args[3], c->args[4]);
+	c->rets[0] = (uint32_t)st;
+	c->rets[1] = st == RTAS_OUT_SUCCESS ? f->msi_n : 0;
+	c->rets[2] = f ? ++f->seq_num : 0;
+	for (uint32_t i = 3; i < c->nret; i++)
+		c->rets[i] = 0;
+	if (phb)
+		pthread_mutex_unlock(&phb->lock);
+}
+
+/* ibm,query-interrupt-source-number(addr, buid hi, buid lo, n) -> status, source, type */
+static void rtas_ibm_query_interrupt_source_number(struct vcpu *cpu, struct rtas_call *c)
+{
+	struct spapr_phb *phb;
+	struct vfio_pci *f = NULL;
+	uint32_t reg = 0;
+	int st;
+
+	if (!rtas_check(c, 4, c->nret < 2 ? 2 : c->nret))
+		return;
+	phb = phb_by_buid(cpu->vm, buid_of(c));
+	if (phb)
+		pthread_mutex_lock(&phb->lock);
+	st = phb_decode(phb, c->args[0], buid_of(c), &f, &reg);
+	if (st == RTAS_OUT_SUCCESS && c->args[3] >= f->msi_n)
+		st = RTAS_OUT_PARAM_ERROR;
+	c->rets[0] = (uint32_t)st;
+	c->rets[1] = st == RTAS_OUT_SUCCESS ? f->irq_msi + c->args[3] : 0;
+	if (c->nret > 2)
+		c->rets[2] = 1;			/* edge (message) interrupt */
+	if (phb)
+		pthread_mutex_unlock(&phb->lock);
+}
+
+/* DDW: the pure handlers in spapr_ddw.c, on the PHB the call names (by
+ * BUID, or for remove by the LIOBN's PHB index), under its lock. A call
+ * naming no PHB gets a parameter error once its shape is right. */
+static void ddw_call(struct spapr_phb *phb, struct rtas_call *c, uint32_t nargs, uint32_t nret,
+		     void (*fn)(struct ddw *, struct rtas_call *))
+{
+	if (!phb) {
+		if (rtas_check(c, nargs, nret)) {
+			memset(c->rets, 0, sizeof(c->rets[0]) * nret);
+			c->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
+		}
+		return;
+	}
+	pthread_mutex_lock(&phb->lock);
+	fn(&phb->dma.ddw, c);
+	pthread_mutex_unlock(&phb->lock);
+}
+
+static struct spapr_phb *phb_of_call(struct vcpu *cpu, struct rtas_call *c)
+{
+	return c->nargs >= 3 ? phb_by_buid(cpu->vm, buid_of(c)) : NULL;
+}
+
+static void rtas_ibm_query_pe_dma_window(struct vcpu *cpu, struct rtas_call *c)
+{
+	ddw_call(phb_of_call(cpu, c), c, 3, 5, ddw_rtas_query);
+}
+
+static void rtas_ibm_create_pe_dma_window(struct vcpu *cpu, struct rtas_call *c)
+{
+	ddw_call(phb_of_call(cpu, c), c, 5, 4, ddw_rtas_create);
+}
+
+static void rtas_ibm_remove_pe_dma_window(struct vcpu *cpu, struct rtas_call *c)
+{
+	struct spapr_phb *phb = NULL;
+	int idx = c->nargs >= 1 ? phb_index_of_liobn(c->args[0]) : -1;
+
+	for (int i = 0; idx >= 0 && i < cpu->vm->nr_devices; i++) {
+		struct spapr_phb *p = phb_at(cpu->vm, i);
+		if (p && p->index == (unsigned int)idx)
+			phb = p;
+	}
+	ddw_call(phb, c, 1, 1, ddw_rtas_remove);
+}
+
+static void rtas_ibm_reset_pe_dma_window(struct vcpu *cpu, struct rtas_call *c)
+{
+	ddw_call(phb_of_call(cpu, c), c, 3, 1, ddw_rtas_reset);
+}
+
+static const struct rtas_def pci_rtas[] = {
+	{ "ibm,read-pci-config", rtas_ibm_read_pci_config },
+	{ "ibm,write-pci-config", rtas_ibm_write_pci_config },
+	{ "read-pci-config", rtas_read_pci_config },
+	{ "write-pci-config", rtas_write_pci_config },
+	{ "ibm,change-msi", rtas_ibm_change_msi },
+	{ "ibm,query-interrupt-source-number", rtas_ibm_query_interrupt_source_number },
+	{ "ibm,query-pe-dma-window", rtas_ibm_query_pe_dma_window },
+	{ "ibm,create-pe-dma-window", rtas_ibm_create_pe_dma_window },
+	{ "ibm,remove-pe-dma-window", rtas_ibm_remove_pe_dma_window },
+	{ "ibm,reset-pe-dma-windows", rtas_ibm_reset_pe_dma_window },
+};
+
+int spapr_phb_register_calls(void)
+{
+	int r = tce_register_calls();
+
+	return r ? r : rtas_register(pci_rtas, ARRAY_SIZE(pci_rtas));
+}
+
+/* ---- device ops ---- */
+
+static uint32_t token_of(const char *name)
+{
+	const struct rtas_entry *e = rtas_lookup_name(name);
+
+	return e ? e->token : 0;
+}
+
+static int phb_fdt(void *ctx, void *fdt, int root, uint32_t xics_phandle)
+{
+	struct spapr_phb *phb = ctx;
+	struct phb_fdt_fn fns[PHB_FUNCS_MAX];
+	const struct phb_fdt p = {
+		.buid = phb->res.buid,
+		.mmio32_bus = phb->res.mmio32_bus, .mmio32_cpu = phb->res.mmio32_cpu,
+		.mmio32_size = phb->res.mmio32_size,
+		.mmio64_cpu = phb->res.mmio64_cpu, .mmio64_size = phb->res.mmio64_size,
+		.msi_max = MSI_MAX,
+		.dma_liobn = phb->dma.win[0].tce.liobn,
+		.dma_start = phb->dma.win[0].tce.start, .dma_size = phb->dma.win[0].tce.size,
+		.ddw = phb->dma.ddw.enabled,
+		.ddw_query = token_of("ibm,query-pe-dma-window"),
+		.ddw_create = token_of("ibm,create-pe-dma-window"),
+		.ddw_remove = token_of("ibm,remove-pe-dma-window"),
+		.ddw_reset = token_of("ibm,reset-pe-dma-windows"),
+		.fns = fns, .nr_fns = phb->nr_fns, .xics_phandle = xics_phandle,
+	};
+
+	for (unsigned int i = 0; i < phb->nr_fns; i++)
+		fns[i] = (struct phb_fdt_fn){ &phb->fns[i]->cfg, phb->fns[i]->devfn,
+					      vfio_pci_intx_pin(phb->fns[i]), phb->fns[i]->irq_intx };
+	return phb_fdt_emit(fdt, root, &p);
+}
+
+static int phb_mmio(void *ctx, uint64_t gpa, uint8_t *data, uint32_t len, int is_write)
+{
+	struct spapr_phb *phb = ctx;
+
+	if (len > 8 || gpa < phb->res.mmio32_cpu || gpa >= phb->res.mmio32_cpu + phb->res.mmio32_size)
+		return -ENOENT;
+	for (unsigned int i = 0; i < phb->nr_fns; i++) {
+		int r = vfio_pci_mmio(phb->fns[i], gpa, data, len, is_write);
+		if (r != -ENOENT)
+			return r;
+	}
+	return -ENOENT;
+}
+
+static void phb_report(void *ctx, FILE *out, int json)
+{
+	struct spapr_phb *phb = ctx;
+
+	if (json)
+		fprintf(out, "{\"index\": %u, \"buid\": %llu, ", phb->index, (unsigned long long)phb->res.buid);
+	else
+		fprintf(out, "pvmm: PHB %u (BUID 0x%llx): %u function(s), %u IOMMU group(s)\n", phb->index,
+			(unsigned long long)phb->res.buid, phb->nr_fns, phb->dma.nr_groups);
+	phb_dma_report(&phb->dma, out, json);
+	if (json)
+		fprintf(out, ", \"functions\": [");
+	for (unsigned int i = 0; i < phb->nr_fns; i++) {
+		if (json && i)
+			fprintf(out, ", ");
+		vfio_pci_report(phb->fns[i], out, json);
+	}
+	if (json)
+		fprintf(out, "]}");
+}
+
+/* Reverse order of set-up; safe on a partial one. Said once it is all
+ * done (the signals scenario looks for it), not after a failed set-up,
+ * whose error is the one line. */
+static void phb_teardown(void *ctx)
+{
+	struct spapr_phb *phb = ctx;
+	unsigned int windows = 0, groups = phb->dma.nr_groups;
+	bool in_kvm = false;
+
+	for (unsigned int i = 0; i < phb->nr_fns; i++) {
+		vfio_pci_close(phb->fns[i]);
+		free(phb->fns[i]);
+	}
+	for (unsigned int i = 0; i < groups; i++)
+		in_kvm |= phb->dma.groups[i]->kvm_added;
+	for (unsigned int i = 0; i < DDW_WINDOWS_MAX; i++)
+		windows += phb->dma.win[i].ready;
+	phb_dma_teardown(&phb->dma);
+	if (phb->set_up)
+		pr_info("PHB %u: released: %s%u TCE window(s), %u function(s), %u group(s) and the container",
+			phb->index, in_kvm ? "groups out of kvm-vfio, " : "", windows, phb->nr_fns, groups);
+	phb->nr_fns = 0;
+	pthread_mutex_destroy(&phb->lock);
+	free(phb);
+}
+
+/* ---- set-up ---- */
+
+struct phb_plan {
+	const char *bdf[PHB_FUNCS_MAX];
+	int group[PHB_FUNCS_MAX];
+	uint8_t devfn[PHB_FUNCS_MAX];
+	unsigned int n;
+};
+
+/* Groups into the PHB's container first (the IOMMU is set by the first),
+ * then the functions, then the windows that need the IOMMU set. */
+static int phb_setup_plan(struct spapr_phb *phb, const struct phb_plan *plan)
+{
+	struct vfio_group *g;
+	int r;
+
+	for (unsigned int i = 0; i < plan->n; i++) {
+		r = phb_dma_add_group(&phb->dma, plan->group[i], &g);
+		if (r)
+			return r;
+		phb->fns[i] = calloc(1, sizeof(*phb->fns[i]));
+		if (!phb->fns[i])
+			return -ENOMEM;
+		phb->nr_fns = i + 1;
+		r = vfio_pci_open(phb->fns[i], phb->vm, g, plan->bdf[i], plan->devfn[i], &phb->bars);
+		if (r)
+			return r;
+	}
+	r = phb_dma_setup(&phb->dma);
+	if (r)
+		return r;
+	for (unsigned int i = 0; i < phb->nr_fns; i++)
+		pr_info("%s: %04x:%04x on PHB %u slot %u function %u, IOMMU group %d", plan->bdf[i],
+			phb->fns[i]->cfg.vendor, phb->fns[i]->cfg.device, phb->index,
+			plan->devfn[i] >> 3, plan->devfn[i] & 7, plan->group[i]);
+	pr_info("PHB %u: DMA window 0x%llx+0x%llx (%llu KiB TCE pages), TCE mode %s, DDW %s",
+		phb->index, (unsigned long long)phb->dma.win[0].tce.start,
+		(unsigned long long)phb->dma.win[0].tce.size,
+		(unsigned long long)(1ULL << phb->dma.win[0].tce.page_shift) / KiB,
+		tce_mode_name(phb->dma.mode), phb->dma.ddw.enabled ? "on" : "off");
+	phb->set_up = true;
+	return 0;
+}
+
+static const struct vm_device_ops spapr_phb_ops = {
+	.kind = "spapr-phb",
+	.fdt = phb_fdt,
+	.mmio = phb_mmio,
+	.report = phb_report,
+	.teardown = phb_teardown,
+};
+
+static struct spapr_phb *phb_new(struct vm *vm, unsigned int index)
+{
+	struct spapr_phb *phb = calloc(1, sizeof(*phb));
+
+	if (!phb)
+		return NULL;
+	phb->vm = vm;
+	phb->index = index;
+	phb->res = phb_res_of(index);
+	pthread_mutex_init(&phb->lock, NULL);
+	phb->bars = (struct bar_window){ phb->res.mmio32_bus, phb->res.mmio32_bus + phb->res.mmio32_size,
+					 phb->res.mmio32_cpu - phb->res.mmio32_bus };
+	phb_dma_init(&phb->dma, vm, phb, index, phb->res.liobn);
+	if (vm_device_register(vm, &spapr_phb_ops, phb)) {
+		free(phb);
+		return NULL;
+	}
+	return phb;
+}
+
+/* Host slot and function of "dddd:bb:ss.f". */
+static void bdf_slot_fn(const char *bdf, unsigned int *slot, unsigned int *fn)
+{
+	unsigned int dom, bus;
+
+	if (sscanf(bdf, "%x:%x:%x.%x", &dom, &bus, slot, fn) != 4)
+		*slot = *fn = 0;
+}
+
+static int place_all(struct vm *vm, struct place_fn *pf, struct place_out *out)
+{
+	const struct vm_config *cfg = &vm->cfg;
+	char err[256];
+	int r;
+
+	for (unsigned int i = 0; i < cfg->nr_devs; i++) {
+		pf[i].name = cfg->devs[i].host;
+		pf[i].phb = cfg->devs[i].phb;
+		bdf_slot_fn(cfg->devs[i].host, &pf[i].host_slot, &pf[i].host_fn);
+		pf[i].group = vfio_group_of(cfg->devs[i].host);
+		if (pf[i].group < 0)
+			return pf[i].group;
+	}
+	r = pci_place(pf, cfg->nr_devs, PHB_MAX, out, err, sizeof(err));
+	if (r)
+		pr_err("%s", err);
+	return r;
+}
+
+int spapr_phbs_create(struct vm *vm)
+{
+	struct place_fn pf[PCI_DEVS_MAX];
+	struct place_out out[PCI_DEVS_MAX];
+	int r = place_all(vm, pf, out);
+
+	for (unsigned int idx = 0; !r && idx < PHB_MAX; idx++) {
+		struct phb_plan plan = { .n = 0 };
+		struct spapr_phb *phb;
+		for (unsigned int i = 0; i < vm->cfg.nr_devs; i++) {
+			if (out[i].phb != idx)
+				continue;
+			plan.bdf[plan.n] = vm->cfg.devs[i].host;
+			plan.group[plan.n] = pf[i].group;
+			plan.devfn[plan.n++] = out[i].devfn;
+		}
+		if (!plan.n)
+			continue;
+		phb = phb_new(vm, idx);
+		if (!phb)
+			return -ENOMEM;
+		r = phb_setup_plan(phb, &plan);
+	}
+	return r;
+}

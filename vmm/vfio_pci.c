@@ -1,0 +1,437 @@
+/* A VFIO PCI function in the guest (see vfio_pci.h). */
+#include "vfio_pci.h"
+#include "irq.h"
+#include "kvm.h"
+#include "pci_place.h"
+#include "util.h"
+#include "vm.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+#define MSI_MSG_ADDR		0xfee00000ULL	/* what the guest reads back; never used */
+
+/* ---- config space through VFIO ---- */
+
+static int cfg_read(void *opaque, uint32_t off, void *buf, uint32_t len)
+{
+	return vfio_config_read(opaque, off, buf, len);	/* a struct vfio_device */
+}
+
+static int cfg_write(void *opaque, uint32_t off, const void *buf, uint32_t len)
+{
+	return vfio_config_write(opaque, off, buf, len);
+}
+
+static const struct pci_config_ops cfg_ops = { cfg_read, cfg_write };
+
+/* ---- INTx: a level XICS source, ended by KVM's resample event or by pvmm ---- */
+
+/*
+ * Without KVM_CAP_IRQFD_RESAMPLE pvmm cannot see the guest's EOI (KVM's
+ * XICS takes it), so it ends the interrupt at the guest's next access to
+ * the device's registers, as QEMU's vfio does without KVM help: on each
+ * interrupt the BARs leave KVM (their accesses trap to spapr_pci_mmio);
+ * the first access is forwarded, then the line is deasserted, VFIO
+ * unmasks it and the BARs are mapped again. A driver reads or acks its
+ * interrupt cause in the handler, so the device has dropped the line by
+ * then; if not, VFIO signals it again at once.
+ */
+/* Every mmapped BAR out of KVM (trap) or back in; tries them all, returns
+ * the first error. */
+static int bars_trap(struct vfio_pci *f, bool trap)
+{
+	int first = 0;
+
+	for (int i = 0; i < PCI_NUM_BARS; i++) {
+		struct vfio_pci_bar *b = &f->bars[i];
+		int r;
+		if (!b->host || b->slot_added == !trap)
+			continue;
+		if (trap)
+			r = kvm_del_memslot(f->vm, b->slot, b->gpa);
+		else
+			r = kvm_add_memslot(f->vm, b->slot, b->gpa, f->cfg.bars[i].size, b->host);
+		if (r && !first)
+			first = r;
+		if (!r)
+			b->slot_added = !trap;
+	}
+	return first;
+}
+
+/* Under intx_lock: end a pending interrupt (deassert, unmask, remap). */
+static void intx_user_end(struct vfio_pci *f)
+{
+	if (!f->intx_pending)
+		return;
+	f->intx_pending = false;
+	irq_set_level(f->vm, f->irq_intx, 0);
+	if (f->intx_on)
+		vfio_unmask_intx(&f->dev);
+	bars_trap(f, false);
+}
+
+static void *intx_thread_fn(void *opaque)
+{
+	struct vfio_pci *f = opaque;
+	struct pollfd p[2] = { { .fd = f->intx_fd, .events = POLLIN },
+			       { .fd = f->intx_stop_fd, .events = POLLIN } };
+	uint64_t n;
+
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			pr_err("%s: INTx poll: %s", f->dev.bdf, strerror(errno));
+			return NULL;
+		}
+		if (p[1].revents)
+			return NULL;
+		if (read(f->intx_fd, &n, sizeof(n)) != sizeof(n))
+			continue;
+		pthread_mutex_lock(&f->intx_lock);
+		if (!f->intx_pending && f->intx_on) {
+			f->intx_pending = true;
+			f->intx_count++;
+			if (!bars_trap(f, true))
+				irq_set_level(f->vm, f->irq_intx, 1);
+		}
+		pthread_mutex_unlock(&f->intx_lock);
+	}
+}
+
+static int intx_user_start(struct vfio_pci *f)
+{
+	int r;
+
+	f->intx_stop_fd = eventfd(0, EFD_CLOEXEC);
+	if (f->intx_stop_fd < 0) {
+		pr_err("%s: INTx stop eventfd: %s", f->dev.bdf, strerror(errno));
+		return -errno;
+	}
+	r = pthread_create(&f->intx_thread, NULL, intx_thread_fn, f);
+	if (r) {
+		pr_err("%s: pthread_create for INTx: %s", f->dev.bdf, strerror(r));
+		return -r;
+	}
+	f->intx_user = true;		/* the thread runs */
+	return 0;
+}
+
+static void intx_user_stop(struct vfio_pci *f)
+{
+	uint64_t one = 1;
+
+	if (f->intx_user) {	/* intx_teardown clears it once done with it */
+		if (write(f->intx_stop_fd, &one, sizeof(one)) != sizeof(one))
+			pr_warn("%s: INTx thread stop: %s", f->dev.bdf, strerror(errno));
+		pthread_join(f->intx_thread, NULL);
+	}
+	if (f->intx_stop_fd >= 0)
+		close(f->intx_stop_fd);
+	f->intx_stop_fd = -1;
+}
+
+static void intx_teardown(struct vfio_pci *f);
+
+static int intx_offer(struct vfio_pci *f, uint8_t pin)
+{
+	struct vm *vm = f->vm;
+	bool resample = kvm_check_extension(vm, KVM_CAP_IRQFD_RESAMPLE) > 0;
+	int r;
+
+	r = irq_init_sources(vm, f->irq_intx, 1, 1);
+	if (r)
+		return r;
+	f->intx_fd = eventfd(0, EFD_CLOEXEC);
+	if (f->intx_fd < 0) {
+		pr_err("%s: INTx eventfd: %s", f->dev.bdf, strerror(errno));
+		return -errno;
+	}
+	if (resample) {
+		f->intx_unmask_fd = eventfd(0, EFD_CLOEXEC);
+		if (f->intx_unmask_fd < 0) {
+			pr_err("%s: INTx unmask eventfd: %s", f->dev.bdf, strerror(errno));
+			return -errno;
+		}
+		r = irq_irqfd_resample(vm, f->intx_fd, f->intx_unmask_fd, f->irq_intx, 1);
+	} else {
+		pr_info("%s: INTx served by pvmm (KVM lacks KVM_CAP_IRQFD_RESAMPLE)", f->dev.bdf);
+		r = intx_user_start(f);
+	}
+	if (r)
+		return r;
+	f->intx_offered = true;
+	r = vfio_set_intx(&f->dev, f->intx_fd, f->intx_unmask_fd);
+	if (r)
+		return r;
+	f->intx_on = true;
+	pci_config_offer_intx(&f->cfg, true);
+	pr_debug("%s: INTx pin %u on XICS source %u", f->dev.bdf, pin, f->irq_intx);
+	return 0;
+}
+
+/* INTx is the fallback to MSI: if the host cannot give it, the device
+ * goes to the guest without it (pin 0), not the whole run fails. */
+static int intx_setup(struct vfio_pci *f)
+{
+	uint8_t pin = pci_config_device_pin(&f->cfg);
+
+	if (!pin || !f->dev.intx_count)
+		return 0;
+	if (intx_offer(f, pin)) {
+		intx_teardown(f);
+		pr_warn("%s: INTx not offered (error above); MSI only", f->dev.bdf);
+	}
+	return 0;
+}
+
+/* VFIO takes one interrupt type at a time: INTx goes while MSIs are on. */
+static void intx_switch(struct vfio_pci *f, bool on)
+{
+	if (!f->intx_offered || f->intx_on == on)
+		return;
+	if (f->intx_user)
+		pthread_mutex_lock(&f->intx_lock);
+	if (!vfio_set_intx(&f->dev, on ? f->intx_fd : -1, f->intx_unmask_fd))
+		f->intx_on = on;
+	if (f->intx_user) {
+		if (!on)
+			intx_user_end(f);	/* a line left pending would keep the BARs trapped */
+		pthread_mutex_unlock(&f->intx_lock);
+	}
+}
+
+static void intx_teardown(struct vfio_pci *f)
+{
+	intx_user_stop(f);
+	intx_switch(f, false);
+	if (f->intx_offered && !f->intx_user)
+		irq_irqfd_resample(f->vm, f->intx_fd, -1, f->irq_intx, 0);
+	f->intx_offered = false;
+	if (f->intx_fd >= 0)
+		close(f->intx_fd);
+	if (f->intx_unmask_fd >= 0)
+		close(f->intx_unmask_fd);
+	f->intx_fd = f->intx_unmask_fd = -1;
+	f->intx_user = false;
+}
+
+/* ---- BARs: placed in the PHB's 32-bit window, largest first, mapped if VFIO allows ---- */
+
+static int bar_map(struct vfio_pci *f, int i)
+{
+	struct pci_bar *b = &f->cfg.bars[i];
+	struct vfio_region_info *ri = &f->dev.regions[i];
+	void *host;
+	int r;
+
+	if (!(ri->flags & VFIO_REGION_INFO_FLAG_MMAP) || b->size % (uint64_t)sysconf(_SC_PAGESIZE))
+		return 0;	/* trapped: KVM_EXIT_MMIO -> vfio_pci_mmio */
+	host = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED, f->dev.fd, ri->offset);
+	if (host == MAP_FAILED) {
+		pr_warn("%s: BAR %d: mmap: %s; trapping it instead", f->dev.bdf, i, strerror(errno));
+		return 0;
+	}
+	f->bars[i].host = host;
+	r = vm_alloc_memslot(f->vm, &f->bars[i].slot);
+	if (r) {
+		pr_err("%s: BAR %d: no KVM memslot left", f->dev.bdf, i);
+		return r;
+	}
+	if (kvm_add_memslot(f->vm, f->bars[i].slot, f->bars[i].gpa, b->size, host))
+		return -EIO;
+	f->bars[i].slot_added = true;
+	pr_debug("%s: BAR %d at 0x%llx, %llu KiB, mapped", f->dev.bdf, i,
+		 (unsigned long long)f->bars[i].gpa, (unsigned long long)(b->size / KiB));
+	return 0;
+}
+
+static int bars_setup(struct vfio_pci *f, struct bar_window *w)
+{
+	bool done[PCI_NUM_BARS] = { false };
+
+	for (;;) {
+		int pick = -1, r;
+		uint64_t addr;
+		for (int i = 0; i < PCI_NUM_BARS; i++)
+			if (!done[i] && f->cfg.bars[i].size &&
+			    (pick < 0 || f->cfg.bars[i].size > f->cfg.bars[pick].size))
+				pick = i;
+		if (pick < 0)
+			return 0;
+		done[pick] = true;
+		if (bar_place(&w->next, w->end, f->cfg.bars[pick].size, &addr)) {
+			pr_err("%s: BAR %d (%llu bytes) does not fit the PHB window", f->dev.bdf,
+			       pick, (unsigned long long)f->cfg.bars[pick].size);
+			return -ENOSPC;
+		}
+		pci_config_set_bar(&f->cfg, pick, addr);
+		f->bars[pick].gpa = addr + w->cpu_minus_bus;
+		r = bar_map(f, pick);
+		if (r)
+			return r;
+	}
+}
+
+/* ---- MSI ---- */
+
+static void msi_disable(struct vfio_pci *f)
+{
+	if (f->msi_n)
+		vfio_set_irqs(&f->dev, f->msi_index, NULL, 0);
+	for (unsigned int i = 0; i < MSI_MAX; i++) {
+		if (f->msi_fds[i] < 0)
+			continue;
+		irq_irqfd(f->vm, f->msi_fds[i], f->irq_msi + i, 0);
+		close(f->msi_fds[i]);
+		f->msi_fds[i] = -1;
+	}
+	f->msi_n = 0;
+	pci_config_set_msi(&f->cfg, 0, 0, 0);
+	pci_config_set_msix(&f->cfg, false);
+	intx_switch(f, true);
+}
+
+/* n vectors of MSI or MSI-X: an eventfd each, wired to consecutive XICS
+ * sources with KVM_IRQFD, handed to VFIO as the device's triggers. */
+static int msi_enable(struct vfio_pci *f, uint32_t index, unsigned int n)
+{
+	intx_switch(f, false);
+	for (unsigned int i = 0; i < n; i++) {
+		f->msi_fds[i] = eventfd(0, EFD_CLOEXEC);
+		if (f->msi_fds[i] < 0 || irq_irqfd(f->vm, f->msi_fds[i], f->irq_msi + i, 1)) {
+			if (f->msi_fds[i] >= 0)
+				close(f->msi_fds[i]);
+			f->msi_fds[i] = -1;
+			msi_disable(f);
+			return -EIO;
+		}
+	}
+	f->msi_index = index;
+	f->msi_n = n;
+	if (vfio_set_irqs(&f->dev, index, f->msi_fds, n)) {
+		msi_disable(f);
+		return -EIO;
+	}
+	if (index == VFIO_PCI_MSIX_IRQ_INDEX)
+		pci_config_set_msix(&f->cfg, true);
+	else
+		pci_config_set_msi(&f->cfg, MSI_MSG_ADDR, f->irq_msi & 0xffff, n);
+	return 0;
+}
+
+
+int vfio_pci_set_msi(struct vfio_pci *f, uint32_t index, unsigned int n)
+{
+	msi_disable(f);
+	if (!n)
+		return 0;
+	f->msi_changes++;
+	return msi_enable(f, index, n);
+}
+
+uint8_t vfio_pci_intx_pin(const struct vfio_pci *f)
+{
+	return f->intx_offered ? pci_config_device_pin(&f->cfg) : 0;
+}
+
+int vfio_pci_open(struct vfio_pci *f, struct vm *vm, struct vfio_group *g, const char *bdf,
+		  uint8_t devfn, struct bar_window *bars)
+{
+	uint64_t sizes[PCI_NUM_BARS] = { 0 };
+	int r;
+
+	memset(f, 0, sizeof(*f));
+	f->vm = vm;
+	f->devfn = devfn;
+	f->dev.fd = -1;
+	for (int i = 0; i < MSI_MAX; i++)
+		f->msi_fds[i] = -1;
+	f->intx_fd = f->intx_unmask_fd = f->intx_stop_fd = -1;
+	pthread_mutex_init(&f->intx_lock, NULL);
+	r = vm_alloc_irqs(vm, MSI_MAX + 1, &f->irq_msi);
+	if (r) {
+		pr_err("%s: no XICS sources left", bdf);
+		return r;
+	}
+	f->irq_intx = f->irq_msi + MSI_MAX;
+	r = vfio_device_open(&f->dev, g, bdf);
+	if (r)
+		return r;
+	for (int i = 0; i < PCI_NUM_BARS && (uint32_t)i < f->dev.num_regions; i++)
+		sizes[i] = f->dev.regions[i].size;
+	r = pci_config_init(&f->cfg, &cfg_ops, &f->dev, sizes,
+			    f->dev.regions[VFIO_PCI_CONFIG_REGION_INDEX].size >= PCI_CFG_SIZE ?
+			    PCI_CFG_SIZE : 256);
+	if (r) {
+		pr_err("%s: reading config space: %s", bdf, strerror(-r));
+		return r;
+	}
+	r = bars_setup(f, bars);
+	if (!r)
+		r = irq_init_sources(vm, f->irq_msi, MSI_MAX, 0);
+	if (!r)
+		r = intx_setup(f);
+	return r;
+}
+
+int vfio_pci_mmio(struct vfio_pci *f, uint64_t gpa, uint8_t *data, uint32_t len, int is_write)
+{
+	for (int i = 0; i < PCI_NUM_BARS; i++) {
+		const struct pci_bar *b = &f->cfg.bars[i];
+		if (!b->size || gpa < f->bars[i].gpa || gpa + len > f->bars[i].gpa + b->size)
+			continue;
+		int r = vfio_region_rw(&f->dev, i, gpa - f->bars[i].gpa, data, len, is_write);
+		if (f->intx_user) {
+			pthread_mutex_lock(&f->intx_lock);
+			intx_user_end(f);
+			pthread_mutex_unlock(&f->intx_lock);
+		}
+		return r;
+	}
+	return -ENOENT;
+}
+
+void vfio_pci_report(const struct vfio_pci *f, FILE *out, int json)
+{
+	if (json)
+		fprintf(out, "{\"host\": \"%s\", \"group\": %d, \"devfn\": %u, \"vendor\": %u, "
+			"\"device\": %u, \"msi_vectors\": %u, \"msi_type\": \"%s\", \"msi_changes\": %llu, "
+			"\"intx\": %s, \"intx_served_by_pvmm\": %llu}", f->dev.bdf,
+			f->dev.group ? f->dev.group->id : -1, f->devfn, f->cfg.vendor, f->cfg.device,
+			f->msi_n, !f->msi_n ? "none" : f->msi_index == VFIO_PCI_MSIX_IRQ_INDEX ? "msix" : "msi",
+			(unsigned long long)f->msi_changes, f->intx_offered ? "true" : "false",
+			(unsigned long long)f->intx_count);
+	else
+		fprintf(out, "pvmm:   function %02x.%x = %s (%04x:%04x, group %d): %u %s vector(s)%s\n",
+			f->devfn >> 3, f->devfn & 7, f->dev.bdf, f->cfg.vendor, f->cfg.device,
+			f->dev.group ? f->dev.group->id : -1, f->msi_n,
+			f->msi_index == VFIO_PCI_MSIX_IRQ_INDEX ? "MSI-X" : "MSI",
+			f->intx_offered ? ", INTx offered" : "");
+	if (!json && f->intx_user)
+		fprintf(out, "pvmm:   INTx served by pvmm: %llu interrupts\n",
+			(unsigned long long)f->intx_count);
+}
+
+/* Reverse order of set-up; safe on a partial one. */
+void vfio_pci_close(struct vfio_pci *f)
+{
+	msi_disable(f);
+	intx_teardown(f);
+	bars_trap(f, true);
+	for (int i = 0; i < PCI_NUM_BARS; i++) {
+		if (f->bars[i].host)
+			munmap(f->bars[i].host, f->cfg.bars[i].size);
+		f->bars[i].slot_added = false;
+		f->bars[i].host = NULL;
+	}
+	vfio_device_close(&f->dev);
+}
