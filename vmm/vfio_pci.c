@@ -37,7 +37,7 @@ static const struct pci_config_ops cfg_ops = { cfg_read, cfg_write };
  * Without KVM_CAP_IRQFD_RESAMPLE pvmm cannot see the guest's EOI (KVM's
  * XICS takes it), so it ends the interrupt at the guest's next access to
  * the device's registers, as QEMU's vfio does without KVM help: on each
- * interrupt the BARs leave KVM (their accesses trap to spapr_pci_mmio);
+ * interrupt the BARs leave KVM (their accesses trap to vfio_pci_mmio);
  * the first access is forwarded, then the line is deasserted, VFIO
  * unmasks it and the BARs are mapped again. A driver reads or acks its
  * interrupt cause in the handler, so the device has dropped the line by

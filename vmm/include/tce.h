@@ -32,7 +32,7 @@ struct tce_window {
 	uint32_t page_shift;
 	uint64_t nr_entries;
 	/* Mode kernel: entries past the window that KVM's table holds and KVM
-	 * may write (see kvm_pad in spapr_pci.c); the table has them too. */
+	 * may write (see kvm_pad in spapr_phb_dma.c); the table has them too. */
 	uint64_t spare_entries;
 	uint64_t *table;		/* host-endian entries */
 	bool table_owned;
