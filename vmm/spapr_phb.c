@@ -392,7 +392,8 @@ static void phb_teardown(void *ctx)
 	phb_dma_teardown(&phb->dma);
 	if (phb->set_up)
 		pr_info("PHB %u: released: %s%u TCE window(s), %u function(s), %u group(s) and the container",
-			phb->index, in_kvm ? "groups out of kvm-vfio, " : "", windows, phb->nr_fns, groups);
+			phb->index, !in_kvm ? "" : groups == 1 ? "group out of kvm-vfio, " :
+			"groups out of kvm-vfio, ", windows, phb->nr_fns, groups);
 	phb->nr_fns = 0;
 	pthread_mutex_destroy(&phb->lock);
 	free(phb);
