@@ -108,8 +108,9 @@ firmware/rtas.bin: firmware/rtas.S
 
 # System scenarios run in the emulated POWER host (tests/system/run boots it):
 # everything on powernv9, and the host and boot on a nested pseries host.
-SCENARIOS ?= host boot passthrough-user passthrough-kernel passthrough-intx ddw hostile errors bench-smoke mode-fallback group-reuse signals
-NESTED_SCENARIOS ?= host boot
+SCENARIOS ?= host boot passthrough-user passthrough-kernel passthrough-intx ddw multi-device shared-phb \
+	multi-function hostile errors bench-smoke mode-fallback group-reuse signals
+NESTED_SCENARIOS ?= host boot multi-device
 
 system: all
 	tests/system/run $(SCENARIOS)

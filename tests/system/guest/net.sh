@@ -1,82 +1,132 @@
 #!/bin/sh
-# Guest side of the passthrough scenarios: the e1000e driver binds to the
-# passthrough NIC, the link comes up as 192.0.2.2/24, 20 pings to the
-# emulated host's NIC B (192.0.2.1), then SIZE_MB of random data to it over
-# TCP (busybox nc, port 5000) with its sha256 printed for comparison.
+# Guest side of the passthrough scenarios: e1000e binds every passthrough
+# NIC; each link comes up on the subnet of the wire its NIC is on (by MAC,
+# as tests/system/run wires them: hub 0 is 192.0.2.0/24, hub 1
+# 198.51.100.0/24, the emulated host is .1 and the guest .2 on both), pings
+# the emulated host 20 times, then sends SIZE_MB of random data to it over
+# TCP (busybox nc, port 5000 + hub) with its sha256 printed for comparison.
+# Several links send at the same time. With one link the lines are as they
+# always were; with several each line ends with " link=N" (the hub).
 # Kernel parameters: pvmm.mb (size), pvmm.xfers (how many times),
 # pvmm.itr (e1000e interrupt throttle), pvmm.netfeat, pvmm.sniff.
 size_mb=$(sed -n 's/.*pvmm\.mb=\([0-9]*\).*/\1/p' /proc/cmdline)
 size_mb=${size_mb:-64}
-# pvmm.itr=N: the e1000e driver's interrupt throttle rate (interrupts/s)
-insmod /lib/modules/e1000e.ko $(sed -n 's/.*pvmm\.itr=\([0-9]*\).*/InterruptThrottleRate=\1/p' /proc/cmdline)
-for i in $(seq 1 50); do
-	for n in /sys/class/net/*; do
-		[ -e "$n/device" ] && IF=$(basename "$n") && break 2
+xfers=$(sed -n 's/.*pvmm\.xfers=\([0-9]*\).*/\1/p' /proc/cmdline)
+
+# hub_of IF: which wire the NIC is on, from its MAC (tests/system/run).
+hub_of() {
+	case $(cat /sys/class/net/$1/address) in
+	*:0c|*:11) echo 1 ;;
+	*) echo 0 ;;
+	esac
+}
+peer_of() { [ "$1" = 1 ] && echo 198.51.100.1 || echo 192.0.2.1; }
+
+# link_up IF HUB SUFFIX: address, offloads, carrier, interrupts, DDW, ping.
+link_up() {
+	ifn=$1 hub=$2 sfx=$3
+	drv=$(basename "$(readlink /sys/class/net/$ifn/device/driver)")
+	echo "GUEST nic=$ifn driver=$drv pci=$(basename "$(readlink /sys/class/net/$ifn/device)")$sfx"
+	# pvmm.netfeat=tso:off,gso:off: offloads to switch before the transfer
+	for f in $(sed -n 's/.*pvmm\.netfeat=\([^ ]*\).*/\1/p' /proc/cmdline | tr ',' ' '); do
+		netfeat "$ifn" "${f%%:*}" "${f#*:}" | sed 's/^/GUEST netfeat /'
 	done
-	sleep 0.2
-done
-if [ -z "$IF" ]; then
-	echo "GUEST-NET-FAIL no network interface"; lspci 2>/dev/null; exit 1
-fi
-drv=$(basename "$(readlink /sys/class/net/$IF/device/driver)")
-echo "GUEST nic=$IF driver=$drv pci=$(basename "$(readlink /sys/class/net/$IF/device)")"
-ip link set lo up
-# pvmm.netfeat=tso:off,gso:off: offloads to switch before the transfer
-for f in $(sed -n 's/.*pvmm\.netfeat=\([^ ]*\).*/\1/p' /proc/cmdline | tr ',' ' '); do
-	netfeat "$IF" "${f%%:*}" "${f#*:}" | sed 's/^/GUEST netfeat /'
-done
-ip addr add 192.0.2.2/24 dev "$IF"
-ip link set "$IF" up
-for i in $(seq 1 100); do
-	[ "$(cat /sys/class/net/$IF/carrier 2>/dev/null)" = 1 ] && break
-	sleep 0.2
-done
-echo "GUEST link carrier=$(cat /sys/class/net/$IF/carrier 2>/dev/null) operstate=$(cat /sys/class/net/$IF/operstate)"
-grep -E "MSI|IPI|$IF" /proc/interrupts | sed "s/^/GUEST irq /"
+	peer=$(peer_of "$hub")
+	ip addr add "${peer%.1}.2/24" dev "$ifn"
+	ip link set "$ifn" up
+	for i in $(seq 1 100); do
+		[ "$(cat /sys/class/net/$ifn/carrier 2>/dev/null)" = 1 ] && break
+		sleep 0.2
+	done
+	echo "GUEST link carrier=$(cat /sys/class/net/$ifn/carrier 2>/dev/null) operstate=$(cat /sys/class/net/$ifn/operstate)$sfx"
+	grep -E "MSI|IPI|$ifn" /proc/interrupts | sed "s/^/GUEST irq /"
+	ping -c 20 -i 0.2 -W 2 "$peer" | tail -n 2 | sed "s/^/GUEST ping /; s/\$/$sfx/"
+}
+
 # Which DMA regime the kernel chose: a 64-bit DDW window (direct, or as a
 # bigger TCE window), or only the 32-bit default window.
-ddw=none
-for p in /proc/device-tree/pci@*/linux,direct64-ddr-window-info \
-	 /proc/device-tree/pci@*/linux,dma64-ddr-window-info; do
-	[ -e "$p" ] && ddw="$(basename "$p") $(od -An -tx1 "$p" | tr -d ' \n')"
-done
-echo "GUEST ddw $ddw"
-dmesg | grep -E "pe-dma-window|DMA window" | sed 's/^/GUEST dmesg /'
-ping -c 20 -i 0.2 -W 2 192.0.2.1 | tail -n 2 | sed 's/^/GUEST ping /'
-dd if=/dev/urandom of=/tmp/data bs=1M count="$size_mb" 2>/dev/null
-echo "GUEST sha256=$(sha256sum /tmp/data | cut -d' ' -f1) bytes=$(stat -c %s /tmp/data)"
+show_ddw() {
+	ddw=none
+	for p in /proc/device-tree/pci@*/linux,direct64-ddr-window-info \
+		 /proc/device-tree/pci@*/linux,dma64-ddr-window-info; do
+		[ -e "$p" ] && ddw="$(basename "$p") $(od -An -tx1 "$p" | tr -d ' \n')"
+	done
+	echo "GUEST ddw $ddw"
+	dmesg | grep -E "pe-dma-window|DMA window" | sed 's/^/GUEST dmesg /'
+}
+
+# send IF HUB SUFFIX: pvmm.xfers transfers of /tmp/data, one TCP connection
+# each. The emulated host listens again only once it has checked the
+# previous transfer; until then the connection is refused and the guest
+# tries again, so that check is not timed.
+send() {
+	ifn=$1 peer=$(peer_of "$2") port=$((5000 + $2)) sfx=$3
+	for run in $(seq 1 "${xfers:-1}"); do
+		for try in $(seq 1 600); do
+			t0=$(cut -d' ' -f1 /proc/uptime)
+			nc "$peer" "$port" < /tmp/data 2>/tmp/nc.err.$ifn
+			rc=$?
+			t1=$(cut -d' ' -f1 /proc/uptime)
+			grep -q refused /tmp/nc.err.$ifn || break
+			sleep 0.5
+		done
+		cat /tmp/nc.err.$ifn
+		echo "GUEST sent rc=$rc seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}') run=$run$sfx"
+	done
+}
+
 # Progress while sending: packet counters and the NIC's interrupt counts,
 # so that a stalled transfer shows which side stopped.
-st=/sys/class/net/$IF/statistics
-grep -q pvmm.sniff=1 /proc/cmdline && { sniff "$IF" 5000 > /tmp/sniff 2>&1 & }
-( retr=0
-  while sleep 15; do
-	r=$(grep '^Tcp:' /proc/net/snmp | tail -n1 | cut -d' ' -f13)
-	if [ -s /tmp/sniff ] && [ "$r" != "$retr" ]; then
-		tail -n 12 /tmp/sniff | sed 's/^/GUEST sniff /'
-		retr=$r
-	fi
-	echo "GUEST progress tx=$(cat $st/tx_packets) rx=$(cat $st/rx_packets) txerr=$(cat $st/tx_errors)" \
-		"tcp=$(grep '^Tcp:' /proc/net/snmp | tail -n1 | cut -d' ' -f10-16)" \
-		"irqs=$(grep -E "$IF" /proc/interrupts | tr -s ' ' | cut -d' ' -f3-4 | tr '\n' ' ')"
-done ) &
-mon=$!
-# pvmm.xfers=N: send the same data N times, one TCP connection each. The
-# emulated host listens again only once it has checked the previous
-# transfer; until then the connection is refused and the guest tries
-# again, so that check is not timed.
-xfers=$(sed -n 's/.*pvmm\.xfers=\([0-9]*\).*/\1/p' /proc/cmdline)
-for run in $(seq 1 "${xfers:-1}"); do
-	for try in $(seq 1 600); do
-		t0=$(cut -d' ' -f1 /proc/uptime)
-		nc 192.0.2.1 5000 < /tmp/data 2>/tmp/nc.err
-		rc=$?
-		t1=$(cut -d' ' -f1 /proc/uptime)
-		grep -q refused /tmp/nc.err || break
-		sleep 0.5
+monitor() {
+	retr=0
+	while sleep 15; do
+		r=$(grep '^Tcp:' /proc/net/snmp | tail -n1 | cut -d' ' -f13)
+		if [ -s /tmp/sniff ] && [ "$r" != "$retr" ]; then
+			tail -n 12 /tmp/sniff | sed 's/^/GUEST sniff /'
+			retr=$r
+		fi
+		for ifn in $IFS_UP; do
+			st=/sys/class/net/$ifn/statistics
+			echo "GUEST progress tx=$(cat $st/tx_packets) rx=$(cat $st/rx_packets) txerr=$(cat $st/tx_errors)" \
+				"tcp=$(grep '^Tcp:' /proc/net/snmp | tail -n1 | cut -d' ' -f10-16)" \
+				"irqs=$(grep -E "$ifn" /proc/interrupts | tr -s ' ' | cut -d' ' -f3-4 | tr '\n' ' ')$(sfx_of "$ifn")"
+		done
 	done
-	cat /tmp/nc.err
-	echo "GUEST sent rc=$rc seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}') run=$run"
+}
+
+# pvmm.itr=N: the e1000e driver's interrupt throttle rate (interrupts/s)
+insmod /lib/modules/e1000e.ko $(sed -n 's/.*pvmm\.itr=\([0-9]*\).*/InterruptThrottleRate=\1/p' /proc/cmdline)
+ip link set lo up
+IFS_UP=
+for i in $(seq 1 50); do
+	IFS_UP=
+	for n in /sys/class/net/*; do
+		[ -e "$n/device" ] && IFS_UP="$IFS_UP $(basename "$n")"
+	done
+	[ -n "$IFS_UP" ] && sleep 0.5 && break	# let a second function's probe finish
+	sleep 0.2
 done
+IFS_UP=
+for n in /sys/class/net/*; do [ -e "$n/device" ] && IFS_UP="$IFS_UP $(basename "$n")"; done
+if [ -z "$IFS_UP" ]; then
+	echo "GUEST-NET-FAIL no network interface"; lspci 2>/dev/null; exit 1
+fi
+nlinks=$(echo $IFS_UP | wc -w)
+sfx_of() { [ "$nlinks" -gt 1 ] && echo " link=$(hub_of "$1")"; }
+echo "GUEST links=$nlinks:$IFS_UP"
+for ifn in $IFS_UP; do link_up "$ifn" "$(hub_of "$ifn")" "$(sfx_of "$ifn")"; done
+show_ddw
+dd if=/dev/urandom of=/tmp/data bs=1M count="$size_mb" 2>/dev/null
+echo "GUEST sha256=$(sha256sum /tmp/data | cut -d' ' -f1) bytes=$(stat -c %s /tmp/data)"
+set -- $IFS_UP
+grep -q pvmm.sniff=1 /proc/cmdline && { sniff "$1" 5000 > /tmp/sniff 2>&1 & }
+monitor &
+mon=$!
+senders=
+for ifn in $IFS_UP; do
+	send "$ifn" "$(hub_of "$ifn")" "$(sfx_of "$ifn")" &
+	senders="$senders $!"
+done
+wait $senders
 kill $mon 2>/dev/null
-grep -E "MSI|IPI|$IF" /proc/interrupts | sed "s/^/GUEST irq /"
+for ifn in $IFS_UP; do grep -E "MSI|IPI|$ifn" /proc/interrupts | sed "s/^/GUEST irq /"; done

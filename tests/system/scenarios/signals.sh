@@ -13,12 +13,12 @@ fail=0
 # stop_on_pty NAME MODE HOW...: HOW is ptyrun's -s SIGNUM or -k BYTES.
 stop_on_pty() {
 	name=$1 mode=$2; shift 2
-	sleep 3600 | nc -l -p 5000 > /dev/null &
+	receiver_start sig 0 1
 	/pvmm/bin/ptyrun -t 300 -w "GUEST sha256" "$@" -- \
 		"$PVMM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD" -c 2 -m 512 --pci "$NIC_A_BDF" \
 		--tce "$mode" -p "console=hvc0 quiet nowatchdog pvmm.test=net pvmm.mb=8" \
 		> /tmp/sig.out 2>&1
-	killall nc sleep 2>/dev/null
+	receiver_stop sig 0
 	res=$(grep '^PTYRUN' /tmp/sig.out)
 	echo "RESULT signals $name mode=$mode ${res#PTYRUN }"
 	[ -n "$res" ] || tail -n 5 /tmp/sig.out | sed 's/^/L1| /'	# ptyrun's own error
