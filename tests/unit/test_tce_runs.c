@@ -128,7 +128,8 @@ TEST(tce_run_next_covers_each_entry_once)
 
 TEST(tce_run_next_edges)
 {
-	uint64_t t[3] = { (~0ULL << 12) | 1, 0x1001, 0x2001 };
+	/* page 0 would be "after" the last page if the sum wrapped */
+	uint64_t t[3] = { (~0ULL << 12) | 1, 0x0001, 0x1001 };
 	uint64_t pos = 0;
 	struct tce_run r;
 
@@ -300,11 +301,10 @@ TEST(tce_batch_failure_rolls_back)
 {
 	static struct rig g;
 	static struct op o;
-	int failed = 0;
+	int failed = 0, r = 0;
 
 	seed = 0xda942042e4dd58b5ULL;
-	for (int iter = 0; iter < 400; iter++) {
-		int r;
+	for (int iter = 0; iter < 400 && r >= 0; iter++) {
 		rig_init(&g, iter & 1 ? 16 : 12, iter % 3 != 0);
 		for (int pre = 0; pre < 3; pre++) {		/* something to replace */
 			random_op(&o, g.w.page_shift);
