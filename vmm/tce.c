@@ -127,7 +127,10 @@ bool tce_run_next(const uint64_t *tces, uint64_t n, uint32_t page_shift,
  * per-entry code: every mapped old entry is unmapped (the sPAPR IOMMU
  * wants an IOVA unmapped before it is mapped again), then every new entry
  * granting access is mapped. Should an undo call fail too, the table is
- * made to say what the host IOMMU then holds.
+ * made to say what the host IOMMU then holds. In mode kernel the table is
+ * KVM's and KVM may write it meanwhile (H_PUT_TCE on another vcpu): an
+ * undo then maps what KVM wrote and checked, which is what a guest racing
+ * its own hcalls gets from the per-entry code too.
  */
 struct tce_batch {
 	struct tce_window *w;
