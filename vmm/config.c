@@ -22,6 +22,7 @@ void config_defaults(struct vm_config *cfg)
 	cfg->on_reboot = REBOOT_EXIT;
 	cfg->tce = TCE_AUTO;
 	cfg->ddw = true;
+	cfg->user_coalesce = true;
 }
 
 const char *tce_mode_name(enum tce_mode m)
@@ -140,6 +141,7 @@ static bool *bool_key(struct vm_config *cfg, const char *key)
 		{ "pci:ddw", offsetof(struct vm_config, ddw) },
 		{ "pci:kvm_indirect_tce", offsetof(struct vm_config, kvm_indirect_tce) },
 		{ "pci:kvm_stuff_tce", offsetof(struct vm_config, kvm_stuff_tce) },
+		{ "pci:user_coalesce", offsetof(struct vm_config, user_coalesce) },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
@@ -246,7 +248,7 @@ static int set_dev_key(struct vm_config *cfg, const char *source, const char *ke
 	return 0;
 }
 
-/* [phb.N] tce and ddw: one guest PHB's own settings. */
+/* [phb.N] tce, ddw and user_coalesce: one guest PHB's own settings. */
 static int set_phb_key(struct vm_config *cfg, const char *source, const char *key,
 		       const char *value, char *err, size_t errlen)
 {
@@ -269,8 +271,13 @@ static int set_phb_key(struct vm_config *cfg, const char *source, const char *ke
 		if (parse_bool(value, &p->ddw))
 			return fail(err, errlen, source, key, "expected on or off, not \"%s\"", value);
 		p->ddw_set = true;
+	} else if (!strcmp(colon, ":user_coalesce")) {
+		if (parse_bool(value, &p->user_coalesce))
+			return fail(err, errlen, source, key, "expected on or off, not \"%s\"", value);
+		p->user_coalesce_set = true;
 	} else {
-		return fail(err, errlen, source, key, "unknown key (a [phb.N] takes tce and ddw)");
+		return fail(err, errlen, source, key,
+			    "unknown key (a [phb.N] takes tce, ddw and user_coalesce)");
 	}
 	return 0;
 }
@@ -290,6 +297,13 @@ bool config_phb_ddw(const struct vm_config *cfg, unsigned int phb)
 	const struct phb_config *p = phb < PHB_MAX ? &cfg->phbs[phb] : NULL;
 
 	return p && p->ddw_set ? p->ddw : cfg->ddw;
+}
+
+bool config_phb_user_coalesce(const struct vm_config *cfg, unsigned int phb)
+{
+	const struct phb_config *p = phb < PHB_MAX ? &cfg->phbs[phb] : NULL;
+
+	return p && p->user_coalesce_set ? p->user_coalesce : cfg->user_coalesce;
 }
 
 int config_set(struct vm_config *cfg, const char *source, const char *key,

@@ -54,6 +54,7 @@ static const struct option long_opts[] = {
 	{ "ddw", required_argument, NULL, 'w' },
 	{ "kvm-stuff-tce", required_argument, NULL, 'S' },
 	{ "kvm-indirect-tce", required_argument, NULL, 'I' },
+	{ "user-coalesce", required_argument, NULL, 'U' },
 	{ "trusted-guest", no_argument, NULL, 'T' },
 	{ "hugepages", required_argument, NULL, 'H' },
 	{ "mask-cap", required_argument, NULL, 'M' },
@@ -83,6 +84,8 @@ static void usage(FILE *out)
 		"      --kvm-indirect-tce on|off  mode kernel: KVM serves H_PUT_TCE_INDIRECT\n"
 		"                         (unsafe: a guest racing its list crashes the host)\n"
 		"      --trusted-guest    both of the above on: every TCE hcall in KVM\n"
+		"      --user-coalesce on|off  TCE hcalls pvmm serves: one VFIO map/unmap per\n"
+		"                         run of contiguous entries (on, default) or per entry\n"
 		"      --hugepages on|off guest RAM on the host's default huge pages (hugetlbfs)\n"
 		"      --stats-json FILE  write the exit summary as JSON\n"
 		"      --dump-dtb FILE    write the guest device tree and exit\n"
@@ -110,6 +113,7 @@ static const char *opt_key(int c)
 	case 'w': return "pci:ddw";
 	case 'S': return "pci:kvm_stuff_tce";
 	case 'I': return "pci:kvm_indirect_tce";
+	case 'U': return "pci:user_coalesce";
 	case 'T': return "pci:trusted_guest";
 	case 'H': return "vm:hugepages";
 	default: return NULL;

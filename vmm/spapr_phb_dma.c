@@ -34,6 +34,14 @@ static int tce_unmap(void *opaque, uint64_t iova, uint64_t size)
 
 static const struct tce_ops tce_vfio_ops = { tce_map, tce_unmap };
 
+static void io_add(struct tce_io_stats *sum, const struct tce_io_stats *s)
+{
+	sum->map_calls += s->map_calls;
+	sum->map_entries += s->map_entries;
+	sum->unmap_calls += s->unmap_calls;
+	sum->unmap_entries += s->unmap_entries;
+}
+
 static uint64_t pow2_at_least(uint64_t v)
 {
 	uint64_t p = 1;
@@ -145,6 +153,7 @@ static void window_close(struct phb_dma *d, unsigned int slot, bool host_window)
 
 	if (w->added)
 		tce_window_remove(&w->tce);
+	io_add(&d->io_closed, &w->tce.io);	/* the summary counts removed windows too */
 	tce_window_free(&w->tce);
 	if (w->table_map)
 		munmap(w->table_map, w->table_map_size);
@@ -184,8 +193,10 @@ static int window_open(struct phb_dma *d, unsigned int slot, uint32_t liobn,
 	if (!r)
 		r = tce_window_init(&w->tce, liobn, *start, size, page_shift, &d->vm->mem,
 				    &tce_vfio_ops, d, w->table_map);
-	if (!r)
+	if (!r) {
 		w->tce.spare_entries = pad >> page_shift;
+		w->tce.coalesce = d->coalesce;
+	}
 	w->ready = !r;
 	if (!r)
 		r = tce_window_add(&w->tce);
@@ -273,6 +284,7 @@ int phb_dma_setup(struct phb_dma *d)
 	r = tce_choose_mode(d);
 	if (r)
 		return r;
+	d->coalesce = config_phb_user_coalesce(&vm->cfg, d->index);
 	r = window_open(d, 0, d->liobn, 12, size, &start);
 	if (r)
 		return r;
@@ -297,10 +309,12 @@ static void report_window(const struct phb_dma *d, unsigned int slot, bool first
 
 	if (json)
 		fprintf(out, "%s{\"liobn\": %u, \"start\": %llu, \"size\": %llu, \"page_shift\": %u, "
-			"\"valid_entries\": %llu, \"all_inside_ram\": %s, \"hcalls\": %llu}",
+			"\"valid_entries\": %llu, \"all_inside_ram\": %s, \"hcalls\": %llu, "
+			"\"vfio_map_calls\": %llu, \"vfio_unmap_calls\": %llu}",
 			first ? "" : ", ", w->liobn, (unsigned long long)w->start,
 			(unsigned long long)w->size, w->page_shift, (unsigned long long)valid,
-			inside ? "true" : "false", (unsigned long long)w->hcalls);
+			inside ? "true" : "false", (unsigned long long)w->hcalls,
+			(unsigned long long)w->io.map_calls, (unsigned long long)w->io.unmap_calls);
 	else
 		fprintf(out, "pvmm:   window liobn 0x%x 0x%llx+0x%llx, %u KiB pages: %llu valid entries, "
 			"%s, %llu TCE hcalls in pvmm\n", w->liobn, (unsigned long long)w->start,
@@ -380,6 +394,29 @@ int phb_dma_add_group(struct phb_dma *d, int group_id, struct vfio_group **out)
 	return r;
 }
 
+/* The VFIO map/unmap calls pvmm made for the PHB's TCE hcalls, every
+ * window's (removed ones too), and the entries they covered: with
+ * user_coalesce on, calls < entries shows the runs at work. */
+static void report_io(const struct phb_dma *d, FILE *out, int json)
+{
+	struct tce_io_stats io = d->io_closed;
+
+	for (unsigned int i = 0; i < DDW_WINDOWS_MAX; i++)
+		if (d->win[i].ready)
+			io_add(&io, &d->win[i].tce.io);
+	if (json)
+		fprintf(out, "\"user_coalesce\": %s, \"vfio_map_calls\": %llu, "
+			"\"vfio_map_entries\": %llu, \"vfio_unmap_calls\": %llu, "
+			"\"vfio_unmap_entries\": %llu, ", d->coalesce ? "true" : "false",
+			(unsigned long long)io.map_calls, (unsigned long long)io.map_entries,
+			(unsigned long long)io.unmap_calls, (unsigned long long)io.unmap_entries);
+	else
+		fprintf(out, "pvmm:   user_coalesce %s: %llu VFIO_IOMMU_MAP_DMA for %llu entries, "
+			"%llu VFIO_IOMMU_UNMAP_DMA for %llu entries\n", d->coalesce ? "on" : "off",
+			(unsigned long long)io.map_calls, (unsigned long long)io.map_entries,
+			(unsigned long long)io.unmap_calls, (unsigned long long)io.unmap_entries);
+}
+
 void phb_dma_report(const struct phb_dma *d, FILE *out, int json)
 {
 	uint64_t valid_all = 0;
@@ -394,12 +431,15 @@ void phb_dma_report(const struct phb_dma *d, FILE *out, int json)
 	}
 	if (json)
 		fprintf(out, "\"tce\": {\"mode\": \"%s\", \"valid_entries\": %llu, "
-			"\"all_inside_ram\": %s, \"windows\": [", tce_mode_name(d->mode),
+			"\"all_inside_ram\": %s, ", tce_mode_name(d->mode),
 			(unsigned long long)valid_all, inside_all ? "true" : "false");
 	else
 		fprintf(out, "pvmm: %s TCE mode %s: %llu valid entries, %s\n", d->ct.name,
 			tce_mode_name(d->mode), (unsigned long long)valid_all,
 			inside_all ? "all inside guest RAM" : "SOME OUTSIDE GUEST RAM");
+	report_io(d, out, json);
+	if (json)
+		fprintf(out, "\"windows\": [");
 	for (unsigned int i = 0, n = 0; i < DDW_WINDOWS_MAX; i++)
 		if (d->win[i].ready)
 			report_window(d, i, !n++, out, json);

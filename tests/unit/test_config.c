@@ -208,3 +208,26 @@ TEST(config_several_devices)
 	CHECK_EQ(config_set(&c, "f.ini", "phb.1:host", "x", NULL, err, sizeof(err)), -EINVAL);
 	CHECK_STR_CONTAINS(err, "unknown key");
 }
+
+/* user_coalesce: on by default, [pci] for every PHB, [phb.N] over it,
+ * the command line over the file. */
+TEST(config_user_coalesce)
+{
+	struct vm_config c;
+	char err[CONFIG_ERR_LEN] = "";
+
+	config_defaults(&c);
+	CHECK(c.user_coalesce);
+	CHECK(config_phb_user_coalesce(&c, 0));
+	CHECK_EQ(load("uc.ini", "[pci]\nuser_coalesce = off\n[phb.2]\nuser_coalesce = on\n", &c, err), 0);
+	CHECK(!config_phb_user_coalesce(&c, 0));
+	CHECK(config_phb_user_coalesce(&c, 2));
+	CHECK_EQ(config_set(&c, "command line", "pci:user_coalesce", "on", NULL, err, sizeof(err)), 0);
+	CHECK(config_phb_user_coalesce(&c, 0));
+	CHECK_EQ(config_set(&c, "f.ini", "phb.1:user_coalesce", "sometimes", NULL, err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "phb.1:user_coalesce: expected on or off");
+	CHECK_EQ(config_set(&c, "f.ini", "phb.1:coalesce", "on", NULL, err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "tce, ddw and user_coalesce");
+	CHECK_EQ(load("uc2.ini", "[pci]\nuser_coalesce = maybe\n", &c, err), -EINVAL);
+	CHECK_STR_CONTAINS(err, "pci:user_coalesce: expected on or off");
+}

@@ -31,11 +31,13 @@ struct pci_dev_config {
 	char key[48];				/* where it was given, for errors */
 };
 
-/* A [phb.N] section: what it sets overrides [pci]'s tce and ddw. */
+/* A [phb.N] section: what it sets overrides [pci]'s tce, ddw and
+ * user_coalesce. */
 struct phb_config {
-	bool tce_set, ddw_set;
+	bool tce_set, ddw_set, user_coalesce_set;
 	enum tce_mode tce;
 	bool ddw;
+	bool user_coalesce;
 };
 
 struct vm_config {
@@ -59,6 +61,11 @@ struct vm_config {
 	enum tce_mode tce;
 	bool tce_explicit;			/* the user named the mode */
 	bool ddw;
+	/* TCE hcalls pvmm serves (mode user, and H_PUT_TCE_INDIRECT /
+	 * H_STUFF_TCE in mode kernel): one VFIO map/unmap per run of
+	 * contiguous entries (default), or per entry, so that a benchmark
+	 * can show both. */
+	bool user_coalesce;
 	/* Mode kernel: let KVM serve H_STUFF_TCE too. Linux 6.12 (and upstream
 	 * as of this writing) checks only its first entry against the window,
 	 * so a guest can make the host kernel clear memory past its TCE
@@ -87,9 +94,10 @@ int config_set(struct vm_config *cfg, const char *source, const char *key,
 int config_validate(const struct vm_config *cfg, const char *source, char *err, size_t errlen);
 
 const char *tce_mode_name(enum tce_mode m);
-/* Guest PHB index's TCE mode, whether it was asked for, and DDW. */
+/* Guest PHB index's TCE mode, whether it was asked for, DDW, coalescing. */
 enum tce_mode config_phb_tce(const struct vm_config *cfg, unsigned int phb, bool *explicit_mode);
 bool config_phb_ddw(const struct vm_config *cfg, unsigned int phb);
+bool config_phb_user_coalesce(const struct vm_config *cfg, unsigned int phb);
 /* "BDF[,phb=N]" into dev; 0 or -EINVAL with err filled (source, key). */
 int config_parse_dev(struct pci_dev_config *dev, const char *source, const char *key,
 		     const char *value, char *err, size_t errlen);

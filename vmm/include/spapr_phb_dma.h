@@ -38,6 +38,8 @@ struct phb_dma {
 	struct vfio_group *groups[PHB_GROUPS_MAX];
 	unsigned int nr_groups;
 	enum tce_mode mode;
+	bool coalesce;			/* user_coalesce: VFIO calls per run */
+	struct tce_io_stats io_closed;	/* VFIO calls of windows since removed */
 	uint32_t liobn;			/* window n: liobn + n */
 	struct phb_window win[DDW_WINDOWS_MAX];	/* slot 0: the default window */
 	struct ddw ddw;

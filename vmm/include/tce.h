@@ -6,6 +6,11 @@
  * calls back map/unmap for the host side (VFIO_IOMMU_MAP_DMA/UNMAP_DMA).
  * In mode kernel the table is the mmap of KVM's in-kernel table and only
  * the hcalls KVM hands back (H_TOO_HARD) get here.
+ *
+ * A multi-entry hcall reaches the host side in runs (tce_run_next): one
+ * map call per run of entries contiguous in IOVA, guest (so host) address
+ * and permission, one unmap call per run of mapped entries. The hcall is
+ * all or nothing: a failing call undoes the ones before it.
  */
 #ifndef PVMM_TCE_H
 #define PVMM_TCE_H
@@ -25,6 +30,13 @@ struct tce_ops {
 	int (*unmap)(void *opaque, uint64_t iova, uint64_t size);
 };
 
+/* Calls made to the host side (tce_ops), and the entries they covered;
+ * per-entry calls have calls == entries. */
+struct tce_io_stats {
+	uint64_t map_calls, map_entries;
+	uint64_t unmap_calls, unmap_entries;
+};
+
 struct tce_window {
 	uint32_t liobn;
 	uint64_t start;			/* bus address of entry 0 */
@@ -41,9 +53,29 @@ struct tce_window {
 	void *opaque;
 	uint64_t valid;			/* entries with R or W set */
 	uint64_t hcalls;		/* TCE hcalls that reached pvmm for it */
+	/* One host call per run (default) or per entry (user_coalesce = off,
+	 * for the benchmark's comparison). */
+	bool coalesce;
+	struct tce_io_stats io;
 };
 
-/* table NULL: allocate one. Returns 0 or -errno. */
+/* A run: entries [first, first + count) of the array it was found in. */
+struct tce_run {
+	uint64_t first;
+	uint64_t count;
+};
+
+enum tce_run_kind {
+	TCE_RUN_MAP,		/* same permission, consecutive guest pages */
+	TCE_RUN_UNMAP,		/* any mapped entries (see tce_run_next) */
+};
+
+/* The first run in tces[*pos, n) (entries with R or W set); *pos moves past
+ * it. false when no entry is left. coalesce false: runs of one entry. Pure. */
+bool tce_run_next(const uint64_t *tces, uint64_t n, uint32_t page_shift,
+		  enum tce_run_kind kind, bool coalesce, uint64_t *pos, struct tce_run *run);
+
+/* table NULL: allocate one. Coalescing is on. Returns 0 or -errno. */
 int tce_window_init(struct tce_window *w, uint32_t liobn, uint64_t start, uint64_t size,
 		    uint32_t page_shift, const struct guest_mem *mem,
 		    const struct tce_ops *ops, void *opaque, uint64_t *table);
