@@ -50,7 +50,7 @@ all: setup pvmm
 setup:
 	@bash kernel/setup.sh
 
-pvmm: vmm/pvmm $(PAYLOADS) build/hostprobe build/netfeat build/sniff build/ptyrun
+pvmm: vmm/pvmm $(PAYLOADS) build/hostprobe build/netfeat build/sniff build/ptyrun build/tcecheck
 
 # The host scenario's probe: runs in the emulated host.
 # The guest's one ethtool call (kernel/guest-tools/netfeat.c).
@@ -65,6 +65,11 @@ build/sniff: kernel/guest-tools/sniff.c
 
 # Runs pvmm on a pseudo-terminal for the signals scenario (terminal restore).
 build/ptyrun: tests/system/ptyrun.c
+	@mkdir -p build
+	$(CROSS_CC) -static $(CSTD) $(OPT) $(WARN) -o $@ $<
+
+# Reads a running pvmm's KVM TCE tables on its own (scenarios, in the emulated host).
+build/tcecheck: tests/system/tcecheck.c
 	@mkdir -p build
 	$(CROSS_CC) -static $(CSTD) $(OPT) $(WARN) -o $@ $<
 

@@ -94,8 +94,9 @@ monitor() {
 	done
 }
 
-# pvmm.itr=N: the e1000e driver's interrupt throttle rate (interrupts/s)
-insmod /lib/modules/e1000e.ko $(sed -n 's/.*pvmm\.itr=\([0-9]*\).*/InterruptThrottleRate=\1/p' /proc/cmdline)
+# pvmm.itr=N: the e1000e driver's interrupt throttle rate (interrupts/s),
+# a per-board array: the same for up to four NICs.
+insmod /lib/modules/e1000e.ko $(sed -n 's/.*pvmm\.itr=\([0-9]*\).*/InterruptThrottleRate=\1,\1,\1,\1/p' /proc/cmdline)
 ip link set lo up
 IFS_UP=
 for i in $(seq 1 50); do

@@ -45,7 +45,7 @@ check "function 1 is back on vfio-pci" test "$(basename "$(readlink "/sys/bus/pc
 # A group that a running pvmm holds: a second pvmm asking for it fails
 # clearly, and the first one's transfer completes.
 receiver_start err-busy 0 1
-pvmm_net err-busy 16 --pci "$NIC_A_BDF" --tce kernel > /dev/null &
+pvmm_net err-busy 8 --pci "$NIC_A_BDF" --tce kernel > /dev/null &
 first=$!
 for i in $(seq 1 240); do
 	grep -q "PVMM-GUEST-UP" /tmp/err-busy.out 2>/dev/null && break
@@ -55,7 +55,7 @@ try group-busy "/dev/vfio/$NIC_A_GROUP" "busy: another process" --pci "$NIC_C_BD
 wait $first
 receiver_stop err-busy "$(grep -c "GUEST sent rc=0 " /tmp/err-busy.out)"
 check "the first pvmm was running when the second asked" grep -q "PVMM-GUEST-UP" /tmp/err-busy.out
-check_transfers err-busy /tmp/err-busy.out 16 1
+check_transfers err-busy /tmp/err-busy.out 8 1
 check "the first pvmm exited 0" test "$(cat /tmp/err-busy.rc)" = 0
 
 # After the refusals NIC A, NIC C and the two-function device are still

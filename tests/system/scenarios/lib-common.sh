@@ -118,10 +118,37 @@ phb_valid_entries() {
 pvmm_net() {
 	name=$1 mb=$2
 	shift 2
+	rm -f "/tmp/$name.pid"
 	( timeout 600 "$PVMM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD" -c 2 -m 512 \
 		-p "console=hvc0 nowatchdog pvmm.test=net pvmm.mb=$mb pvmm.netfeat=sg:off pvmm.itr=200" \
-		--stats-json "/tmp/$name.json" "$@" </dev/null 2>&1
+		--stats-json "/tmp/$name.json" "$@" </dev/null 2>&1 &
+	  echo $! > "/tmp/$name.pid"
+	  wait $!
 	  echo $? > "/tmp/$name.rc" ) | tr -d '\r' | tee "/tmp/$name.out" | sed 's/^/L2| /'
+}
+
+# tables_sample NAME: once the guest of pvmm_net NAME has its data ready
+# (its DMA windows are set up by then), tcecheck reads pvmm's KVM TCE
+# tables through copies of its fds, into /tmp/NAME.tcecheck.
+tables_sample() {
+	: > "/tmp/$1.tcecheck"
+	for i in $(seq 1 600); do
+		grep -q "GUEST sha256" "/tmp/$1.out" 2>/dev/null && break
+		sleep 0.5
+	done
+	# pvmm is the child of the timeout whose pid pvmm_net noted.
+	pid=$(cat "/proc/$(cat "/tmp/$1.pid" 2>/dev/null)/task/"*/children 2>/dev/null | cut -d' ' -f1)
+	[ -n "$pid" ] && /pvmm/bin/tcecheck "$pid" $((512 << 20)) > "/tmp/$1.tcecheck" 2>&1
+}
+
+# check_kvm_tables NAME N: what tcecheck read while pvmm ran: at least N of
+# KVM's tables hold entries, and no entry points outside guest RAM.
+check_kvm_tables() {
+	sed "s/^/RESULT $1 /" "/tmp/$1.tcecheck"
+	check "KVM's tables, read on their own: $2 or more hold entries" \
+		test "$(grep -c '^TCECHECK table=.* valid=[1-9]' "/tmp/$1.tcecheck")" -ge "$2"
+	check "KVM's tables, read on their own: no entry outside guest RAM" \
+		grep -q '^TCECHECK total .* outside=0 errors=0' "/tmp/$1.tcecheck"
 }
 
 # two_links NAME MB PVMM-ARGS...: a guest with a NIC on each wire sends MB
@@ -132,7 +159,10 @@ two_links() {
 	shift 2
 	receiver_start "$name-0" 0 1
 	receiver_start "$name-1" 1 1
+	tables_sample "$name" &
+	sampler=$!
 	pvmm_net "$name" "$mb" "$@"
+	wait $sampler
 	for l in 0 1; do
 		receiver_stop "$name-$l" "$(grep -c "GUEST sent rc=0 .* link=$l\$" "/tmp/$name.out")"
 	done

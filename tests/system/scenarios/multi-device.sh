@@ -1,7 +1,7 @@
 #!/bin/sh
 # Scenario multi-device: NIC A and NIC C, two IOMMU groups, each on a guest
 # PHB of its own (pvmm's default placement, as QEMU's pseries), DDW on for
-# both. The guest binds e1000e to both and sends 64 MiB over each link at
+# both. The guest binds e1000e to both and sends the data over each link at
 # the same time, each sha256-checked (lib-common.sh two_links).
 # - Mode kernel with every TCE hcall in KVM (--trusted-guest, as
 #   passthrough-kernel): no TCE hcall reaches pvmm on either PHB's windows,
@@ -9,6 +9,12 @@
 # - Mode user: each PHB's TCE hcalls are counted on its own windows.
 fail=0
 . /pvmm/scenarios/lib-common.sh
+# Two links at once run at well under 1 MiB/s each in the emulated host
+# (README, System scenarios): 64 MiB for mode kernel, 32 for mode user, and
+# 16 on a nested pseries host, which is slower still, keep make test within
+# its time.
+mb_kernel=64 mb_user=32
+case $L0_MACHINE in pseries*) mb_kernel=16 mb_user=16 ;; esac
 echo "RESULT multi-device NIC A $NIC_A_BDF group $NIC_A_GROUP, NIC C $NIC_C_BDF group $NIC_C_GROUP"
 
 # two_phbs JSON: NIC A alone on PHB 0, NIC C alone on PHB 1, each with DDW
@@ -22,7 +28,7 @@ two_phbs() {
 	done
 }
 
-two_links md-kernel 64 --pci "$NIC_A_BDF" --pci "$NIC_C_BDF" --tce kernel --trusted-guest
+two_links md-kernel $mb_kernel --pci "$NIC_A_BDF" --pci "$NIC_C_BDF" --tce kernel --trusted-guest
 j=/tmp/md-kernel.json
 two_phbs $j
 check "no TCE hcall at all reached pvmm (mode kernel, trusted guest)" test "$(tce_exit_total $j)" -eq 0
@@ -32,8 +38,9 @@ for p in 0 1; do
 	check "PHB $p: no TCE hcall on its windows" test "$(phb_window_hcalls $j $p)" -eq 0
 	check "PHB $p: its KVM tables hold entries" test "$(phb_valid_entries $j $p)" -gt 0
 done
+check_kvm_tables md-kernel 2
 
-two_links md-user 64 --pci "$NIC_A_BDF" --pci "$NIC_C_BDF" --tce user
+two_links md-user $mb_user --pci "$NIC_A_BDF" --pci "$NIC_C_BDF" --tce user
 j=/tmp/md-user.json
 two_phbs $j
 for p in 0 1; do
