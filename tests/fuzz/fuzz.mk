@@ -9,13 +9,18 @@ FUZZERS       := config fdt calls tce pci_config loader
 FUZZ_SECONDS  ?= 60
 FUZZ_SMOKE_SECONDS ?= 30
 FUZZ_CC       ?= clang
-FUZZ_FLAGS    := -std=c11 -D_GNU_SOURCE -g -O1 -Ivmm/include -I/usr/include/iniparser \
+FUZZ_FLAGS    := -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Ivmm/include -I/usr/include/iniparser \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_PURE_SRC := $(PURE_SRC)
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_PURE_SRC) $(wildcard vmm/include/*.h)
+# fuzz_calls runs the real PHB and cpu RTAS handlers with their
+# ioctls faked (fake_vmm.c, over the unit tests' fake PCI function).
+FUZZ_EXTRA_calls := vmm/spapr_phb.c vmm/spapr_cpu.c tests/fuzz/fake_vmm.c tests/unit/fake_pci.c
+
+.SECONDEXPANSION:
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_PURE_SRC) $$(FUZZ_EXTRA_$$*) $(wildcard vmm/include/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_PURE_SRC) -lfdt -liniparser -lpthread
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Itests/unit -o $@ $< $(FUZZ_PURE_SRC) $(FUZZ_EXTRA_$*) -lfdt -liniparser -lpthread
 
 .PHONY: fuzz fuzz-smoke fuzz-build
 fuzz-build: setup $(addprefix build/fuzz/fuzz_,$(FUZZERS))
