@@ -1,13 +1,14 @@
 # libFuzzer fuzzers (clang, ASan + UBSan) for the pure modules: config,
 # FDT building, hcall/RTAS argument decoding, the TCE table, the PCI
-# config shadow and the ELF loader. Seed corpora in tests/fuzz/corpus/<name>/
+# config shadow and the ELF loader; calls, pci_config, tce and tce_threads
+# (TSan) also check answers against oracles. Seed corpora in tests/fuzz/corpus/<name>/
 # (copied, never modified). Included by the top-level Makefile.
 #   make fuzz        each fuzzer for FUZZ_SECONDS (default 60)
-#   make fuzz-smoke  each for FUZZ_SMOKE_SECONDS (default 30): what make test runs
+#   make fuzz-smoke  each for FUZZ_SMOKE_SECONDS (default 25): what make test runs
 
 FUZZERS       := config fdt calls tce pci_config loader tce_threads
 FUZZ_SECONDS  ?= 60
-FUZZ_SMOKE_SECONDS ?= 30
+FUZZ_SMOKE_SECONDS ?= 25
 FUZZ_CC       ?= clang
 FUZZ_FLAGS    := -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Ivmm/include -I/usr/include/iniparser \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
