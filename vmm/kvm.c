@@ -272,27 +272,3 @@ int kvm_vcpu_enable_xics(struct vcpu *cpu, int xics_fd)
 		return KVM_FAIL("KVM_ENABLE_CAP(KVM_CAP_IRQ_XICS)");
 	return 0;
 }
-
-/*
- * KVM serves the RTAS tokens defined in the kernel before pvmm sees the
- * hcall, and when the guest's argument buffer is not readable it fails
- * KVM_RUN with EFAULT instead of answering the guest. The vcpu then sits
- * just after its "sc 1" with r3 still H_RTAS and the hcall's completion
- * pending (KVM copies papr_hcall.ret into r3 at the next KVM_RUN): answer
- * H_PARAMETER there, as pvmm does for its own bad RTAS buffers. Returns 0
- * when that was the cause, -EFAULT otherwise.
- */
-int kvm_vcpu_fail_bad_rtas(struct vcpu *cpu, uint64_t h_rtas, long ret)
-{
-	struct kvm_regs regs;
-
-	if (ioctl(cpu->fd, KVM_GET_REGS, &regs) < 0)
-		return KVM_FAIL("KVM_GET_REGS");
-	if (regs.gpr[3] != h_rtas)
-		return -EFAULT;
-	regs.gpr[3] = (uint64_t)ret;
-	((struct kvm_run *)cpu->run)->papr_hcall.ret = (uint64_t)ret;
-	if (ioctl(cpu->fd, KVM_SET_REGS, &regs) < 0)
-		return KVM_FAIL("KVM_SET_REGS");
-	return 0;
-}

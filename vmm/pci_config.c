@@ -67,11 +67,12 @@ static void find_caps(struct pci_config *pc)
 		ptr &= ~3;
 		if (dev_read(pc, ptr, hdr, 2))
 			return;
-		if (hdr[0] == PCI_CAP_ID_MSI)
+		/* The first of each, as Linux's pci_find_capability: the one the
+		 * guest programs must be the one pvmm virtualises. */
+		if (hdr[0] == PCI_CAP_ID_MSI && !pc->msi_cap)
 			pc->msi_cap = ptr;
-		if (hdr[0] == PCI_CAP_ID_MSIX) {
+		if (hdr[0] == PCI_CAP_ID_MSIX && !pc->msix_cap)
 			pc->msix_cap = ptr;
-		}
 		ptr = hdr[1];
 	}
 }

@@ -225,7 +225,7 @@ static void ddw_host_remove(void *opaque, unsigned int slot, uint64_t *hcalls)
 {
 	struct phb_dma *d = opaque;
 
-	*hcalls = d->win[slot].tce.hcalls;
+	*hcalls = tce_window_hcalls(&d->win[slot].tce);	/* other vcpus count under the windows lock */
 	pr_info("guest removed DMA window liobn 0x%x", d->win[slot].tce.liobn);
 	window_close(d, slot, true);
 }

@@ -363,6 +363,16 @@ void tce_window_remove(struct tce_window *w)
 	pthread_mutex_unlock(&windows_lock);
 }
 
+uint64_t tce_window_hcalls(struct tce_window *w)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&windows_lock);
+	n = w->hcalls;
+	pthread_mutex_unlock(&windows_lock);
+	return n;
+}
+
 struct tce_window *tce_window_find(uint32_t liobn)
 {
 	for (int i = 0; i < TCE_WINDOWS_MAX; i++)

@@ -1,10 +1,44 @@
 /* Fuzz the config-space shadow: a device with fuzzed header and
- * capability list, then guest reads and writes at fuzzed offsets/sizes. */
+ * capability list, then guest reads and writes at fuzzed offsets/sizes.
+ * Oracle: no write reaching the device touches a register pvmm
+ * virtualises - the BARs, the ROM BAR, the interrupt line and pin, the
+ * MSI capability and the MSI-X message control - worked out here from the
+ * device's own header, independently of pci_config.c's bookkeeping. */
 #include "pci_config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static uint8_t dev[4096];
+static uint8_t pvmms[4096];	/* 1: a byte the device must never see written */
+
+static void mark(uint32_t off, uint32_t len)
+{
+	memset(pvmms + off, 1, off + len <= sizeof(pvmms) ? len : sizeof(pvmms) - off);
+}
+
+/* What pvmm owns in this device's space: the header registers, and the
+ * first MSI and MSI-X capabilities, as the guest's Linux finds them. */
+static void model_virtualised(void)
+{
+	uint8_t ptr = dev[0x34];
+	int msi = 0, msix = 0;
+
+	memset(pvmms, 0, sizeof(pvmms));
+	mark(0x10, 24);			/* BAR0-5 */
+	mark(0x30, 4);			/* ROM BAR */
+	mark(0x3c, 2);			/* interrupt line, pin */
+	for (int guard = 48; (dev[0x06] & 0x10) && ptr >= 0x40 && guard--; ptr = dev[ptr + 1]) {
+		ptr &= ~3;
+		if (dev[ptr] == 0x05 && !msi++) {
+			uint16_t ctrl = dev[ptr + 2] | dev[ptr + 3] << 8;
+			mark(ptr, ((ctrl & 0x80) ? 14 : 10) + ((ctrl & 0x100) ? 10 : 0));
+		}
+		if (dev[ptr] == 0x11 && !msix++)
+			mark(ptr + 2, 2);
+	}
+}
 
 static int dev_read(void *o, uint32_t off, void *buf, uint32_t len)
 {
@@ -20,6 +54,12 @@ static int dev_write(void *o, uint32_t off, const void *buf, uint32_t len)
 	(void)o;
 	if (off >= sizeof(dev) || len > sizeof(dev) - off)
 		__builtin_trap();
+	for (uint32_t i = 0; i < len; i++)
+		if (pvmms[off + i]) {
+			fprintf(stderr, "oracle: a write of %u byte(s) at 0x%x reached the device: "
+				"0x%x is pvmm's\n", len, off, off + i);
+			abort();
+		}
 	memcpy(dev + off, buf, len);
 	return 0;
 }
@@ -36,6 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(dev, 0, sizeof(dev));
 	memcpy(dev, data, hdr);
 	dev[0] = 0x86;
+	model_virtualised();
 	if (pci_config_init(&pc, &ops, NULL, sizes, (size > 0 && data[0] & 1) ? 4096 : 256))
 		return 0;
 	for (int i = 0; i < 6; i++)

@@ -137,3 +137,22 @@ TEST(pci_config_intx_pin_only_when_offered)
 	CHECK_EQ(pci_config_init(&pc, &fake_pci_ops, NULL, (uint64_t[6]){ 0x20000 }, 4096), 0);
 	CHECK_EQ(pci_config_device_pin(&pc), 0);
 }
+
+/* Two MSI capabilities: pvmm virtualises the first, the one Linux's
+ * pci_find_capability gives the guest, so its writes never reach the device. */
+TEST(pci_config_first_msi_capability)
+{
+	struct pci_config pc;
+	uint64_t sizes[6] = { 0 };
+
+	fake_pci_reset();
+	fake_pci_put32(0x00, 0x10d38086);
+	fake_pci_put16(0x06, 0x0010);
+	fake_pci_cfg[0x34] = 0x40;
+	fake_pci_cfg[0x40] = 0x05; fake_pci_cfg[0x41] = 0x50;	/* MSI -> MSI */
+	fake_pci_cfg[0x50] = 0x05; fake_pci_cfg[0x51] = 0x00;
+	CHECK_EQ(pci_config_init(&pc, &fake_pci_ops, NULL, sizes, 256), 0);
+	CHECK_EQ(pc.msi_cap, 0x40);
+	CHECK_EQ(pci_config_write(&pc, 0x42, 2, 1), 0);
+	CHECK_EQ(fake_pci_writes, 0);
+}

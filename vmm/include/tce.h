@@ -94,6 +94,8 @@ bool tce_window_inside_ram(const struct tce_window *w, uint64_t *valid);
 int tce_window_add(struct tce_window *w);
 void tce_window_remove(struct tce_window *w);
 struct tce_window *tce_window_find(uint32_t liobn);
+/* The TCE hcalls w saw: other vcpus' hcalls count under the windows lock. */
+uint64_t tce_window_hcalls(struct tce_window *w);
 int tce_register_calls(void);
 
 #endif
