@@ -97,6 +97,7 @@ static int window_open(struct ddw *d, unsigned int slot, uint32_t page_shift, ui
 		return RTAS_OUT_HW_ERROR;
 	*w = (struct ddw_window){ .active = true, .liobn = liobn, .start = start, .size = size,
 		.page_shift = page_shift, .log = -1 };
+	d->opened++;
 	if (d->nlog < DDW_LOG_MAX) {
 		w->log = (int)d->nlog;
 		d->log[d->nlog++] = (struct ddw_log_entry){ .slot = slot, .liobn = liobn,
@@ -111,6 +112,7 @@ static void window_close(struct ddw *d, unsigned int slot)
 	uint64_t hcalls = 0;
 
 	d->ops->remove(d->opaque, slot, &hcalls);
+	d->closed++;
 	if (w->log >= 0) {
 		d->log[w->log].removed = true;
 		d->log[w->log].hcalls = hcalls;

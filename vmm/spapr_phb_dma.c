@@ -332,8 +332,9 @@ static void report_ddw(const struct phb_dma *dma, FILE *out, int json)
 		fprintf(out, ", \"ddw\": {\"enabled\": %s, \"rtas_errors\": %llu, \"created\": [",
 			d->enabled ? "true" : "false", (unsigned long long)d->rtas_errors);
 	else
-		fprintf(out, "pvmm:   DDW %s, %u window(s) created by the guest\n",
-			d->enabled ? "on" : "off", d->nlog);
+		fprintf(out, "pvmm:   DDW %s, host windows opened %llu, closed %llu (the first %u listed)\n",
+			d->enabled ? "on" : "off", (unsigned long long)d->opened,
+			(unsigned long long)d->closed, d->nlog);
 	for (unsigned int i = 0; i < d->nlog; i++) {
 		const struct ddw_log_entry *e = &d->log[i];
 		uint64_t hcalls = e->removed ? e->hcalls : dma->win[e->slot].tce.hcalls;
@@ -349,7 +350,8 @@ static void report_ddw(const struct phb_dma *dma, FILE *out, int json)
 				(unsigned long long)hcalls);
 	}
 	if (json)
-		fprintf(out, "]}");
+		fprintf(out, "], \"windows_opened\": %llu, \"windows_closed\": %llu}",
+			(unsigned long long)d->opened, (unsigned long long)d->closed);
 }
 
 

@@ -435,6 +435,15 @@ static void race_indirect_list(uint32_t cpu1)
 	hcall(H_STUFF_TCE, tce_liobn, tce_start, 0, RACE_ENTRIES, 0);
 }
 
+/* The second cpu's id, 0 if there is none. */
+static uint32_t second_cpu(void)
+{
+	uint32_t ids[8];
+	int n = fdt_cpu_ids(ids, 8);
+
+	return n > 1 ? (ids[0] ? ids[0] : ids[1]) : 0;
+}
+
 /* start-cpu, query, stop-self and a restart of vcpu 1. */
 static void cpu_cases(void)
 {
@@ -470,6 +479,184 @@ static void cpu_cases(void)
 		race_indirect_list(cpu1);
 }
 
+/* ---- dynamic DMA windows ---- */
+
+#define H_GET_TERM_CHAR	0x54
+#define DDW_CYCLES	1000
+#define DDW_RACE_ROUNDS	50
+
+struct ddw_pe {
+	int query, create, remove;
+	uint32_t addr[3];	/* config address, BUID high, BUID low */
+	uint32_t window_shift;	/* all of RAM, a power of two */
+};
+
+static int ddw_pe_find(struct ddw_pe *pe)
+{
+	int phb = fdt_child_prefix(0, "pci@"), len;
+	const uint8_t *reg = fdt_prop(phb, "reg", &len);
+	uint64_t buid;
+
+	pe->query = rtas_token("ibm,query-pe-dma-window");
+	pe->create = rtas_token("ibm,create-pe-dma-window");
+	pe->remove = rtas_token("ibm,remove-pe-dma-window");
+	if (!reg || pe->query < 0 || pe->create < 0 || pe->remove < 0)
+		return -1;
+	buid = be64(reg);
+	pe->addr[0] = 0;
+	pe->addr[1] = buid >> 32;
+	pe->addr[2] = (uint32_t)buid;
+	for (pe->window_shift = 12; (1UL << pe->window_shift) < ram_size(); pe->window_shift++)
+		;
+	return 0;
+}
+
+/* Query, then a window of 4 KiB pages over all of RAM: its LIOBN, 0 if
+ * refused (*st says why). */
+static uint32_t ddw_open(const struct ddw_pe *pe, long *st)
+{
+	uint32_t args[5] = { pe->addr[0], pe->addr[1], pe->addr[2], 12, pe->window_shift }, rets[5];
+
+	*st = rtas_call(pe->query, 3, 5, args, rets);
+	if (*st)
+		return 0;
+	if (!rets[1] || !(rets[3] & 1)) {	/* no window free, or no 4 KiB pages */
+		*st = -98;
+		return 0;
+	}
+	*st = rtas_call(pe->create, 5, 4, args, rets);
+	return *st ? 0 : rets[1];
+}
+
+static long ddw_close(const struct ddw_pe *pe, uint32_t liobn)
+{
+	uint32_t args[1] = { liobn }, rets[1];
+
+	return rtas_call(pe->remove, 1, 1, args, rets);
+}
+
+/* A checkpoint the scenario acts on (it counts pvmm's fds and reads KVM's
+ * tables), then waits up to 60 s for it to answer with a byte on the
+ * console; without an answer the payload goes on. */
+static void checkpoint(const char *name)
+{
+	uint64_t end = read_tb() + 60 * tb_hz();
+	unsigned long out[9];
+
+	printf("HOSTILE-CHECKPOINT %s\n", name);
+	while (read_tb() < end) {
+		if (hcall(H_GET_TERM_CHAR, VTY, 0, 0, 0, out) == H_SUCCESS && out[0]) {
+			printf("HOSTILE-CHECKPOINT %s answered\n", name);
+			return;
+		}
+	}
+	printf("HOSTILE-CHECKPOINT %s not answered\n", name);
+}
+
+static void ddw_shape_cases(const struct ddw_pe *pe)
+{
+	uint32_t args[5] = { pe->addr[0], pe->addr[1], pe->addr[2], 13, pe->window_shift }, rets[5];
+
+	expect("ddw-remove-unknown-liobn", ddw_close(pe, 0x8000ff01), RTAS_PARAM);
+	expect("ddw-query", rtas_call(pe->query, 3, 5, args, rets), 0);
+	expect("ddw-create-page-shift-13", rtas_call(pe->create, 5, 4, args, rets), RTAS_PARAM);
+	args[3] = 12; args[4] = 63;
+	expect("ddw-create-window-shift-63", rtas_call(pe->create, 5, 4, args, rets), RTAS_PARAM);
+	args[4] = 11;
+	expect("ddw-create-window-below-page", rtas_call(pe->create, 5, 4, args, rets), RTAS_PARAM);
+	args[2] ^= 0x1234; args[4] = pe->window_shift;
+	expect("ddw-create-bad-buid", rtas_call(pe->create, 5, 4, args, rets), RTAS_PARAM);
+	expect("ddw-create-nret-2", rtas_call(pe->create, 5, 2, args, rets), RTAS_PARAM);
+}
+
+/* DDW_CYCLES windows created and removed: every call answers, and the
+ * scenario compares pvmm's fds before and after. */
+static void ddw_cycles(const struct ddw_pe *pe)
+{
+	int failed = 0;
+	long st = 0;
+
+	checkpoint("ddw-cycles-before");
+	for (int i = 0; i < DDW_CYCLES; i++) {
+		uint32_t liobn = ddw_open(pe, &st);
+		if (!liobn || (st = ddw_close(pe, liobn)) != 0) {
+			if (failed++ < 3)
+				printf("HOSTILE ddw-cycles cycle %d liobn 0x%x status %d\n", i, liobn, (int)st);
+		}
+	}
+	printf("HOSTILE ddw-cycles cycles=%d failed=%d\n", DDW_CYCLES, failed);
+	expect("ddw-cycles", failed, 0);
+	checkpoint("ddw-cycles-after");
+}
+
+/* Two vcpus remove the same window at once: exactly one may succeed. */
+static volatile int race_round, race_done;
+static volatile uint32_t race_liobn;
+static volatile long race_st;
+static struct ddw_pe race_pe;
+
+static void cpu1_ddw_remover(void)
+{
+	for (int r = 1; r <= DDW_RACE_ROUNDS; r++) {
+		while (race_round < r)
+			__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		race_st = ddw_close(&race_pe, race_liobn);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		race_done = r;
+	}
+	cpu_stop_self();
+}
+
+static void ddw_remove_race(const struct ddw_pe *pe, uint32_t cpu1)
+{
+	int both = 0, none = 0, other = 0, started = 0;
+	long st;
+
+	race_pe = *pe;
+	race_round = race_done = 0;
+	expect("ddw-remove-race-cpu1-start", cpu_start(cpu1, cpu1_ddw_remover), 0);
+	for (int r = 1; r <= DDW_RACE_ROUNDS; r++) {
+		race_liobn = ddw_open(pe, &st);
+		if (!race_liobn) {
+			other++;
+			break;
+		}
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		race_round = r;
+		st = ddw_close(pe, race_liobn);
+		if (!wait_for(&race_done, r))
+			break;
+		started++;
+		if (st == 0 && race_st == 0)
+			both++;
+		else if (st != 0 && race_st != 0)
+			none++;
+		else if ((st ? st : race_st) != RTAS_PARAM)
+			other++;
+	}
+	printf("HOSTILE ddw-remove-race rounds=%d both-succeeded=%d none=%d other=%d\n",
+	       started, both, none, other);
+	expect("ddw-remove-race-rounds", started, DDW_RACE_ROUNDS);
+	expect("ddw-remove-race-one-winner", both + none + other, 0);
+	expect("ddw-remove-race-cpu1-stopped", wait_state(cpu1, 0), 1);
+}
+
+static void ddw_cases(uint32_t cpu1)
+{
+	struct ddw_pe pe;
+
+	if (!have_tce || ddw_pe_find(&pe)) {
+		printf("HOSTILE ddw SKIP no PHB with DDW\n");
+		return;
+	}
+	ddw_shape_cases(&pe);
+	ddw_cycles(&pe);
+	if (cpu1)
+		ddw_remove_race(&pe, cpu1);
+	else
+		printf("HOSTILE ddw-remove-race SKIP one cpu\n");
+}
+
 void payload_main(void);
 void payload_main(void)
 {
@@ -489,6 +676,7 @@ void payload_main(void)
 	tce_cases();
 	pci_cases();
 	cpu_cases();
+	ddw_cases(second_cpu());
 	/* pvmm is still healthy: valid calls answer. */
 	expect("valid-get-time-of-day", rtas_call(rtas_token("get-time-of-day"), 0, 8, args, rets), 0);
 	expect("valid-year-plausible", rets[1] >= 2024 && rets[1] < 2200, 1);

@@ -68,8 +68,9 @@ struct ddw {
 	uint64_t default_size;		/* slot 0, recreated by reset */
 	uint32_t default_shift;
 	struct ddw_window win[DDW_WINDOWS_MAX];
-	struct ddw_log_entry log[DDW_LOG_MAX];
+	struct ddw_log_entry log[DDW_LOG_MAX];	/* the first windows, for the summary */
 	unsigned int nlog;
+	uint64_t opened, closed;		/* every host window, logged or not */
 	uint64_t rtas_errors;
 	const struct ddw_ops *ops;
 	void *opaque;

@@ -21,12 +21,45 @@
 # power-off (exit 0), not wait for ever.
 fail=0
 . /pvmm/scenarios/lib-common.sh
+
+# answer_checkpoints MODE PID: at each HOSTILE-CHECKPOINT the payload prints,
+# note pvmm's open fds and, in mode kernel, what tcecheck reads of KVM's
+# tables on its own, then answer with a byte on pvmm's console (fd 3).
+answer_checkpoints() {
+	seen=0
+	while kill -0 "$2" 2>/dev/null; do
+		n=$(grep -c "^HOSTILE-CHECKPOINT [^ ]*$" /tmp/hostile-$1.out)
+		if [ "$n" -gt "$seen" ]; then
+			seen=$n
+			cp=$(grep "^HOSTILE-CHECKPOINT [^ ]*$" /tmp/hostile-$1.out | sed -n "${n}p" | cut -d' ' -f2)
+			echo "CHECKPOINT $cp fds=$(ls /proc/$2/fd | wc -l)" >> /tmp/hostile-$1.fds
+			[ "${1%-padded}" = kernel ] && /pvmm/bin/tcecheck "$2" $((256 << 20)) |
+				sed "s/^/CHECKPOINT $cp /" >> /tmp/hostile-$1.fds
+			printf x >&3
+		fi
+		sleep 0.2
+	done
+}
+
+# fds_at MODE CHECKPOINT: pvmm's open fds there.
+fds_at() { sed -n "s/^CHECKPOINT $2 fds=//p" /tmp/hostile-$1.fds; }
+
 for mode in $(echo "${HOSTILE_MODES:-user:kernel:kernel-padded}" | tr ":" " "); do
 	tce=${mode%-padded} extra= params="hostile.tce=$tce"
 	[ $mode = kernel-padded ] && extra="--kvm-indirect-tce on" params="$params hostile.race=off"
+	rm -f /tmp/hostile.in /tmp/hostile-$mode.fds
+	mkfifo /tmp/hostile.in
+	exec 3<>/tmp/hostile.in
 	( timeout 300 "$PVMM" run --payload "$PVMM_FIRMWARE/hostile.bin" -m 256 -c 2 --pci "$NIC_A_BDF" \
-		--tce $tce $extra -p "$params" --stats-json /tmp/hostile-$mode.json </dev/null 2>&1
-	  echo $? > /tmp/hostile-$mode.rc ) | tee /tmp/hostile-$mode.out | sed "s/^/L2[$mode]| /"
+		--tce $tce $extra -p "$params" --stats-json /tmp/hostile-$mode.json </tmp/hostile.in 2>&1 &
+	  echo $! > /tmp/hostile-$mode.pid
+	  wait $!
+	  echo $? > /tmp/hostile-$mode.rc ) | tr -d '\r' | tee /tmp/hostile-$mode.out | sed "s/^/L2[$mode]| /" &
+	run=$!
+	sleep 1
+	answer_checkpoints $mode "$(child_of "$(cat /tmp/hostile-$mode.pid)")"
+	wait $run
+	exec 3>&-
 	rc=$(cat /tmp/hostile-$mode.rc)
 	cases=$(grep -c "^HOSTILE .* \(PASS\|FAIL\)" /tmp/hostile-$mode.out)
 	echo "RESULT hostile mode=$mode cases=$cases failed=$(grep -c '^HOSTILE .* FAIL' /tmp/hostile-$mode.out) exit=$rc"
@@ -45,6 +78,19 @@ for mode in $(echo "${HOSTILE_MODES:-user:kernel:kernel-padded}" | tr ":" " "); 
 		grep -q "HOSTILE rtas-nargs-255-status PASS" /tmp/hostile-$mode.out
 	check "$mode: last cpu's stop-self ended the run" grep -q "stopped its last running cpu" /tmp/hostile-$mode.out
 	check "$mode: pvmm healthy, exit 0" test $rc -eq 0
+	sed "s/^/RESULT hostile mode=$mode /" /tmp/hostile-$mode.fds
+	check "$mode: 1000 DDW windows created and removed" grep -q "HOSTILE ddw-cycles PASS" /tmp/hostile-$mode.out
+	check "$mode: two vcpus removing one window: one winner each round" \
+		grep -q "HOSTILE ddw-remove-race-one-winner PASS" /tmp/hostile-$mode.out
+	check "$mode: pvmm's fds after the DDW cycles as before" \
+		test -n "$(fds_at $mode ddw-cycles-before)" -a "$(fds_at $mode ddw-cycles-before)" = "$(fds_at $mode ddw-cycles-after)"
+	if [ $tce = kernel ]; then
+		check "$mode: KVM's tables, read on their own, hold nothing outside guest RAM" \
+			test "$(grep -c "^CHECKPOINT .* TCECHECK total .* outside=0 errors=0" /tmp/hostile-$mode.fds)" -eq 2
+		check "$mode: as many KVM tables after the DDW cycles as before" test \
+			"$(sed -n 's/^CHECKPOINT ddw-cycles-before TCECHECK total tables=\([0-9]*\).*/\1/p' /tmp/hostile-$mode.fds)" = \
+			"$(sed -n 's/^CHECKPOINT ddw-cycles-after TCECHECK total tables=\([0-9]*\).*/\1/p' /tmp/hostile-$mode.fds)"
+	fi
 	check "$mode: every TCE inside guest RAM" grep -q '"all_inside_ram": true' /tmp/hostile-$mode.json
 	accepted=$(sed -n 's/^HOSTILE \(.*\) KVM-ACCEPTS.*/\1/p' /tmp/hostile-$mode.out | tr '\n' ' ')
 	echo "RESULT hostile mode=$mode kvm_accepts=\"$accepted\""

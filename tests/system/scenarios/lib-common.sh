@@ -136,9 +136,18 @@ tables_sample() {
 		grep -q "GUEST sha256" "/tmp/$1.out" 2>/dev/null && break
 		sleep 0.5
 	done
-	# pvmm is the child of the timeout whose pid pvmm_net noted.
-	pid=$(cat "/proc/$(cat "/tmp/$1.pid" 2>/dev/null)/task/"*/children 2>/dev/null | cut -d' ' -f1)
+	pid=$(child_of "$(cat "/tmp/$1.pid" 2>/dev/null)")
 	[ -n "$pid" ] && /pvmm/bin/tcecheck "$pid" $((512 << 20)) > "/tmp/$1.tcecheck" 2>&1
+}
+
+# child_of PID: the first child of PID (pvmm under the timeout that runs it),
+# waiting up to 5 s for it to appear.
+child_of() {
+	for i in $(seq 1 25); do
+		c=$(cat "/proc/$1/task/"*/children 2>/dev/null | cut -d' ' -f1)
+		[ -n "$c" ] && echo "$c" && return 0
+		sleep 0.2
+	done
 }
 
 # check_kvm_tables NAME N: what tcecheck read while pvmm ran: at least N of
