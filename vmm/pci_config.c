@@ -253,6 +253,25 @@ int pci_config_read(struct pci_config *pc, uint32_t off, uint32_t len, uint32_t 
 	return 0;
 }
 
+/* The bits of pvmm's own byte o that a guest write may change, as the
+ * PCI spec (and QEMU's emulation) makes them writable: of the MSI
+ * message control only the enable bit (multiple-message enable can be
+ * no more than the capable count pvmm advertises, 0; 64-bit, per-vector
+ * masking and the count are read-only), of the MSI-X message control
+ * only enable and function mask (the table size is the device's). */
+static uint8_t virt_wmask(const struct pci_config *pc, uint32_t o)
+{
+	if (pc->msi_cap && o == pc->msi_cap + 2u)
+		return 0x01;
+	if (pc->msi_cap && o == pc->msi_cap + 3u)
+		return 0x00;
+	if (pc->msix_cap && o == pc->msix_cap + 2u)
+		return 0x00;
+	if (pc->msix_cap && o == pc->msix_cap + 3u)
+		return 0xc0;
+	return 0xff;
+}
+
 int pci_config_write(struct pci_config *pc, uint32_t off, uint32_t len, uint32_t val)
 {
 	uint8_t buf[4];
@@ -273,8 +292,9 @@ int pci_config_write(struct pci_config *pc, uint32_t off, uint32_t len, uint32_t
 		return pc->ops->write(pc->opaque, off, buf, len) ? -EIO : 0;
 	for (uint32_t i = 0; i < len; i++) {
 		uint32_t o = off + i;
+		uint8_t m = virt_wmask(pc, o);
 		if (pc->virt[o] == VIRT)
-			pc->shadow[o] = buf[i];
+			pc->shadow[o] = (pc->shadow[o] & ~m) | (buf[i] & m);
 		else if (!pc->virt[o] && pc->ops->write(pc->opaque, o, &buf[i], 1))
 			return -EIO;
 	}

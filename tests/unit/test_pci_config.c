@@ -137,3 +137,22 @@ TEST(pci_config_intx_pin_only_when_offered)
 	CHECK_EQ(pci_config_init(&pc, &fake_pci_ops, NULL, (uint64_t[6]){ 0x20000 }, 4096), 0);
 	CHECK_EQ(pci_config_device_pin(&pc), 0);
 }
+
+TEST(pci_config_msi_controls_read_only_bits)
+{
+	struct pci_config pc;
+
+	make_dev(&pc);
+	/* MSI: only enable sticks; 64-bit stays, MME cannot pass MMC (0) */
+	CHECK_EQ(pci_config_write(&pc, 0xd2, 2, 0xffff), 0);
+	CHECK_EQ(rd(&pc, 0xd2, 2), 0x0081);
+	CHECK_EQ(pci_config_write(&pc, 0xd2, 2, 0x0000), 0);
+	CHECK_EQ(rd(&pc, 0xd2, 2), 0x0080);
+	/* MSI-X: enable and function mask stick; the table size is the device's */
+	CHECK_EQ(pci_config_write(&pc, 0xa2, 2, 0xffff), 0);
+	CHECK_EQ(rd(&pc, 0xa2, 2), 0xc004);
+	CHECK_EQ(pci_config_msix_size(&pc), 5);
+	CHECK_EQ(pci_config_write(&pc, 0xa2, 2, 0x0000), 0);
+	CHECK_EQ(rd(&pc, 0xa2, 2), 0x0004);
+	CHECK_EQ(fake_pci_writes, 0);
+}
