@@ -5,6 +5,7 @@
 #include <string.h>
 
 #define PCI_COMMAND		0x04
+#define PCI_COMMAND_MEMORY	0x02
 #define PCI_STATUS		0x06
 #define PCI_STATUS_CAP_LIST	0x10
 #define PCI_HEADER_TYPE		0x0e
@@ -13,6 +14,9 @@
 #define PCI_CAP_PTR		0x34
 #define PCI_INT_LINE		0x3c
 #define PCI_INT_PIN		0x3d
+#define PCI_CAP_ID_PM		0x01
+#define PCI_PM_CTRL		4u	/* PMCSR, from the PM capability */
+#define PCI_PM_STATE_MASK	0x03	/* 0 = D0 ... 3 = D3hot */
 #define PCI_CAP_ID_MSI		0x05
 #define PCI_CAP_ID_MSIX		0x11
 #define PCI_MSI_64BIT		0x80
@@ -67,11 +71,12 @@ static void find_caps(struct pci_config *pc)
 		ptr &= ~3;
 		if (dev_read(pc, ptr, hdr, 2))
 			return;
+		if (hdr[0] == PCI_CAP_ID_PM)
+			pc->pm_cap = ptr;
 		if (hdr[0] == PCI_CAP_ID_MSI)
 			pc->msi_cap = ptr;
-		if (hdr[0] == PCI_CAP_ID_MSIX) {
+		if (hdr[0] == PCI_CAP_ID_MSIX)
 			pc->msix_cap = ptr;
-		}
 		ptr = hdr[1];
 	}
 }
@@ -207,6 +212,53 @@ static bool access_ok(const struct pci_config *pc, uint32_t off, uint32_t len)
 {
 	return (len == 1 || len == 2 || len == 4) && !(off & (len - 1)) && off < pc->size &&
 	       len <= pc->size - off;
+}
+
+/* ---- memory decode: whether the BARs answer (COMMAND and PMCSR) ---- */
+
+bool pci_bars_decode(uint16_t command, uint16_t pmcsr)
+{
+	return (command & PCI_COMMAND_MEMORY) && !(pmcsr & PCI_PM_STATE_MASK);
+}
+
+static bool covers(uint32_t off, uint32_t len, uint32_t byte)
+{
+	return byte >= off && byte < off + len;
+}
+
+/* The memory-space bit and the power state each sit in one byte. */
+bool pci_config_touches_decode(const struct pci_config *pc, uint32_t off, uint32_t len)
+{
+	return covers(off, len, PCI_COMMAND) ||
+	       (pc->pm_cap && covers(off, len, pc->pm_cap + PCI_PM_CTRL));
+}
+
+int pci_config_decode_state(struct pci_config *pc, uint16_t *command, uint16_t *pmcsr)
+{
+	uint8_t b[2];
+
+	if (dev_read(pc, PCI_COMMAND, b, 2))
+		return -EIO;
+	*command = get_le(b, 2);
+	*pmcsr = 0;			/* no PM capability: always D0 */
+	if (pc->pm_cap && dev_read(pc, pc->pm_cap + PCI_PM_CTRL, b, 2))
+		return -EIO;
+	if (pc->pm_cap)
+		*pmcsr = get_le(b, 2);
+	return 0;
+}
+
+bool pci_config_decode_after(const struct pci_config *pc, uint16_t command, uint16_t pmcsr,
+			     uint32_t off, uint32_t len, uint32_t val)
+{
+	for (uint32_t i = 0; i < len; i++) {
+		uint8_t b = val >> (8 * i);
+		if (off + i == PCI_COMMAND)
+			command = (command & 0xff00) | b;
+		if (pc->pm_cap && off + i == pc->pm_cap + PCI_PM_CTRL)
+			pmcsr = (pmcsr & 0xff00) | b;
+	}
+	return pci_bars_decode(command, pmcsr);
 }
 
 /* BAR i's register as the guest reads it (sizing answers the size mask). */
