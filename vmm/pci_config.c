@@ -5,6 +5,7 @@
 #include <string.h>
 
 #define PCI_COMMAND		0x04
+#define PCI_COMMAND_MEMORY	0x02
 #define PCI_STATUS		0x06
 #define PCI_STATUS_CAP_LIST	0x10
 #define PCI_HEADER_TYPE		0x0e
@@ -13,6 +14,9 @@
 #define PCI_CAP_PTR		0x34
 #define PCI_INT_LINE		0x3c
 #define PCI_INT_PIN		0x3d
+#define PCI_CAP_ID_PM		0x01
+#define PCI_PM_CTRL		4u	/* PMCSR, from the PM capability */
+#define PCI_PM_STATE_MASK	0x03	/* 0 = D0 ... 3 = D3hot */
 #define PCI_CAP_ID_MSI		0x05
 #define PCI_CAP_ID_MSIX		0x11
 #define PCI_MSI_64BIT		0x80
@@ -69,6 +73,8 @@ static void find_caps(struct pci_config *pc)
 			return;
 		/* The first of each, as Linux's pci_find_capability: the one the
 		 * guest programs must be the one pvmm virtualises. */
+		if (hdr[0] == PCI_CAP_ID_PM && !pc->pm_cap)
+			pc->pm_cap = ptr;
 		if (hdr[0] == PCI_CAP_ID_MSI && !pc->msi_cap)
 			pc->msi_cap = ptr;
 		if (hdr[0] == PCI_CAP_ID_MSIX && !pc->msix_cap)
@@ -210,6 +216,53 @@ static bool access_ok(const struct pci_config *pc, uint32_t off, uint32_t len)
 	       len <= pc->size - off;
 }
 
+/* ---- memory decode: whether the BARs answer (COMMAND and PMCSR) ---- */
+
+bool pci_bars_decode(uint16_t command, uint16_t pmcsr)
+{
+	return (command & PCI_COMMAND_MEMORY) && !(pmcsr & PCI_PM_STATE_MASK);
+}
+
+static bool covers(uint32_t off, uint32_t len, uint32_t byte)
+{
+	return byte >= off && byte < off + len;
+}
+
+/* The memory-space bit and the power state each sit in one byte. */
+bool pci_config_touches_decode(const struct pci_config *pc, uint32_t off, uint32_t len)
+{
+	return covers(off, len, PCI_COMMAND) ||
+	       (pc->pm_cap && covers(off, len, pc->pm_cap + PCI_PM_CTRL));
+}
+
+int pci_config_decode_state(struct pci_config *pc, uint16_t *command, uint16_t *pmcsr)
+{
+	uint8_t b[2];
+
+	if (dev_read(pc, PCI_COMMAND, b, 2))
+		return -EIO;
+	*command = get_le(b, 2);
+	*pmcsr = 0;			/* no PM capability: always D0 */
+	if (pc->pm_cap && dev_read(pc, pc->pm_cap + PCI_PM_CTRL, b, 2))
+		return -EIO;
+	if (pc->pm_cap)
+		*pmcsr = get_le(b, 2);
+	return 0;
+}
+
+bool pci_config_decode_after(const struct pci_config *pc, uint16_t command, uint16_t pmcsr,
+			     uint32_t off, uint32_t len, uint32_t val)
+{
+	for (uint32_t i = 0; i < len; i++) {
+		uint8_t b = val >> (8 * i);
+		if (off + i == PCI_COMMAND)
+			command = (command & 0xff00) | b;
+		if (pc->pm_cap && off + i == pc->pm_cap + PCI_PM_CTRL)
+			pmcsr = (pmcsr & 0xff00) | b;
+	}
+	return pci_bars_decode(command, pmcsr);
+}
+
 /* BAR i's register as the guest reads it (sizing answers the size mask). */
 static void bar_write(struct pci_config *pc, uint32_t reg, uint32_t val)
 {
@@ -254,6 +307,25 @@ int pci_config_read(struct pci_config *pc, uint32_t off, uint32_t len, uint32_t 
 	return 0;
 }
 
+/* The bits of pvmm's own byte o that a guest write may change, as the
+ * PCI spec (and QEMU's emulation) makes them writable: of the MSI
+ * message control only the enable bit (multiple-message enable can be
+ * no more than the capable count pvmm advertises, 0; 64-bit, per-vector
+ * masking and the count are read-only), of the MSI-X message control
+ * only enable and function mask (the table size is the device's). */
+static uint8_t virt_wmask(const struct pci_config *pc, uint32_t o)
+{
+	if (pc->msi_cap && o == pc->msi_cap + 2u)
+		return 0x01;
+	if (pc->msi_cap && o == pc->msi_cap + 3u)
+		return 0x00;
+	if (pc->msix_cap && o == pc->msix_cap + 2u)
+		return 0x00;
+	if (pc->msix_cap && o == pc->msix_cap + 3u)
+		return 0xc0;
+	return 0xff;
+}
+
 int pci_config_write(struct pci_config *pc, uint32_t off, uint32_t len, uint32_t val)
 {
 	uint8_t buf[4];
@@ -274,8 +346,9 @@ int pci_config_write(struct pci_config *pc, uint32_t off, uint32_t len, uint32_t
 		return pc->ops->write(pc->opaque, off, buf, len) ? -EIO : 0;
 	for (uint32_t i = 0; i < len; i++) {
 		uint32_t o = off + i;
+		uint8_t m = virt_wmask(pc, o);
 		if (pc->virt[o] == VIRT)
-			pc->shadow[o] = buf[i];
+			pc->shadow[o] = (pc->shadow[o] & ~m) | (buf[i] & m);
 		else if (!pc->virt[o] && pc->ops->write(pc->opaque, o, &buf[i], 1))
 			return -EIO;
 	}

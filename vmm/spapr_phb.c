@@ -113,7 +113,7 @@ static void config_write(struct spapr_phb *phb, struct rtas_call *c, uint32_t ad
 	if (phb)
 		pthread_mutex_lock(&phb->lock);
 	st = phb_decode(phb, addr, buid, &fn, &reg);
-	if (st == RTAS_OUT_SUCCESS && pci_config_write(&fn->cfg, reg, size, val))
+	if (st == RTAS_OUT_SUCCESS && vfio_pci_config_write(fn, reg, size, val))
 		st = RTAS_OUT_HW_ERROR;
 	if (phb)
 		pthread_mutex_unlock(&phb->lock);

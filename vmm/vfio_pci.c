@@ -66,7 +66,14 @@ static int bars_trap(struct vfio_pci *f, bool trap)
 	return first;
 }
 
-/* Under intx_lock: end a pending interrupt (deassert, unmask, remap). */
+/* Under bar_lock: the BARs are in KVM exactly when the function decodes
+ * them and no interrupt served by pvmm waits for a register access. */
+static int bars_sync(struct vfio_pci *f)
+{
+	return bars_trap(f, f->decode_off || f->intx_pending);
+}
+
+/* Under bar_lock: end a pending interrupt (deassert, unmask, remap). */
 static void intx_user_end(struct vfio_pci *f)
 {
 	if (!f->intx_pending)
@@ -75,7 +82,7 @@ static void intx_user_end(struct vfio_pci *f)
 	irq_set_level(f->vm, f->irq_intx, 0);
 	if (f->intx_on)
 		vfio_unmask_intx(&f->dev);
-	bars_trap(f, false);
+	bars_sync(f);
 }
 
 static void *intx_thread_fn(void *opaque)
@@ -96,14 +103,14 @@ static void *intx_thread_fn(void *opaque)
 			return NULL;
 		if (read(f->intx_fd, &n, sizeof(n)) != sizeof(n))
 			continue;
-		pthread_mutex_lock(&f->intx_lock);
+		pthread_mutex_lock(&f->bar_lock);
 		if (!f->intx_pending && f->intx_on) {
 			f->intx_pending = true;
 			f->intx_count++;
 			if (!bars_trap(f, true))
 				irq_set_level(f->vm, f->irq_intx, 1);
 		}
-		pthread_mutex_unlock(&f->intx_lock);
+		pthread_mutex_unlock(&f->bar_lock);
 	}
 }
 
@@ -199,13 +206,13 @@ static void intx_switch(struct vfio_pci *f, bool on)
 	if (!f->intx_offered || f->intx_on == on)
 		return;
 	if (f->intx_user)
-		pthread_mutex_lock(&f->intx_lock);
+		pthread_mutex_lock(&f->bar_lock);
 	if (!vfio_set_intx(&f->dev, on ? f->intx_fd : -1, f->intx_unmask_fd))
 		f->intx_on = on;
 	if (f->intx_user) {
 		if (!on)
 			intx_user_end(f);	/* a line left pending would keep the BARs trapped */
-		pthread_mutex_unlock(&f->intx_lock);
+		pthread_mutex_unlock(&f->bar_lock);
 	}
 }
 
@@ -279,6 +286,46 @@ static int bars_setup(struct vfio_pci *f, struct bar_window *w)
 		if (r)
 			return r;
 	}
+}
+
+/* ---- memory decode: BARs out of the guest while the function ignores them ---- */
+
+/* Under bar_lock: what the device says now; an unreadable state counts
+ * as not decoding (accesses then read all ones rather than fault). */
+static void decode_sync(struct vfio_pci *f)
+{
+	uint16_t cmd, pmcsr;
+
+	f->decode_off = pci_config_decode_state(&f->cfg, &cmd, &pmcsr) || !pci_bars_decode(cmd, pmcsr);
+	bars_sync(f);
+}
+
+/*
+ * Memory space off, or a power state other than D0, makes VFIO revoke its
+ * mmap of the BARs: a guest access through a memslot still in KVM would
+ * then fail KVM_RUN (EFAULT) and end the run. So a write that may stop
+ * decoding takes the BARs out of KVM before it reaches the device, and
+ * the device's own answer afterwards decides whether they go back (a
+ * power state it lacks leaves it in D0). Trapped accesses wait on
+ * bar_lock meanwhile, so none reaches VFIO half-way.
+ */
+int vfio_pci_config_write(struct vfio_pci *f, uint32_t off, uint32_t len, uint32_t val)
+{
+	uint16_t cmd, pmcsr;
+	int r;
+
+	if (!pci_config_touches_decode(&f->cfg, off, len))
+		return pci_config_write(&f->cfg, off, len, val);
+	pthread_mutex_lock(&f->bar_lock);
+	if (pci_config_decode_state(&f->cfg, &cmd, &pmcsr) ||
+	    !pci_config_decode_after(&f->cfg, cmd, pmcsr, off, len, val)) {
+		f->decode_off = true;
+		bars_sync(f);
+	}
+	r = pci_config_write(&f->cfg, off, len, val);
+	decode_sync(f);
+	pthread_mutex_unlock(&f->bar_lock);
+	return r;
 }
 
 /* ---- MSI ---- */
@@ -356,7 +403,7 @@ int vfio_pci_open(struct vfio_pci *f, struct vm *vm, struct vfio_group *g, const
 	for (int i = 0; i < MSI_MAX; i++)
 		f->msi_fds[i] = -1;
 	f->intx_fd = f->intx_unmask_fd = f->intx_stop_fd = -1;
-	pthread_mutex_init(&f->intx_lock, NULL);
+	pthread_mutex_init(&f->bar_lock, NULL);
 	r = vm_alloc_irqs(vm, MSI_MAX + 1, &f->irq_msi);
 	if (r) {
 		pr_err("%s: no XICS sources left", bdf);
@@ -376,6 +423,13 @@ int vfio_pci_open(struct vfio_pci *f, struct vm *vm, struct vfio_group *g, const
 		return r;
 	}
 	r = bars_setup(f, bars);
+	if (!r) {
+		/* Until the guest turns memory space on (if the host left it
+		 * off), the BARs do not answer. */
+		pthread_mutex_lock(&f->bar_lock);
+		decode_sync(f);
+		pthread_mutex_unlock(&f->bar_lock);
+	}
 	if (!r)
 		r = irq_init_sources(vm, f->irq_msi, MSI_MAX, 0);
 	if (!r)
@@ -383,21 +437,37 @@ int vfio_pci_open(struct vfio_pci *f, struct vm *vm, struct vfio_group *g, const
 	return r;
 }
 
-int vfio_pci_mmio(struct vfio_pci *f, uint64_t gpa, uint8_t *data, uint32_t len, int is_write)
+/* The BAR wholly holding [gpa, gpa + len), or -1. */
+static int bar_at(const struct vfio_pci *f, uint64_t gpa, uint32_t len)
 {
 	for (int i = 0; i < PCI_NUM_BARS; i++) {
 		const struct pci_bar *b = &f->cfg.bars[i];
-		if (!b->size || gpa < f->bars[i].gpa || gpa + len > f->bars[i].gpa + b->size)
-			continue;
-		int r = vfio_region_rw(&f->dev, i, gpa - f->bars[i].gpa, data, len, is_write);
-		if (f->intx_user) {
-			pthread_mutex_lock(&f->intx_lock);
-			intx_user_end(f);
-			pthread_mutex_unlock(&f->intx_lock);
-		}
-		return r;
+		if (b->size && gpa >= f->bars[i].gpa && gpa + len <= f->bars[i].gpa + b->size)
+			return i;
 	}
-	return -ENOENT;
+	return -1;
+}
+
+/* Under bar_lock, so that a config write on another vcpu cannot turn
+ * decode off between the check and VFIO's access. */
+int vfio_pci_mmio(struct vfio_pci *f, uint64_t gpa, uint8_t *data, uint32_t len, int is_write)
+{
+	int i = bar_at(f, gpa, len), r = 0;
+
+	if (i < 0)
+		return -ENOENT;
+	pthread_mutex_lock(&f->bar_lock);
+	if (f->decode_off) {
+		/* as a bus cycle nobody claims: all ones, writes dropped */
+		if (!is_write)
+			memset(data, 0xff, len);
+		f->decode_off_accesses++;
+	} else {
+		r = vfio_region_rw(&f->dev, i, gpa - f->bars[i].gpa, data, len, is_write);
+		intx_user_end(f);
+	}
+	pthread_mutex_unlock(&f->bar_lock);
+	return r;
 }
 
 void vfio_pci_report(const struct vfio_pci *f, FILE *out, int json)
@@ -419,6 +489,9 @@ void vfio_pci_report(const struct vfio_pci *f, FILE *out, int json)
 	if (!json && f->intx_user)
 		fprintf(out, "pvmm:   INTx served by pvmm: %llu interrupts\n",
 			(unsigned long long)f->intx_count);
+	if (!json && f->decode_off_accesses)
+		fprintf(out, "pvmm:   BAR accesses while memory decode was off or not in D0: %llu "
+			"(read all ones, writes dropped)\n", (unsigned long long)f->decode_off_accesses);
 }
 
 /* Reverse order of set-up; safe on a partial one. */

@@ -322,6 +322,257 @@ static void pci_cases(void)
 	expect("pci-read-after-attacks", rtas_call(rd, 4, 2, args, rets), 0);
 }
 
+/* ---- config space writes and BAR accesses, as a driver or a hostile guest makes them ---- */
+
+#define STATUS_REG	0x8		/* e1000e STATUS: never all ones while decoding */
+#define ALL_ONES	0xffffffffU
+
+static int cfg_rd, cfg_wr;
+static uint32_t cfg_buid[2];
+/* The function's BARs: guest physical = bus + bus_to_cpu. */
+static const uint8_t *bars_fdt;
+static int bars_len;
+static uint64_t bus_to_cpu, win_cpu, win_size;
+
+/* Config register reg (function 0 of bus 0) of size bytes; all ones on error. */
+static uint32_t cfg_read(uint32_t reg, uint32_t size)
+{
+	uint32_t args[4] = { reg, cfg_buid[0], cfg_buid[1], size }, rets[2];
+
+	return rtas_call(cfg_rd, 4, 2, args, rets) ? ALL_ONES : rets[1];
+}
+
+static int cfg_write(uint32_t reg, uint32_t size, uint32_t val)
+{
+	uint32_t args[5] = { reg, cfg_buid[0], cfg_buid[1], size, val }, rets[1];
+
+	return rtas_call(cfg_wr, 5, 1, args, rets);
+}
+
+/* The config offset of capability id, 0 if the function has none. */
+static uint32_t cfg_find_cap(uint8_t id)
+{
+	uint32_t ptr = cfg_read(0x34, 1);
+
+	for (int guard = 48; ptr >= 0x40 && ptr < 0x100 && guard--; ptr = cfg_read(ptr + 1, 1))
+		if (cfg_read(ptr & ~3U, 1) == id)
+			return ptr & ~3U;
+	return 0;
+}
+
+static uint32_t mmio_read32(uint64_t gpa)
+{
+	return *(volatile uint32_t *)(uintptr_t)gpa;
+}
+
+static uint64_t mmio_read64(uint64_t gpa)
+{
+	return *(volatile uint64_t *)(uintptr_t)gpa;
+}
+
+static void mmio_write32(uint64_t gpa, uint32_t v)
+{
+	*(volatile uint32_t *)(uintptr_t)gpa = v;
+	__asm__ volatile("sync" ::: "memory");
+}
+
+/* Guest physical address of BAR register reg (from assigned-addresses), 0 if none. */
+static uint64_t bar_gpa(uint32_t reg, uint64_t *size)
+{
+	for (int i = 0; i + 20 <= bars_len; i += 20)
+		if ((be32(bars_fdt + i) & 0xff) == reg) {
+			*size = be64(bars_fdt + i + 12);
+			return be64(bars_fdt + i + 4) + bus_to_cpu;
+		}
+	return 0;
+}
+
+/* The first address past every BAR of the function. */
+static uint64_t bars_end(void)
+{
+	uint64_t end = 0;
+
+	for (int i = 0; i + 20 <= bars_len; i += 20) {
+		uint64_t e = be64(bars_fdt + i + 4) + be64(bars_fdt + i + 12) + bus_to_cpu;
+		end = e > end ? e : end;
+	}
+	return end;
+}
+
+/* Where the MSI-X table is (BIR's BAR + offset), 0 without MSI-X. */
+static uint64_t msix_table_gpa(void)
+{
+	uint32_t cap = cfg_find_cap(0x11), tbl;
+	uint64_t size;
+
+	if (!cap)
+		return 0;
+	tbl = cfg_read(cap + 4, 4);
+	return bar_gpa(0x10 + 4 * (tbl & 7), &size) + (tbl & ~7U);
+}
+
+/* BAR registers: size probing, moves pvmm keeps out, absent and hidden BARs, the ROM. */
+static void cfg_bar_cases(void)
+{
+	uint32_t bar0 = cfg_read(0x10, 4), mask, size;
+
+	expect("cfg-bar0-size-probe-write", cfg_write(0x10, 4, ALL_ONES), 0);
+	mask = cfg_read(0x10, 4);
+	size = ~(mask & ~0xfU) + 1;
+	expect("cfg-bar0-size-probe-flags", mask & 0xf, bar0 & 0xf);
+	expect("cfg-bar0-size-probe-pow2", size >= 4096 && !(size & (size - 1)), 1);
+	expect("cfg-bar0-size-probe-restore", cfg_write(0x10, 4, bar0), 0);
+	expect("cfg-bar0-restored", cfg_read(0x10, 4), bar0);
+	/* PAPR: firmware assigned the BARs; pvmm keeps them where they are mapped */
+	cfg_write(0x10, 4, 0x12345000);
+	expect("cfg-bar0-move-ignored", cfg_read(0x10, 4), bar0);
+	cfg_write(0x12, 2, 0xffff);
+	expect("cfg-bar0-partial-write-ignored", cfg_read(0x10, 4), bar0);
+	cfg_write(0x18, 4, ALL_ONES);
+	expect("cfg-bar2-io-hidden", cfg_read(0x18, 4), 0);
+	cfg_write(0x24, 4, ALL_ONES);
+	expect("cfg-bar5-absent-probe", cfg_read(0x24, 4), 0);
+	cfg_write(0x30, 4, 0xfffff801);
+	expect("cfg-rom-bar-none", cfg_read(0x30, 4), 0);
+}
+
+/* Interrupt pin read-only, line a scratch register; MSI and MSI-X message
+ * control keep their read-only bits; capability ids are read-only. */
+static void cfg_irq_cases(void)
+{
+	uint32_t pin = cfg_read(0x3d, 1), line = cfg_read(0x3c, 1), msi = cfg_find_cap(0x05);
+	uint32_t msix = cfg_find_cap(0x11);
+
+	cfg_write(0x3d, 1, pin ^ 3);
+	expect("cfg-int-pin-read-only", cfg_read(0x3d, 1), pin);
+	cfg_write(0x3c, 2, 0xff5a);
+	expect("cfg-int-line-writable", cfg_read(0x3c, 1), 0x5a);
+	expect("cfg-int-pin-after-word-write", cfg_read(0x3d, 1), pin);
+	cfg_write(0x3c, 1, line);
+	if (msi) {
+		uint32_t ctrl = cfg_read(msi + 2, 2);
+		cfg_write(msi + 2, 2, 0xffff);
+		/* only enable sticks: multiple-message enable cannot pass capable (0) */
+		expect("cfg-msi-control-read-only-bits", cfg_read(msi + 2, 2), (ctrl & ~0x71U) | 1);
+		cfg_write(msi + 2, 2, ctrl);
+		expect("cfg-msi-control-restored", cfg_read(msi + 2, 2), ctrl);
+		cfg_write(msi, 1, 0x99);
+		expect("cfg-msi-cap-id-read-only", cfg_read(msi, 1), 0x05);
+	}
+	if (msix) {
+		uint32_t ctrl = cfg_read(msix + 2, 2);
+		cfg_write(msix + 2, 2, 0xffff);
+		expect("cfg-msix-control-table-size-kept", cfg_read(msix + 2, 2), (ctrl & 0x7ff) | 0xc000);
+		cfg_write(msix + 2, 2, ctrl);
+		expect("cfg-msix-control-restored", cfg_read(msix + 2, 2), ctrl);
+	}
+}
+
+/* Decode off: every BAR access answered (all ones, writes dropped), also
+ * past the end of a BAR and into the MSI-X table; back on, the BAR works. */
+static void decode_off_cases(uint64_t bar0, uint32_t cmd)
+{
+	uint64_t end = bars_end(), tbl = msix_table_gpa();
+
+	expect("bar-decode-off-command", cfg_write(0x04, 2, cmd & ~2U), 0);
+	expect("bar-decode-off-command-reads-back", cfg_read(0x04, 2) & 2, 0);
+	expect("bar-decode-off-read-all-ones", mmio_read32(bar0 + STATUS_REG), ALL_ONES);
+	expect("bar-decode-off-read64-all-ones", mmio_read64(bar0) == ~0UL, 1);
+	mmio_write32(bar0 + STATUS_REG, 0);
+	expect("bar-decode-off-write-dropped", mmio_read32(bar0 + STATUS_REG), ALL_ONES);
+	expect("bar-decode-off-past-bar-end", mmio_read32(end), ALL_ONES);
+	expect("bar-decode-off-straddles-bar-end", mmio_read32(end - 2), ALL_ONES);
+	if (tbl)
+		expect("bar-decode-off-msix-table", mmio_read32(tbl + 12), ALL_ONES);
+	expect("bar-decode-on-command", cfg_write(0x04, 2, cmd), 0);
+	expect("bar-decode-on-again", mmio_read32(bar0 + STATUS_REG) != ALL_ONES, 1);
+}
+
+/* D3hot: the BARs do not answer; back in D0 they do. */
+static void d3hot_cases(uint64_t bar0)
+{
+	uint32_t pm = cfg_find_cap(0x01), pmcsr;
+
+	if (!pm) {
+		printf("HOSTILE pm-d3hot SKIP no PM capability\n");
+		return;
+	}
+	pmcsr = cfg_read(pm + 4, 2);
+	expect("pm-d0-at-start", pmcsr & 3, 0);
+	expect("pm-d3hot-write", cfg_write(pm + 4, 2, (pmcsr & ~3U) | 3), 0);
+	if ((cfg_read(pm + 4, 2) & 3) == 3) {
+		expect("pm-d3hot-bar-read-all-ones", mmio_read32(bar0 + STATUS_REG), ALL_ONES);
+		mmio_write32(bar0 + STATUS_REG, 0);
+		expect("pm-d3hot-write-dropped", mmio_read32(bar0 + STATUS_REG), ALL_ONES);
+	} else {
+		/* The host's PCI core could not put it in D3hot ("refused to
+		 * change power state"): it still decodes, so its BAR must stay
+		 * the device's, not read all ones. */
+		printf("HOSTILE pm-d3hot-refused the device stayed in D0\n");
+		expect("pm-d3hot-refused-bar-works", mmio_read32(bar0 + STATUS_REG) != ALL_ONES, 1);
+	}
+	expect("pm-d0-write", cfg_write(pm + 4, 2, pmcsr & ~3U), 0);
+	expect("pm-d0-state", cfg_read(pm + 4, 2) & 3, 0);
+	expect("pm-d0-bar-works", mmio_read32(bar0 + STATUS_REG) != ALL_ONES, 1);
+}
+
+/* MMIO to holes of the PHB window, past the BARs, into the MSI-X table. */
+static void mmio_hole_cases(uint64_t bar0)
+{
+	uint64_t hole = win_cpu + win_size - 8, end = bars_end(), tbl = msix_table_gpa();
+
+	expect("mmio-window-hole-read", mmio_read32(hole), ALL_ONES);
+	mmio_write32(hole, 0x12345678);
+	expect("mmio-window-hole-write-dropped", mmio_read32(hole), ALL_ONES);
+	expect("mmio-past-bar-end-read", mmio_read32(end), ALL_ONES);
+	mmio_write32(end, 0x12345678);
+	expect("mmio-past-bar-end-write-dropped", mmio_read32(end), ALL_ONES);
+	if (tbl) {
+		/* Vector control of entry 0: masked since reset (MSI-X is off) */
+		expect("mmio-msix-table-read", mmio_read32(tbl + 12) & 1, 1);
+		mmio_write32(tbl + 8, 0x5a5a);
+		expect("mmio-msix-table-write-then-bar", mmio_read32(bar0 + STATUS_REG) != ALL_ONES, 1);
+	}
+}
+
+static int bar_setup(void)
+{
+	int phb = fdt_child_prefix(0, "pci@"), len, fn = phb < 0 ? -1 : fdt_child_prefix(phb, "");
+	const uint8_t *reg = fdt_prop(phb, "reg", &len), *ranges = fdt_prop(phb, "ranges", &len);
+
+	cfg_rd = rtas_token("ibm,read-pci-config");
+	cfg_wr = rtas_token("ibm,write-pci-config");
+	if (!reg || !ranges || len < 28 || fn < 0 || cfg_rd < 0 || cfg_wr < 0)
+		return 0;
+	bars_fdt = fdt_prop(fn, "assigned-addresses", &bars_len);
+	cfg_buid[0] = be64(reg) >> 32;
+	cfg_buid[1] = (uint32_t)be64(reg);
+	bus_to_cpu = be64(ranges + 12) - be64(ranges + 4);
+	win_cpu = be64(ranges + 12);
+	win_size = be64(ranges + 20);
+	return bars_fdt && bars_len >= 20;
+}
+
+static void bar_cases(void)
+{
+	uint64_t bar0, size;
+	uint32_t cmd;
+
+	if (!bar_setup() || !(bar0 = bar_gpa(0x10, &size))) {
+		printf("HOSTILE bar SKIP no passthrough device\n");
+		return;
+	}
+	cfg_bar_cases();
+	cfg_irq_cases();
+	/* Memory space on, as a driver's pci_enable_device leaves it. */
+	cmd = cfg_read(0x04, 2) | 2;
+	expect("bar-memory-on", cfg_write(0x04, 2, cmd), 0);
+	expect("bar-decodes", mmio_read32(bar0 + STATUS_REG) != ALL_ONES, 1);
+	decode_off_cases(bar0, cmd);
+	d3hot_cases(bar0);
+	mmio_hole_cases(bar0);
+}
+
 /* ---- a second vcpu ---- */
 
 static volatile int cpu1_alive, cpu1_release, flip_stop;
@@ -675,6 +926,7 @@ void payload_main(void)
 	hcall_cases();
 	tce_cases();
 	pci_cases();
+	bar_cases();
 	cpu_cases();
 	ddw_cases(second_cpu());
 	/* pvmm is still healthy: valid calls answer. */

@@ -156,3 +156,79 @@ TEST(pci_config_first_msi_capability)
 	CHECK_EQ(pci_config_write(&pc, 0x42, 2, 1), 0);
 	CHECK_EQ(fake_pci_writes, 0);
 }
+
+TEST(pci_config_msi_controls_read_only_bits)
+{
+	struct pci_config pc;
+
+	make_dev(&pc);
+	/* MSI: only enable sticks; 64-bit stays, MME cannot pass MMC (0) */
+	CHECK_EQ(pci_config_write(&pc, 0xd2, 2, 0xffff), 0);
+	CHECK_EQ(rd(&pc, 0xd2, 2), 0x0081);
+	CHECK_EQ(pci_config_write(&pc, 0xd2, 2, 0x0000), 0);
+	CHECK_EQ(rd(&pc, 0xd2, 2), 0x0080);
+	/* MSI-X: enable and function mask stick; the table size is the device's */
+	CHECK_EQ(pci_config_write(&pc, 0xa2, 2, 0xffff), 0);
+	CHECK_EQ(rd(&pc, 0xa2, 2), 0xc004);
+	CHECK_EQ(pci_config_msix_size(&pc), 5);
+	CHECK_EQ(pci_config_write(&pc, 0xa2, 2, 0x0000), 0);
+	CHECK_EQ(rd(&pc, 0xa2, 2), 0x0004);
+	CHECK_EQ(fake_pci_writes, 0);
+}
+
+TEST(pci_config_bars_decode)
+{
+	CHECK(pci_bars_decode(0x0002, 0));
+	CHECK(pci_bars_decode(0x0406, 0x0008));		/* other bits do not matter */
+	CHECK(!pci_bars_decode(0x0005, 0));			/* memory space off */
+	CHECK(!pci_bars_decode(0x0002, 3));			/* D3hot */
+	CHECK(!pci_bars_decode(0x0002, 1));			/* D1 */
+	CHECK(!pci_bars_decode(0x0002, 2));			/* D2 */
+}
+
+TEST(pci_config_decode_writes)
+{
+	struct pci_config pc;
+	uint16_t cmd, pmcsr;
+
+	make_dev(&pc);				/* PM capability at 0xc8: PMCSR at 0xcc */
+	CHECK_EQ(pc.pm_cap, 0xc8);
+	CHECK(pci_config_touches_decode(&pc, 0x04, 2));
+	CHECK(pci_config_touches_decode(&pc, 0x04, 1));
+	CHECK(!pci_config_touches_decode(&pc, 0x05, 1));	/* COMMAND's high byte */
+	CHECK(!pci_config_touches_decode(&pc, 0x06, 2));	/* STATUS */
+	CHECK(pci_config_touches_decode(&pc, 0xcc, 4));
+	CHECK(!pci_config_touches_decode(&pc, 0xcd, 1));
+	CHECK(!pci_config_touches_decode(&pc, 0x10, 4));
+
+	fake_pci_put16(0x04, 0x0006);
+	fake_pci_put16(0xcc, 0x0008);
+	CHECK_EQ(pci_config_decode_state(&pc, &cmd, &pmcsr), 0);
+	CHECK_EQ(cmd, 0x0006);
+	CHECK_EQ(pmcsr, 0x0008);
+	CHECK(pci_config_decode_after(&pc, cmd, pmcsr, 0x10, 4, 0));	/* unrelated */
+	CHECK(!pci_config_decode_after(&pc, cmd, pmcsr, 0x04, 2, 0x0004));
+	CHECK(!pci_config_decode_after(&pc, cmd, pmcsr, 0x04, 4, 0x00100004));
+	CHECK(pci_config_decode_after(&pc, cmd, pmcsr, 0x04, 1, 0x02));
+	CHECK(!pci_config_decode_after(&pc, cmd, pmcsr, 0xcc, 2, 0x0003));
+	CHECK(pci_config_decode_after(&pc, cmd, pmcsr, 0xcc, 2, 0x0100));	/* PME enable: D0 */
+	CHECK(!pci_config_decode_after(&pc, 0x0004, 0, 0xcc, 2, 0));	/* already off */
+	CHECK(pci_config_decode_after(&pc, 0x0004, 3, 0x04, 2, 0x0006) == false);
+	CHECK_EQ(fake_pci_writes, 0);
+}
+
+TEST(pci_config_decode_without_pm)
+{
+	struct pci_config pc;
+	uint16_t cmd, pmcsr = 0xffff;
+
+	make_dev(&pc);
+	fake_pci_cfg[0xc8] = 0x10;		/* the PM entry becomes PCIe: no PM left */
+	CHECK_EQ(pci_config_init(&pc, &fake_pci_ops, NULL, (uint64_t[6]){ 0x20000 }, 4096), 0);
+	CHECK_EQ(pc.pm_cap, 0);
+	CHECK(!pci_config_touches_decode(&pc, 0xcc, 4));
+	fake_pci_put16(0x04, 0x0002);
+	CHECK_EQ(pci_config_decode_state(&pc, &cmd, &pmcsr), 0);
+	CHECK_EQ(pmcsr, 0);
+	CHECK(pci_config_decode_after(&pc, cmd, pmcsr, 0xcc, 2, 3));	/* no PMCSR there */
+}

@@ -38,7 +38,7 @@ struct pci_config {
 	uint8_t shadow[PCI_CFG_SIZE];	/* pvmm's own bytes */
 	uint8_t virt[PCI_CFG_SIZE];	/* 1: byte is pvmm's; 2: and read-only */
 	struct pci_bar bars[PCI_NUM_BARS];
-	uint8_t msi_cap, msix_cap;
+	uint8_t pm_cap, msi_cap, msix_cap;
 	uint8_t device_pin;		/* what the device's pin register says */
 	uint16_t vendor, device;
 };
@@ -62,5 +62,21 @@ unsigned int pci_config_msix_size(const struct pci_config *pc);
  * whether the guest sees it (INTx offered) or 0. */
 uint8_t pci_config_device_pin(const struct pci_config *pc);
 void pci_config_offer_intx(struct pci_config *pc, bool offer);
+
+/*
+ * Memory decode. A function's BARs answer only while memory space is on
+ * (COMMAND bit 1) and it is in D0 (PMCSR power state 0, or no PM
+ * capability); otherwise VFIO revokes their mmap and they must leave the
+ * guest's memory map.
+ */
+bool pci_bars_decode(uint16_t command, uint16_t pmcsr);
+/* Does a guest write at off/len reach COMMAND's low byte or PMCSR's? */
+bool pci_config_touches_decode(const struct pci_config *pc, uint32_t off, uint32_t len);
+/* COMMAND and PMCSR as the device has them (PMCSR 0 without PM); -EIO. */
+int pci_config_decode_state(struct pci_config *pc, uint16_t *command, uint16_t *pmcsr);
+/* Whether the BARs decode once val is written at off/len, given the
+ * registers' values now. */
+bool pci_config_decode_after(const struct pci_config *pc, uint16_t command, uint16_t pmcsr,
+			     uint32_t off, uint32_t len, uint32_t val);
 
 #endif

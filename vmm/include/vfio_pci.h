@@ -42,13 +42,19 @@ struct vfio_pci {
 	int intx_fd, intx_unmask_fd;	/* INTx: trigger, and KVM's resample */
 	bool intx_offered, intx_on;
 	/* INTx served by pvmm (no KVM_CAP_IRQFD_RESAMPLE): a thread asserts
-	 * the line; the next trapped BAR access ends it. intx_lock guards
-	 * intx_pending and the BAR memslots from then on. */
+	 * the line; the next trapped BAR access ends it. */
 	bool intx_user, intx_pending;
 	int intx_stop_fd;
 	pthread_t intx_thread;
-	pthread_mutex_t intx_lock;
 	uint64_t intx_count;
+	/* Memory decode off or not in D0: the BARs are out of KVM and their
+	 * accesses read all ones (writes dropped), counted here. */
+	bool decode_off;
+	uint64_t decode_off_accesses;
+	/* Guards the BAR memslots, intx_pending and decode_off: the PHB's
+	 * config writes, the INTx thread and trapped accesses from any vcpu
+	 * change or read them. */
+	pthread_mutex_t bar_lock;
 };
 
 /* Where a PHB's BARs go: the next free bus address of its 32-bit window. */
@@ -59,6 +65,9 @@ struct bar_window {
 
 int vfio_pci_open(struct vfio_pci *f, struct vm *vm, struct vfio_group *g, const char *bdf,
 		  uint8_t devfn, struct bar_window *bars);
+/* A guest config write (under the PHB's lock): pci_config_write, with
+ * the BARs taken out of KVM while the function does not decode them. */
+int vfio_pci_config_write(struct vfio_pci *f, uint32_t off, uint32_t len, uint32_t val);
 /* MSI: n vectors of index (VFIO_PCI_MSI/MSIX_IRQ_INDEX), 0 to disable. */
 int vfio_pci_set_msi(struct vfio_pci *f, uint32_t index, unsigned int n);
 /* A trapped BAR access; -ENOENT if the address is not in its BARs. */

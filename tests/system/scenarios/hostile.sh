@@ -19,6 +19,13 @@
 # races it against vcpu 0 on an H_PUT_TCE_INDIRECT list; at the end vcpu 0
 # stops itself with no other cpu running, which pvmm must take as a
 # power-off (exit 0), not wait for ever.
+# Device state: the payload writes the BARs, the ROM BAR, COMMAND, the
+# interrupt pin and the MSI/MSI-X message controls and reads each back;
+# turns memory decode off, then puts the function in D3hot, reading and
+# writing BAR0 each time (all ones, writes dropped: pvmm takes the BARs
+# out of KVM, as VFIO revokes its mmap) and back on (STATUS reads again;
+# a device the host cannot put in D3hot stays in D0 and keeps answering);
+# and reaches holes of the PHB window, past the last BAR and the MSI-X table.
 fail=0
 . /pvmm/scenarios/lib-common.sh
 
@@ -76,6 +83,12 @@ for mode in $(echo "${HOSTILE_MODES:-user:kernel:kernel-padded}" | tr ":" " "); 
 	fi
 	check "$mode: H_RTAS with nargs 255 answered, pvmm went on" \
 		grep -q "HOSTILE rtas-nargs-255-status PASS" /tmp/hostile-$mode.out
+	check "$mode: BAR reads with decode off answered all ones, the BAR works again" \
+		grep -q "HOSTILE bar-decode-on-again PASS" /tmp/hostile-$mode.out
+	# Why a D3hot write left the device in D0, if it did (the host's PCI core says).
+	dmesg 2>/dev/null | grep -i "power state" | tail -2 | sed "s/^/L1 dmesg[$mode]| /"
+	check "$mode: BAR after D3hot as the device decodes (all ones in D3hot), works in D0 again" \
+		grep -q "HOSTILE pm-d0-bar-works PASS" /tmp/hostile-$mode.out
 	check "$mode: last cpu's stop-self ended the run" grep -q "stopped its last running cpu" /tmp/hostile-$mode.out
 	check "$mode: pvmm healthy, exit 0" test $rc -eq 0
 	sed "s/^/RESULT hostile mode=$mode /" /tmp/hostile-$mode.fds
