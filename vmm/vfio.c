@@ -77,11 +77,33 @@ static int check_group_drivers(const char *bdf, int group)
 }
 
 
+/* Whether another process (another VM) holds the group, asked before pvmm
+ * sets anything up, so that its one error line comes alone. Other open
+ * errors are for the set-up to report. */
+static int check_group_free(const char *bdf, int group)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/vfio/%d", group);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0 && errno == EBUSY) {
+		pr_err("%s: IOMMU group %d (%s) is busy: another process (another VM?) holds it; "
+		       "it is left as it is", bdf, group, path);
+		return -EBUSY;
+	}
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
 int vfio_group_of(const char *bdf)
 {
 	int g = group_number(bdf);
 	int r = g < 0 ? g : check_group_drivers(bdf, g);
 
+	if (!r)
+		r = check_group_free(bdf, g);
 	return r < 0 ? r : g;
 }
 

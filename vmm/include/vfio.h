@@ -56,8 +56,8 @@ struct vfio_device {
 };
 
 /* The IOMMU group of a host function, from sysfs; with a one-line reason
- * if the device does not exist, has no group, or the group holds devices
- * bound to host drivers (each named). */
+ * if the device does not exist, has no group, the group holds devices
+ * bound to host drivers (each named) or another process holds it. */
 int vfio_group_of(const char *bdf);
 
 int vfio_container_open(struct vfio_container *c, const char *name);
