@@ -12,5 +12,5 @@ EXPECT_DDW=on $lib kernel ddw-kernel 64 || fail=1
 EXPECT_DDW=off $lib user ddw-off 64 --ddw off || fail=1
 # Mode kernel's safe default with DDW off: what it costs a Linux guest (its
 # H_STUFF_TCE, which KVM is not given, reach pvmm for every unmap).
-EXPECT_DDW=off $lib kernel ddw-off-kernel 16 --ddw off || fail=1
+EXPECT_DDW=off $lib kernel ddw-off-kernel 8 --ddw off || fail=1
 exit $fail

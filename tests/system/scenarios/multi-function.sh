@@ -3,7 +3,7 @@
 # slot, one IOMMU group) pass through together, in pvmm's safe mode kernel
 # default. They stay one multi-function device on one guest PHB (one slot,
 # functions 0 and 1), and both work: function 0 is on the first wire,
-# function 1 on the second, and the guest sends 16 MiB over each at once.
+# function 1 on the second, and the guest sends 8 MiB over each at once.
 fail=0
 . /pvmm/scenarios/lib-common.sh
 echo "RESULT multi-function device $MFD_BDFS group $MFD_GROUP"
@@ -17,7 +17,7 @@ guest_one_slot() {
 	[ $# -eq 2 ] && [ "${1%.0}" = "${2%.1}" ]
 }
 
-two_links mf-kernel 16 --pci "${MFD_BDFS% *}" --pci "${MFD_BDFS#* }" --tce kernel
+two_links mf-kernel 8 --pci "${MFD_BDFS% *}" --pci "${MFD_BDFS#* }" --tce kernel
 j=/tmp/mf-kernel.json
 devfns=$(phb_json $j 0 | grep -o '"devfn": [0-9]*' | cut -d' ' -f2 | sort -n | tr '\n' ' ')
 echo "RESULT mf-kernel devfns=$devfns groups=$(phb_json $j 0 | grep -o '"group": [0-9]*' | sort -u | tr '\n' ' ')"

@@ -3,12 +3,12 @@
 # 0 (phb=0): one VFIO container for both groups, one DMA window, and in
 # mode kernel its one KVM table attached to both groups (one
 # KVM_DEV_VFIO_GROUP_SET_SPAPR_TCE per group, DDW windows included). The
-# guest drives both NICs and sends 16 MiB over each link at once; with every
+# guest drives both NICs and sends 8 MiB over each link at once; with every
 # TCE hcall in KVM (--trusted-guest) none reaches pvmm.
 fail=0
 . /pvmm/scenarios/lib-common.sh
 
-two_links sp-kernel 16 --pci "$NIC_A_BDF,phb=0" --pci "$NIC_C_BDF,phb=0" --tce kernel --trusted-guest
+two_links sp-kernel 8 --pci "$NIC_A_BDF,phb=0" --pci "$NIC_C_BDF,phb=0" --tce kernel --trusted-guest
 j=/tmp/sp-kernel.json
 groups=$(phb_json $j 0 | grep -o '"group": [0-9]*' | sort -u | wc -l)
 echo "RESULT sp-kernel groups_on_phb0=$groups valid_entries=$(phb_valid_entries $j 0) tce_exits=$(tce_exit_total $j)"
