@@ -64,7 +64,7 @@ for mode in $(echo "${HOSTILE_MODES:-user:kernel:kernel-padded}" | tr ":" " "); 
 	  echo $? > /tmp/hostile-$mode.rc ) | tr -d '\r' | tee /tmp/hostile-$mode.out | sed "s/^/L2[$mode]| /" &
 	run=$!
 	sleep 1
-	answer_checkpoints $mode "$(child_of "$(cat /tmp/hostile-$mode.pid)")"
+	answer_checkpoints $mode "$(pvmm_of "$(cat /tmp/hostile-$mode.pid)")"
 	wait $run
 	exec 3>&-
 	rc=$(cat /tmp/hostile-$mode.rc)

@@ -136,16 +136,18 @@ tables_sample() {
 		grep -q "GUEST sha256" "/tmp/$1.out" 2>/dev/null && break
 		sleep 0.5
 	done
-	pid=$(child_of "$(cat "/tmp/$1.pid" 2>/dev/null)")
+	pid=$(pvmm_of "$(cat "/tmp/$1.pid" 2>/dev/null)")
 	[ -n "$pid" ] && /pvmm/bin/tcecheck "$pid" $((512 << 20)) > "/tmp/$1.tcecheck" 2>&1
 }
 
-# child_of PID: the first child of PID (pvmm under the timeout that runs it),
-# waiting up to 5 s for it to appear.
-child_of() {
+# pvmm_of PID: pvmm's pid, given the pid of the timeout that runs it
+# (busybox's timeout execs the command in its own process and watches from
+# a child; others fork the command), waiting up to 5 s for the exec.
+pvmm_of() {
 	for i in $(seq 1 25); do
-		c=$(cat "/proc/$1/task/"*/children 2>/dev/null | cut -d' ' -f1)
-		[ -n "$c" ] && echo "$c" && return 0
+		for p in "$1" $(cat "/proc/$1/task/"*/children 2>/dev/null); do
+			[ "$(cat "/proc/$p/comm" 2>/dev/null)" = pvmm ] && echo "$p" && return 0
+		done
 		sleep 0.2
 	done
 }

@@ -67,7 +67,7 @@ HUGEPAGES=${HUGEPAGES:-off}
 hp_qemu=
 [ "$HUGEPAGES" = on ] && hp_qemu="-mem-path /dev/hugepages"
 # run_vmm ARGS...: the VMM, its pid in /tmp/$name.vmmpid (the stall watch
-# stops it by that).
+# stops it by that: vmm_cmd execs timeout, which execs the VMM).
 run_vmm() {
 	vmm_cmd "$@" &
 	echo $! > /tmp/$name.vmmpid
@@ -75,12 +75,12 @@ run_vmm() {
 }
 vmm_cmd() {
 	if [ "${VMM:-pvmm}" = qemu ]; then
-		timeout "${PVMM_TIMEOUT:-600}" /usr/bin/qemu-system-ppc64 -enable-kvm -M "$PEER_QEMU_M,x-vof=on" \
+		exec timeout "${PVMM_TIMEOUT:-600}" /usr/bin/qemu-system-ppc64 -enable-kvm -M "$PEER_QEMU_M,x-vof=on" \
 			-m "$gmb" -smp 2 -nodefaults -display none -monitor none -serial stdio \
 			-L /usr/share/qemu -kernel "$GUEST_KERNEL" -initrd "$GUEST_INITRD" \
 			${hp_qemu} -append "$gargs" -device vfio-pci,host="$NIC_A_BDF"
 	else
-		timeout "${PVMM_TIMEOUT:-600}" "$PVMM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD" -c 2 -m "$gmb" \
+		exec timeout "${PVMM_TIMEOUT:-600}" "$PVMM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD" -c 2 -m "$gmb" \
 			-p "$gargs" --pci "$NIC_A_BDF" --tce "$mode" --hugepages "$HUGEPAGES" ${PVMM_VERBOSE:+-v} \
 			${TRUSTED_GUEST:+--trusted-guest} \
 			--stats-json "$json" "$@"
