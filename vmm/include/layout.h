@@ -25,7 +25,8 @@
 #define RAM_MAX			(256 * GiB)
 #define VCPUS_MAX		64
 
-/* The hvterm console's unit address: the vty's reg and the hcall termno. */
+/* The hvterm console's unit address: the vty's reg and its hcall termno
+ * (termno 0 also names it: the default vty). */
 #define VTY_UNIT_ADDRESS	0x30000000u
 
 /* Guest PCI host bridges (PHBs) for passthrough devices: PHB n has BUID
