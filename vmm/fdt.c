@@ -10,6 +10,8 @@
 #include <string.h>
 #include <libfdt.h>
 
+#define ROOT_COMPATIBLE "pvmm,pseries\0qemu,pseries"
+
 #define TRY(x) do { int _r = (x); if (_r < 0) return _r; } while (0)
 
 const char *fdt_cpu_name(uint32_t pvr)
@@ -244,7 +246,10 @@ int fdt_build(void *buf, size_t size, const struct fdt_params *p)
 	TRY(root);
 	TRY(fdt_setprop_string(buf, root, "device_type", "chrp"));
 	TRY(fdt_setprop_string(buf, root, "model", "pvmm pseries"));
-	TRY(fdt_setprop_string(buf, root, "compatible", "pvmm,pseries"));
+	/* pvmm's own name first; "qemu,pseries" (which kvmtool's pseries
+	 * also gives) for guests that look for it to choose their pseries
+	 * path over a bare-metal one. */
+	TRY(fdt_setprop(buf, root, "compatible", ROOT_COMPATIBLE, sizeof(ROOT_COMPATIBLE)));
 	TRY(fdt_setprop_u32(buf, root, "#address-cells", 2));
 	TRY(fdt_setprop_u32(buf, root, "#size-cells", 2));
 	/* RTAS and the FDT itself must not be handed out by the guest's allocator. */

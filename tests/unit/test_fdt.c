@@ -68,6 +68,11 @@ TEST(fdt_root_memory_chosen)
 	build(buf, 2);
 	CHECK_EQ(fdt_check_header(buf), 0);
 	CHECK(!strcmp(fdt_getprop(buf, 0, "device_type", NULL), "chrp"));
+	/* pvmm's own string first, then the one guests written for QEMU key on */
+	const char *compat = fdt_getprop(buf, 0, "compatible", &len);
+	CHECK_EQ(len, (int)sizeof("pvmm,pseries\0qemu,pseries"));
+	CHECK(compat && !memcmp(compat, "pvmm,pseries\0qemu,pseries", len));
+	CHECK_EQ(fdt_node_check_compatible(buf, 0, "qemu,pseries"), 0);
 	CHECK_EQ(prop_u32(buf, "/", "#address-cells"), 2);
 	CHECK_EQ(prop_u32(buf, "/", "#size-cells"), 2);
 	reg = fdt_getprop(buf, fdt_path_offset(buf, "/memory@0"), "reg", &len);
