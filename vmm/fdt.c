@@ -235,6 +235,22 @@ static int emit_memory(void *fdt, const struct fdt_params *p)
 	return setprop_u64_pair(fdt, node, "reg", 0, p->ram_size);
 }
 
+/*
+ * /hypervisor, compatible "linux,kvm": what Linux's check_kvm_guest()
+ * looks for (is_kvm_guest() then picks paravirt spinlocks, vcpu preemption
+ * checks, doorbell IPIs, and disables the hard lockup detector). QEMU adds
+ * "hcall-instructions" from KVM_PPC_GET_PVINFO; those are PR KVM's magic
+ * "sc" (ePAPR hypercalls) that KVM-HV does not serve, so pvmm leaves them
+ * out and Linux stays off that path.
+ */
+static int emit_hypervisor(void *fdt)
+{
+	int node = fdt_add_subnode(fdt, 0, "hypervisor");
+
+	TRY(node);
+	return fdt_setprop_string(fdt, node, "compatible", "linux,kvm");
+}
+
 int fdt_build(void *buf, size_t size, const struct fdt_params *p)
 {
 	int root;
@@ -264,6 +280,7 @@ int fdt_build(void *buf, size_t size, const struct fdt_params *p)
 	TRY(emit_cpus(buf, p));
 	TRY(emit_memory(buf, p));
 	TRY(emit_rtas(buf, p));
+	TRY(emit_hypervisor(buf));
 	TRY(emit_chosen(buf, p));
 	return fdt_pack(buf);
 }

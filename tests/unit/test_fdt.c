@@ -147,6 +147,10 @@ TEST(fdt_rtas_vdevice_xics)
 	CHECK_EQ(prop_u32(buf, "/rtas", "rtas-size"), RTAS_SIZE);
 	CHECK(!strcmp(fdt_getprop(buf, fdt_path_offset(buf, "/vdevice/vty@30000000"), "compatible", NULL), "hvterm1"));
 	CHECK_EQ(prop_u32(buf, "/vdevice/vty@30000000", "reg"), VTY_UNIT_ADDRESS);
+	/* Linux's check_kvm_guest(): /hypervisor compatible with "linux,kvm" */
+	int hyp = fdt_path_offset(buf, "/hypervisor");
+	CHECK(hyp >= 0);
+	CHECK_EQ(fdt_node_check_compatible(buf, hyp, "linux,kvm"), 0);
 	int ic = fdt_path_offset(buf, "/interrupt-controller");
 	CHECK(!strcmp(fdt_getprop(buf, ic, "compatible", NULL), "IBM,ppc-xicp"));
 	r = fdt_getprop(buf, ic, "ibm,interrupt-server-ranges", &len);
