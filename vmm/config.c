@@ -17,7 +17,6 @@ void config_defaults(struct vm_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->ram_size = 512 * MiB;
 	cfg->vcpus = 1;
-	snprintf(cfg->cmdline, sizeof(cfg->cmdline), "console=hvc0");
 	cfg->console = CONSOLE_STDIO;
 	cfg->on_reboot = REBOOT_EXIT;
 	cfg->tce = TCE_AUTO;
@@ -339,6 +338,7 @@ int config_set(struct vm_config *cfg, const char *source, const char *key,
 		if (strlen(value) >= sizeof(cfg->cmdline))
 			return fail(err, errlen, source, key, "longer than %d bytes", CMDLINE_MAX - 1);
 		snprintf(cfg->cmdline, sizeof(cfg->cmdline), "%s", value);
+		cfg->cmdline_given = true;
 	} else if (!strcmp(key, "vm:console")) {
 		if (!strcmp(value, "stdio"))
 			cfg->console = CONSOLE_STDIO;
@@ -448,6 +448,13 @@ int config_load_file(struct vm_config *cfg, const char *path, char *err, size_t 
 	}
 	iniparser_freedict(d);
 	return r;
+}
+
+void config_default_cmdline(struct vm_config *cfg, bool linux_kernel)
+{
+	/* Other images would take it as their own arguments. */
+	if (linux_kernel && !cfg->cmdline_given)
+		snprintf(cfg->cmdline, sizeof(cfg->cmdline), "%s", CONFIG_DEFAULT_CMDLINE);
 }
 
 int config_validate(const struct vm_config *cfg, const char *source, char *err, size_t errlen)

@@ -5,6 +5,7 @@
 
 #include <elf.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,45 @@ static uint64_t rd(const struct elf_reader *r, size_t off, int bytes)
 		v = v << 8 | r->img[off + idx];
 	}
 	return v;
+}
+
+/* Does the PT_NOTE segment at phdr ph hold a note owned by "Linux"? Every
+ * vmlinux carries some (build salt, LTO info); notes past the file's end
+ * are ignored, never read. */
+static bool note_segment_is_linux(const struct elf_reader *r, size_t ph)
+{
+	uint64_t off = rd(r, ph + offsetof(Elf64_Phdr, p_offset), 8);
+	uint64_t size = rd(r, ph + offsetof(Elf64_Phdr, p_filesz), 8);
+	uint64_t pos = 0;
+
+	if (off > r->len || size > r->len - off)
+		return false;
+	while (size - pos >= 12) {
+		uint64_t namesz = rd(r, off + pos, 4), descsz = rd(r, off + pos + 4, 4);
+		uint64_t next = 12 + ALIGN_UP(namesz, 4) + ALIGN_UP(descsz, 4);
+		if (namesz == sizeof("Linux") && size - pos >= 12 + namesz &&
+		    !memcmp(r->img + off + pos + 12, "Linux", sizeof("Linux")))
+			return true;
+		if (next > size - pos)
+			break;
+		pos += next;
+	}
+	return false;
+}
+
+/* A Linux kernel: it has a "Linux" ELF note, or it is linked at the
+ * kernel's linear map (0xc000000000000000) as every ppc64 vmlinux is. */
+static bool elf_is_linux(const struct elf_reader *r, uint64_t phoff, unsigned int phnum,
+			 uint64_t entry)
+{
+	if ((entry >> 60) == 0xc)
+		return true;
+	for (unsigned int i = 0; i < phnum; i++) {
+		size_t ph = phoff + (size_t)i * sizeof(Elf64_Phdr);
+		if (rd(r, ph + offsetof(Elf64_Phdr, p_type), 4) == PT_NOTE && note_segment_is_linux(r, ph))
+			return true;
+	}
+	return false;
 }
 
 #define EFAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -ENOEXEC; } while (0)
@@ -139,6 +179,7 @@ int load_elf(struct guest_mem *mem, const void *img, size_t len,
 	res->entry = entry_phys;
 	res->end = end;
 	res->little_endian = r.le;
+	res->linux_kernel = elf_is_linux(&r, phoff, phnum, entry);
 	return 0;
 }
 
@@ -185,6 +226,7 @@ int load_payload_file(struct guest_mem *mem, const char *path,
 	res->entry = 0;
 	res->end = len;
 	res->little_endian = 1;
+	res->linux_kernel = false;
 	return 0;
 }
 

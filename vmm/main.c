@@ -70,7 +70,8 @@ static void usage(FILE *out)
 		"  -k, --kernel VMLINUX   ppc64 Linux kernel (ELF)\n"
 		"      --payload BIN      bare-metal payload instead of a kernel (entry at 0)\n"
 		"  -i, --initrd FILE      initial ramdisk\n"
-		"  -p, --params CMDLINE   kernel command line\n"
+		"  -p, --params CMDLINE   kernel command line (a Linux kernel gets \"" CONFIG_DEFAULT_CMDLINE "\"\n"
+		"                         without one; other images get none)\n"
 		"  -c, --cpus N           vcpus\n"
 		"  -m, --mem MIB          guest RAM (MiB, or with K/M/G)\n"
 		"      --console stdio|none\n"
@@ -222,6 +223,7 @@ static int load_images(struct vm *vm)
 		return -EFBIG;
 	}
 	vm->entry = res.entry;
+	config_default_cmdline(&vm->cfg, res.linux_kernel);
 	vm->entry_msr = MSR_SF | MSR_ME | (vm->cfg.payload[0] ? MSR_LE : 0);
 	if (vm->cfg.initrd[0]) {
 		r = load_initrd_file(&vm->mem, vm->cfg.initrd, ALIGN_UP(res.end, INITRD_ALIGN),

@@ -40,6 +40,28 @@ TEST(config_defaults_are_sane)
 	CHECK_EQ(c.console, CONSOLE_STDIO);
 }
 
+/* The default command line goes to Linux kernels only; a given one, even
+ * empty, to every image as it is. */
+TEST(config_default_cmdline_linux_only)
+{
+	struct vm_config c;
+	char err[CONFIG_ERR_LEN];
+
+	config_defaults(&c);
+	CHECK_EQ(c.cmdline[0], 0);
+	config_default_cmdline(&c, false);
+	CHECK_EQ(c.cmdline[0], 0);
+	config_default_cmdline(&c, true);
+	CHECK(!strcmp(c.cmdline, CONFIG_DEFAULT_CMDLINE));
+	config_defaults(&c);
+	CHECK_EQ(config_set(&c, "command line", "vm:cmdline", "", NULL, err, sizeof(err)), 0);
+	config_default_cmdline(&c, true);
+	CHECK_EQ(c.cmdline[0], 0);
+	CHECK_EQ(config_set(&c, "command line", "vm:cmdline", "a=1", NULL, err, sizeof(err)), 0);
+	config_default_cmdline(&c, false);
+	CHECK(!strcmp(c.cmdline, "a=1"));
+}
+
 TEST(config_good_file)
 {
 	struct vm_config c;

@@ -84,6 +84,44 @@ static void bad(size_t len, const char *why)
 	CHECK_STR_CONTAINS(err, why);
 }
 
+/* Linux or not: linked at 0xc000000000000000, or a "Linux" note. */
+TEST(loader_tells_linux_from_other_images)
+{
+	struct load_result r;
+	uint8_t *ph2 = img + 64 + sizeof(Elf64_Phdr);
+	size_t n = make_elf(1, EM_PPC64);
+
+	if (!mem.host)
+		guest_mem_alloc(&mem, RAM, false);
+	CHECK_EQ(load_elf(&mem, img, n, &r, err, sizeof(err)), 0);
+	CHECK(r.linux_kernel);
+	/* linked at 0, no notes: not Linux */
+	put(img + offsetof(Elf64_Ehdr, e_entry), 0x10, 8, 1);
+	put(img + 64 + offsetof(Elf64_Phdr, p_vaddr), 0, 8, 1);
+	CHECK_EQ(load_elf(&mem, img, n, &r, err, sizeof(err)), 0);
+	CHECK(!r.linux_kernel);
+	/* a second program header: a PT_NOTE owned by "Linux" at 0x1800 */
+	put(img + offsetof(Elf64_Ehdr, e_phnum), 2, 2, 1);
+	put(ph2 + offsetof(Elf64_Phdr, p_type), PT_NOTE, 4, 1);
+	put(ph2 + offsetof(Elf64_Phdr, p_offset), 0x1800, 8, 1);
+	put(ph2 + offsetof(Elf64_Phdr, p_filesz), 24, 8, 1);
+	put(img + 0x1800, 4, 4, 1);		/* a "GNU" note first */
+	put(img + 0x1804, 0, 4, 1);
+	memcpy(img + 0x180c, "GNU", 4);
+	CHECK_EQ(load_elf(&mem, img, 0x1900, &r, err, sizeof(err)), 0);
+	CHECK(!r.linux_kernel);
+	put(ph2 + offsetof(Elf64_Phdr, p_filesz), 40, 8, 1);
+	put(img + 0x1810, 6, 4, 1);
+	put(img + 0x1814, 4, 4, 1);
+	memcpy(img + 0x181c, "Linux", 6);
+	CHECK_EQ(load_elf(&mem, img, 0x1900, &r, err, sizeof(err)), 0);
+	CHECK(r.linux_kernel);
+	/* a note segment past the end of the file is not read */
+	put(ph2 + offsetof(Elf64_Phdr, p_offset), 0x18f0, 8, 1);
+	CHECK_EQ(load_elf(&mem, img, 0x1900, &r, err, sizeof(err)), 0);
+	CHECK(!r.linux_kernel);
+}
+
 TEST(loader_rejects_bad_images)
 {
 	size_t n;

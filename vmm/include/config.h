@@ -45,6 +45,7 @@ struct vm_config {
 	char payload[PATH_MAX];			/* or a bare-metal payload (raw binary) */
 	char initrd[PATH_MAX];
 	char cmdline[CMDLINE_MAX];
+	bool cmdline_given;			/* -p or [vm] cmdline, even empty */
 	enum console_mode console;
 	enum reboot_action on_reboot;
 	char stats_json[PATH_MAX];		/* write the exit summary as JSON here */
@@ -83,6 +84,10 @@ int config_load_file(struct vm_config *cfg, const char *path, char *err, size_t 
  * relative paths are resolved against base_dir when it is not NULL. */
 int config_set(struct vm_config *cfg, const char *source, const char *key,
 	       const char *value, const char *base_dir, char *err, size_t errlen);
+/* Linux kernels without a given command line get CONFIG_DEFAULT_CMDLINE;
+ * anything else keeps what was given (none: empty arguments). */
+#define CONFIG_DEFAULT_CMDLINE "console=hvc0"
+void config_default_cmdline(struct vm_config *cfg, bool linux_kernel);
 /* Cross-key checks once everything is set (kernel given, sizes fit). */
 int config_validate(const struct vm_config *cfg, const char *source, char *err, size_t errlen);
 

@@ -6,6 +6,7 @@
 #ifndef PVMM_LOADER_H
 #define PVMM_LOADER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +16,7 @@ struct load_result {
 	uint64_t entry;		/* guest physical entry point */
 	uint64_t end;		/* first byte above the image */
 	int little_endian;
+	bool linux_kernel;	/* a vmlinux: gets the default command line */
 };
 
 /* Load an ELF image already in memory. err gets the reason on failure. */
