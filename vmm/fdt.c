@@ -251,6 +251,17 @@ static int emit_hypervisor(void *fdt)
 	return fdt_setprop_string(fdt, node, "compatible", "linux,kvm");
 }
 
+/* Linux's pseries-rng (and QEMU's spapr-rng) look for this node before
+ * they call H_RANDOM. */
+static int emit_hwrng(void *fdt)
+{
+	int node = fdt_add_subnode(fdt, 0, "ibm,random-v1");
+
+	TRY(node);
+	TRY(fdt_setprop_string(fdt, node, "device_type", "ibm,random-number-generator"));
+	return fdt_setprop_string(fdt, node, "compatible", "ibm,random-v1");
+}
+
 int fdt_build(void *buf, size_t size, const struct fdt_params *p)
 {
 	int root;
@@ -275,6 +286,8 @@ int fdt_build(void *buf, size_t size, const struct fdt_params *p)
 	 * order so that the blob reads top-down like the list below. */
 	if (p->devices_emit)
 		TRY(p->devices_emit(buf, root, FDT_XICS_PHANDLE, p->devices_ctx));
+	if (p->hwrng)
+		TRY(emit_hwrng(buf));
 	TRY(emit_xics(buf, p));
 	TRY(emit_vdevice(buf));
 	TRY(emit_cpus(buf, p));

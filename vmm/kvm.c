@@ -249,6 +249,21 @@ int kvm_vcpu_set_entry(struct vcpu *cpu, uint64_t pc, uint64_t msr, uint64_t r3,
 	return 0;
 }
 
+/* SPRG0 is in struct kvm_regs (there is no ONE_REG id for it on Book3S).
+ * Inside an hcall exit the GPRs read back unchanged; KVM then loads r3..r12
+ * from run->papr_hcall at the next KVM_RUN as usual. */
+int kvm_vcpu_set_sprg0(struct vcpu *cpu, uint64_t value)
+{
+	struct kvm_regs regs;
+
+	if (ioctl(cpu->fd, KVM_GET_REGS, &regs) < 0)
+		return KVM_FAIL("KVM_GET_REGS (for SPRG0)");
+	regs.sprg0 = value;
+	if (ioctl(cpu->fd, KVM_SET_REGS, &regs) < 0)
+		return KVM_FAIL("KVM_SET_REGS (SPRG0)");
+	return 0;
+}
+
 int kvm_vcpu_update_lpcr(struct vcpu *cpu, uint64_t set, uint64_t clear)
 {
 	uint64_t lpcr;

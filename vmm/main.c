@@ -15,6 +15,7 @@
 #include "spapr.h"
 #include "spapr_cpu.h"
 #include "spapr_hcall.h"
+#include "spapr_mem.h"
 #include "spapr_phb.h"
 #include "spapr_rtas.h"
 #include "util.h"
@@ -196,7 +197,7 @@ static int register_calls(const struct vm_config *cfg)
 	hcall_reset();
 	rtas_reset();
 	if ((r = spapr_rtas_init()) || (r = console_register_calls()) ||
-	    (r = spapr_cpu_init()) || (r = irq_register_calls()) ||
+	    (r = spapr_cpu_init()) || (r = spapr_mem_register_calls()) || (r = irq_register_calls()) ||
 	    (cfg->nr_devs && (r = spapr_phb_register_calls())))
 		pr_err("registering hcalls/RTAS calls: %s", strerror(-r));
 	return r;
@@ -307,6 +308,7 @@ static int build_fdt(struct vm *vm, const char *dump_path)
 		.initrd_size = vm->initrd_size,
 		.rtas_gpa = vm->layout.rtas_gpa,
 		.rtas_size = RTAS_SIZE,
+		.hwrng = vm->hwrng,
 		.devices_emit = devices_fdt,
 		.devices_ctx = vm,
 	};
@@ -414,6 +416,8 @@ static int run(int argc, char **argv)
 	 * lets KVM serve the debug (DAWR) resources itself. */
 	if (!r)
 		r = kvm_enable_hcall(&vm, H_SET_MODE);
+	if (!r)
+		r = spapr_cpu_offer_hwrng(&vm);
 	if (!r)
 		r = vcpus_create(&vm);
 	if (!r)

@@ -7,6 +7,8 @@
 #include "util.h"
 #include "vm.h"
 
+#include <linux/kvm.h>
+
 static long h_set_mode(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
 {
 	struct vm *vm = cpu->vm;
@@ -40,7 +42,16 @@ static long h_register_proc_tbl(struct vcpu *cpu, uint64_t opcode, uint64_t *arg
 	return kvm_configure_radix(cpu->vm, req.process_table, req.gtse) ? H_HARDWARE : H_SUCCESS;
 }
 
+/* args: the value. KVM-HV does not serve it; PAPR gives no error but
+ * H_HARDWARE for a register KVM refused to set. */
+static long h_set_sprg0(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
+{
+	(void)opcode;
+	return kvm_vcpu_set_sprg0(cpu, args[0]) ? H_HARDWARE : H_SUCCESS;
+}
+
 static const struct hcall_def cpu_hcalls[] = {
+	{ H_SET_SPRG0, "H_SET_SPRG0", "hcall-sprg0", h_set_sprg0 },
 	{ H_SET_MODE, "H_SET_MODE", "hcall-set-mode", h_set_mode },
 	{ H_REGISTER_PROC_TBL, "H_REGISTER_PROC_TBL", NULL, h_register_proc_tbl },
 	/* Served inside KVM-HV: shared-processor LPAR support. */
@@ -134,6 +145,32 @@ static const struct rtas_def cpu_rtas[] = {
 	{ "stop-self", rtas_stop_self },
 	{ "query-cpu-stopped-state", rtas_query_cpu_stopped_state },
 };
+
+/* H_RANDOM is served inside KVM-HV from the host's hardware RNG, where
+ * there is one (KVM_CAP_PPC_HWRNG): offer it only then, and tell the
+ * guest through the ibm,random-v1 node (fdt.c), as QEMU's spapr-rng. */
+static const struct hcall_def hwrng_hcall[] = {
+	{ H_RANDOM, "H_RANDOM", NULL, NULL },
+};
+
+int spapr_cpu_offer_hwrng(struct vm *vm)
+{
+	int r;
+
+	if (kvm_check_extension(vm, KVM_CAP_PPC_HWRNG) <= 0) {
+		pr_debug("no KVM_CAP_PPC_HWRNG: H_RANDOM not offered");
+		return 0;
+	}
+	r = kvm_enable_hcall(vm, H_RANDOM);
+	if (r) {
+		pr_warn("H_RANDOM not offered (KVM would not serve it)");
+		return 0;
+	}
+	r = hcall_register(hwrng_hcall, ARRAY_SIZE(hwrng_hcall));
+	if (!r)
+		vm->hwrng = true;
+	return r;
+}
 
 int spapr_cpu_init(void)
 {

@@ -5,6 +5,7 @@
 #include "layout.h"
 #include "spapr.h"
 #include "spapr_hcall.h"
+#include "spapr_mem.h"
 #include "spapr_rtas.h"
 
 #include <stdlib.h>
@@ -29,6 +30,7 @@ static void register_all(void)
 	rtas_reset();
 	spapr_rtas_init();
 	console_register_calls();
+	spapr_mem_register_calls();
 	hcall_register(test_kernel_hcalls, 3);
 	rtas_register(test_kernel_rtas, 1);
 }
@@ -138,9 +140,9 @@ TEST(fdt_rtas_vdevice_xics)
 	build(buf, 2);
 	rtas = fdt_path_offset(buf, "/rtas");
 	sets = fdt_getprop(buf, rtas, "ibm,hypertas-functions", &len);
-	/* registration order, each set once: term, splpar, interrupt */
-	CHECK_EQ(len, (int)sizeof("hcall-term\0hcall-splpar\0hcall-interrupt"));
-	CHECK(sets && !memcmp(sets, "hcall-term\0hcall-splpar\0hcall-interrupt", len));
+	/* registration order, each set once: term, copy, splpar, interrupt */
+	CHECK_EQ(len, (int)sizeof("hcall-term\0hcall-copy\0hcall-splpar\0hcall-interrupt"));
+	CHECK(sets && !memcmp(sets, "hcall-term\0hcall-copy\0hcall-splpar\0hcall-interrupt", len));
 	CHECK_EQ(prop_u32(buf, "/rtas", "get-time-of-day"), rtas_lookup_name("get-time-of-day")->token);
 	CHECK_EQ(prop_u32(buf, "/rtas", "ibm,set-xive"), rtas_lookup_name("ibm,set-xive")->token);
 	CHECK_EQ(prop_u32(buf, "/rtas", "linux,rtas-base"), layout_for_ram(512 * MiB).rtas_gpa);
@@ -157,6 +159,27 @@ TEST(fdt_rtas_vdevice_xics)
 	CHECK_EQ(len, 8);
 	CHECK_EQ(fdt32_ld(&r[0]), 0);
 	CHECK_EQ(fdt32_ld(&r[1]), 2);
+}
+
+/* ibm,random-v1 only when H_RANDOM works (KVM_CAP_PPC_HWRNG) */
+TEST(fdt_hwrng_node_only_when_offered)
+{
+	static char buf[FDT_MAX_SIZE];
+	struct guest_layout l = layout_for_ram(512 * MiB);
+	struct fdt_params p = { .ram_size = 512 * MiB, .nr_vcpus = 1, .cmdline = "",
+				.rtas_gpa = l.rtas_gpa, .rtas_size = RTAS_SIZE,
+				.cpu = { .name = "POWER9" } };
+	int node;
+
+	register_all();
+	CHECK_EQ(fdt_build(buf, sizeof(buf), &p), 0);
+	CHECK(fdt_path_offset(buf, "/ibm,random-v1") < 0);
+	p.hwrng = true;
+	CHECK_EQ(fdt_build(buf, sizeof(buf), &p), 0);
+	node = fdt_path_offset(buf, "/ibm,random-v1");
+	CHECK(node >= 0);
+	CHECK_EQ(fdt_node_check_compatible(buf, node, "ibm,random-v1"), 0);
+	CHECK(!strcmp(fdt_getprop(buf, node, "device_type", NULL), "ibm,random-number-generator"));
 }
 
 TEST(fdt_too_small_buffer_fails)

@@ -28,6 +28,7 @@ void kvm_vcpu_destroy(struct vcpu *cpu);
 /* Entry state: pc, msr and r3..r5; the rest zero. */
 int kvm_vcpu_set_entry(struct vcpu *cpu, uint64_t pc, uint64_t msr, uint64_t r3,
 		       uint64_t r4, uint64_t r5);
+int kvm_vcpu_set_sprg0(struct vcpu *cpu, uint64_t value);
 int kvm_vcpu_update_lpcr(struct vcpu *cpu, uint64_t set, uint64_t clear);
 int kvm_vcpu_enable_xics(struct vcpu *cpu, int xics_fd);
 int kvm_vcpu_fail_bad_rtas(struct vcpu *cpu, uint64_t h_rtas, long ret);

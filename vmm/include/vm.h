@@ -87,6 +87,7 @@ struct vm {
 	uint64_t entry_msr;		/* MSR at entry (payloads start little-endian) */
 	uint64_t initrd_gpa, initrd_size;
 	int64_t tod_offset_s;		/* set-time-of-day minus host time */
+	bool hwrng;			/* H_RANDOM offered (KVM serves it) */
 
 	struct vm_device devices[VM_DEVICES_MAX];
 	int nr_devices;
