@@ -2,7 +2,7 @@
 #include "lib.h"
 
 void payload_main(void);
-void payload_start(const void *fdt);
+void payload_start(const void *fdt, long entered_be);
 
 void *memset(void *d, int c, size_t n)
 {
@@ -369,12 +369,14 @@ void power_off(void)
 /* ---- a second cpu ---- */
 
 extern char secondary_entry[];
-void secondary_start(void);
+void secondary_start(long entered_be);
 static void (*volatile secondary_fn)(void);
+volatile int secondary_entered_big_endian = -1;
 static uint8_t secondary_stack[65536] __attribute__((aligned(16)));
 
-void secondary_start(void)
+void secondary_start(long entered_be)
 {
+	secondary_entered_big_endian = entered_be != 0;
 	secondary_fn();
 	cpu_stop_self();
 }
@@ -424,9 +426,12 @@ uint64_t ram_size(void)
 	return p && len == 16 ? be64((const uint8_t *)p + 8) : 0;
 }
 
-void payload_start(const void *fdt)
+int boot_entered_big_endian;
+
+void payload_start(const void *fdt, long entered_be)
 {
 	/* No .bss clearing: pvmm hands the payload fresh, zeroed RAM. */
+	boot_entered_big_endian = entered_be != 0;
 	fdt_set(fdt);
 	payload_main();
 	power_off();

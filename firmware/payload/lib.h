@@ -57,6 +57,10 @@ void power_off(void) __attribute__((noreturn));
  * runs fn, then stops itself (stop-self). Returns the RTAS status. Only one
  * started cpu at a time. */
 int cpu_start(uint32_t id, void (*fn)(void));
+/* How the boot cpu and the last started cpu came in (crt0.S's endianness
+ * fix-up): 1 big-endian, 0 little-endian; -1 no cpu started yet. */
+extern int boot_entered_big_endian;
+extern volatile int secondary_entered_big_endian;
 /* stop-self: does not return. */
 void cpu_stop_self(void) __attribute__((noreturn));
 /* query-cpu-stopped-state: 0 stopped, 2 running; a negative RTAS status. */

@@ -79,5 +79,7 @@
 #define MSR_SF			(1ULL << 63)
 #define MSR_ME			(1ULL << 12)
 #define MSR_LE			(1ULL << 0)
+/* A cpu started by RTAS start-cpu: 64-bit, machine checks on, big-endian */
+#define START_CPU_MSR		(MSR_SF | MSR_ME)
 
 #endif

@@ -24,6 +24,9 @@ struct proc_tbl_req {
 long proc_tbl_decode(const uint64_t *args, uint64_t ram_size, struct proc_tbl_req *req);
 
 int spapr_cpu_init(void);
+/* start-cpu, stop-self, query-cpu-stopped-state (pure; spapr_cpu_init
+ * registers them too). */
+int spapr_cpu_rtas_register(void);
 struct vm;
 /* After KVM_CREATE_VM: H_RANDOM where KVM serves it (sets vm->hwrng). */
 int spapr_cpu_offer_hwrng(struct vm *vm);
