@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <iniparser.h>
+#include <time.h>
 
 void config_defaults(struct vm_config *cfg)
 {
@@ -129,6 +130,62 @@ static bool valid_bdf(const char *s)
 	if (sscanf(s, "%4x:%2x:%2x.%1x%c", &dom, &bus, &dev, &fn, &tail) != 4)
 		return false;
 	return dev < 32 && fn < 8 && isxdigit((unsigned char)s[0]) && s[4] == ':' && s[7] == ':' && s[10] == '.';
+}
+
+/* "2006-06-17T16:01:21" or "2006-06-17" (midnight), UTC, years 1970..9999
+ * (what RTAS set-time-of-day accepts); the date must exist. */
+static int parse_rtc_date(const char *s, int64_t *out)
+{
+	struct tm tm = { 0 }, back;
+	char tail;
+	int n;
+	time_t t;
+
+	n = sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &tail);
+	if (n != 6 && !(n == 3 && strlen(s) == 10))
+		return -EINVAL;
+	if (tm.tm_year < 1970 || tm.tm_year > 9999)
+		return -ERANGE;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	back = tm;
+	t = timegm(&tm);
+	/* timegm normalises Feb 30 into March: a date that moved is no date */
+	if (tm.tm_mday != back.tm_mday || tm.tm_mon != back.tm_mon || tm.tm_hour != back.tm_hour ||
+	    tm.tm_min != back.tm_min || tm.tm_sec != back.tm_sec)
+		return -EINVAL;
+	*out = (int64_t)t;
+	return 0;
+}
+
+static int parse_rtc_base(const char *value, struct vm_config *cfg)
+{
+	if (!strcmp(value, "utc"))
+		cfg->rtc_base = RTC_UTC;
+	else if (!strcmp(value, "localtime"))
+		cfg->rtc_base = RTC_LOCALTIME;
+	else if (!parse_rtc_date(value, &cfg->rtc_base_date))
+		cfg->rtc_base = RTC_DATE;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int64_t config_rtc_offset(const struct vm_config *cfg, int64_t now)
+{
+	time_t t = (time_t)now;
+	struct tm local;
+
+	switch (cfg->rtc_base) {
+	case RTC_LOCALTIME:
+		/* The guest reads local time as if it were UTC, as QEMU's. */
+		return localtime_r(&t, &local) ? local.tm_gmtoff : 0;
+	case RTC_DATE:
+		return cfg->rtc_base_date - now;
+	default:
+		return 0;
+	}
 }
 
 /* The on/off keys: where each one's value lives. */
@@ -353,6 +410,10 @@ int config_set(struct vm_config *cfg, const char *source, const char *key,
 			cfg->on_reboot = REBOOT_RESTART;
 		else
 			return fail(err, errlen, source, key, "expected exit or restart, not \"%s\"", value);
+	} else if (!strcmp(key, "vm:rtc_base")) {
+		if (parse_rtc_base(value, cfg))
+			return fail(err, errlen, source, key, "expected utc, localtime or a date "
+				    "1970..9999 like 2006-06-17T16:01:21 or 2006-06-17, not \"%s\"", value);
 	} else if (!strcmp(key, "vm:stats_json")) {
 		if (set_path(cfg->stats_json, sizeof(cfg->stats_json), value, NULL))
 			return fail(err, errlen, source, key, "empty or too long path");

@@ -49,6 +49,7 @@ static const struct option long_opts[] = {
 	{ "mem", required_argument, NULL, 'm' },
 	{ "console", required_argument, NULL, 'C' },
 	{ "stats-json", required_argument, NULL, 'j' },
+	{ "rtc-base", required_argument, NULL, 'R' },
 	{ "dump-dtb", required_argument, NULL, 'd' },
 	{ "pci", required_argument, NULL, 'D' },
 	{ "tce", required_argument, NULL, 't' },
@@ -76,6 +77,9 @@ static void usage(FILE *out)
 		"  -c, --cpus N           vcpus\n"
 		"  -m, --mem MIB          guest RAM (MiB, or with K/M/G)\n"
 		"      --console stdio|none\n"
+		"      --rtc-base utc|localtime|DATE  the guest's time of day starts at DATE\n"
+		"                         (2006-06-17T16:01:21 or 2006-06-17, UTC), or at the\n"
+		"                         host's local time, or UTC (the default)\n"
 		"      --pci BDF[,phb=N]  pass a host PCI function through (bound to vfio-pci);\n"
 		"                         repeatable; by default one guest PHB per IOMMU group\n"
 		"      --tce kernel|user|auto  TCE (DMA) handling for the passthrough device\n"
@@ -107,6 +111,7 @@ static const char *opt_key(int c)
 	case 'm': return "vm:memory";
 	case 'C': return "vm:console";
 	case 'j': return "vm:stats_json";
+	case 'R': return "vm:rtc_base";
 	case 'D': return "pci:host";
 	case 't': return "pci:tce";
 	case 'w': return "pci:ddw";
@@ -430,6 +435,9 @@ static int run(int argc, char **argv)
 		pr_info("booting %s: %d vcpu(s), %llu MiB, %s%s", vm.cfg.payload[0] ? vm.cfg.payload : vm.cfg.kernel,
 			vm.nr_vcpus, (unsigned long long)(vm.mem.size / MiB),
 			vm.initrd_size ? "initrd " : "", vm.initrd_size ? vm.cfg.initrd : "no initrd");
+		/* Just before the guest runs, so that a DATE base is that date at
+		 * the guest's first instruction. */
+		vm.tod_offset_s = config_rtc_offset(&vm.cfg, (int64_t)time(NULL));
 		r = console_start(&vm);
 		if (!r)
 			r = vcpus_start(&vm, vm.entry, vm.layout.fdt_gpa);

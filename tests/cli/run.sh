@@ -54,9 +54,11 @@ case_err pci-phb-bad "command line: pci:host: expected BDF or BDF,phb=N" run -k 
 case_err pci-section-dup "dup.ini: pci.b: 0000:01:00.0 is given twice" run --config "$(ini dup.ini '[vm]\nkernel = /k\n[pci]\nhost = 0000:01:00.0\n[pci.b]\nhost = 0000:01:00.0\n')"
 case_err phb-section-bad "phb.ini: phb.1:tce: expected kernel, user or auto" run --config "$(ini phb.ini '[phb.1]\ntce = fast\n')"
 case_err pci-section-no-host "nohost.ini: pci.c: no host = BDF" run --config "$(ini nohost.ini '[vm]\nkernel = /k\n[pci.c]\nphb = 1\n')"
+case_err rtc-base-bad "rtc.ini: vm:rtc_base: expected utc, localtime or a date" run --config "$(ini rtc.ini '[vm]\nkernel = /k\nrtc_base = 2006-02-30\n')"
 case_err tce-without-pci "tce.ini: pci:tce: a TCE mode needs a passthrough device" run --config "$(ini tce.ini '[vm]\nkernel = /k\n[pci]\ntce = user\n')"
 # --- command line ---
 case_err cli-memory "command line: vm:memory: not a size" run -k /k -m 12x
+case_err cli-rtc-base "command line: vm:rtc_base: expected utc, localtime or a date" run -k /k --rtc-base tomorrow
 case_err cli-cpus "command line: vm:vcpus: not a vcpu count" run -k /k -c -1
 case_err cli-extra-arg "command line: unexpected argument \"extra\"" run -k /k extra
 case_err cli-kernel-and-payload "command line: vm:payload: give a kernel or a payload" run -k /k --payload /p

@@ -62,6 +62,32 @@ TEST(config_default_cmdline_linux_only)
 	CHECK(!strcmp(c.cmdline, "a=1"));
 }
 
+TEST(config_rtc_base)
+{
+	struct vm_config c;
+	char err[CONFIG_ERR_LEN];
+
+	config_defaults(&c);
+	CHECK_EQ(c.rtc_base, RTC_UTC);
+	CHECK_EQ(config_rtc_offset(&c, 1000000), 0);
+	CHECK_EQ(config_set(&c, "command line", "vm:rtc_base", "2006-06-17T16:01:21", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(c.rtc_base, RTC_DATE);
+	CHECK_EQ(c.rtc_base_date, 1150560081);
+	CHECK_EQ(config_rtc_offset(&c, 1150560081 + 100), -100);
+	CHECK_EQ(config_set(&c, "x.ini", "vm:rtc_base", "2000-02-29", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(c.rtc_base_date, 951782400);
+	CHECK_EQ(config_set(&c, "x.ini", "vm:rtc_base", "localtime", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(c.rtc_base, RTC_LOCALTIME);
+	CHECK_EQ(config_set(&c, "x.ini", "vm:rtc_base", "utc", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(c.rtc_base, RTC_UTC);
+	static const char *bad[] = { "yesterday", "2006-02-30", "2006-06-17T25:00:00", "1969-12-31",
+				     "2006-06-17T16:01", "2006-06-17T16:01:21Z", "2006-6-1", "", "UTC" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK_EQ(config_set(&c, "x.ini", "vm:rtc_base", bad[i], NULL, err, sizeof(err)), -EINVAL);
+		CHECK_STR_CONTAINS(err, "x.ini: vm:rtc_base: expected utc, localtime or a date");
+	}
+}
+
 TEST(config_good_file)
 {
 	struct vm_config c;

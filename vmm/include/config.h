@@ -20,6 +20,8 @@
 enum console_mode { CONSOLE_STDIO, CONSOLE_NONE };
 enum tce_mode { TCE_AUTO, TCE_KERNEL, TCE_USER };
 enum reboot_action { REBOOT_EXIT, REBOOT_RESTART };
+/* Where the guest's time of day starts (QEMU's -rtc base=). */
+enum rtc_base { RTC_UTC, RTC_LOCALTIME, RTC_DATE };
 
 #define PCI_DEVS_MAX	16			/* passthrough functions per VM */
 #define PHB_MAX		PHB_MAX_INDEX		/* guest PHBs */
@@ -48,6 +50,8 @@ struct vm_config {
 	bool cmdline_given;			/* -p or [vm] cmdline, even empty */
 	enum console_mode console;
 	enum reboot_action on_reboot;
+	enum rtc_base rtc_base;
+	int64_t rtc_base_date;			/* RTC_DATE: seconds since 1970, UTC */
 	char stats_json[PATH_MAX];		/* write the exit summary as JSON here */
 	bool hugepages;				/* guest RAM on the default huge pages */
 	/* PCI passthrough: the functions, each on a guest PHB (phb = -1:
@@ -88,6 +92,8 @@ int config_set(struct vm_config *cfg, const char *source, const char *key,
  * anything else keeps what was given (none: empty arguments). */
 #define CONFIG_DEFAULT_CMDLINE "console=hvc0"
 void config_default_cmdline(struct vm_config *cfg, bool linux_kernel);
+/* The guest's time of day minus the host's (UTC) at host time now. */
+int64_t config_rtc_offset(const struct vm_config *cfg, int64_t now);
 /* Cross-key checks once everything is set (kernel given, sizes fit). */
 int config_validate(const struct vm_config *cfg, const char *source, char *err, size_t errlen);
 
