@@ -18,6 +18,7 @@ void config_defaults(struct vm_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->ram_size = 512 * MiB;
 	cfg->vcpus = 1;
+	cfg->kernel_addr = KERNEL_ADDR_DEFAULT;
 	cfg->console = CONSOLE_STDIO;
 	cfg->on_reboot = REBOOT_EXIT;
 	cfg->tce = TCE_AUTO;
@@ -90,6 +91,22 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (errno || *end || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* A guest address: 0x... or decimal, below the largest RAM. */
+static int parse_addr(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end || v >= RAM_MAX)
 		return -EINVAL;
 	*out = v;
 	return 0;
@@ -383,6 +400,11 @@ int config_set(struct vm_config *cfg, const char *source, const char *key,
 	} else if (!strcmp(key, "vm:kernel")) {
 		if (set_path(cfg->kernel, sizeof(cfg->kernel), value, base_dir))
 			return fail(err, errlen, source, key, "empty or too long path");
+	} else if (!strcmp(key, "vm:kernel_addr")) {
+		if (parse_addr(value, &cfg->kernel_addr))
+			return fail(err, errlen, source, key, "not a guest address below %llu GiB "
+				    "(0x400000 or decimal): \"%s\"", RAM_MAX / GiB, value);
+		cfg->kernel_addr_given = true;
 	} else if (!strcmp(key, "vm:payload")) {
 		if (set_path(cfg->payload, sizeof(cfg->payload), value, base_dir))
 			return fail(err, errlen, source, key, "empty or too long path");
@@ -524,6 +546,9 @@ int config_validate(const struct vm_config *cfg, const char *source, char *err, 
 		return fail(err, errlen, source, "vm:kernel", "no kernel or payload given (-k or [vm] kernel)");
 	if (cfg->kernel[0] && cfg->payload[0])
 		return fail(err, errlen, source, "vm:payload", "give a kernel or a payload, not both");
+	if (cfg->payload[0] && cfg->kernel_addr_given)
+		return fail(err, errlen, source, "vm:kernel_addr", "a raw payload is loaded at 0; "
+			    "kernel_addr places ELF kernels that are not Linux");
 	if (cfg->payload[0] && cfg->initrd[0])
 		return fail(err, errlen, source, "vm:initrd", "a bare-metal payload takes no initrd");
 	if (cfg->tce_explicit && !cfg->nr_devs)

@@ -43,6 +43,7 @@ static const struct option long_opts[] = {
 	{ "config", required_argument, NULL, 'f' },
 	{ "kernel", required_argument, NULL, 'k' },
 	{ "payload", required_argument, NULL, 'P' },
+	{ "kernel-addr", required_argument, NULL, 'K' },
 	{ "initrd", required_argument, NULL, 'i' },
 	{ "params", required_argument, NULL, 'p' },
 	{ "cpus", required_argument, NULL, 'c' },
@@ -69,7 +70,10 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: pvmm run [options]\n"
 		"  -f, --config FILE      INI configuration (options below override it)\n"
-		"  -k, --kernel VMLINUX   ppc64 Linux kernel (ELF)\n"
+		"  -k, --kernel ELF       ppc64 Linux kernel (vmlinux: loaded at its physical\n"
+		"                         addresses from 0) or another ppc64 ELF image\n"
+		"      --kernel-addr ADDR where an ELF that is not Linux goes (default 0x400000,\n"
+		"                         as QEMU's pseries: each address's low 28 bits + ADDR)\n"
 		"      --payload BIN      bare-metal payload instead of a kernel (entry at 0)\n"
 		"  -i, --initrd FILE      initial ramdisk\n"
 		"  -p, --params CMDLINE   kernel command line (a Linux kernel gets \"" CONFIG_DEFAULT_CMDLINE "\"\n"
@@ -105,6 +109,7 @@ static const char *opt_key(int c)
 	switch (c) {
 	case 'k': return "vm:kernel";
 	case 'P': return "vm:payload";
+	case 'K': return "vm:kernel_addr";
 	case 'i': return "vm:initrd";
 	case 'p': return "vm:cmdline";
 	case 'c': return "vm:vcpus";
@@ -208,6 +213,22 @@ static int register_calls(const struct vm_config *cfg)
 	return r;
 }
 
+/* One line on what pvmm made of the image: the three kinds load and start
+ * differently, and a guest that prints nothing is easier to place. */
+static void say_what_was_loaded(const struct vm *vm, const struct load_result *res)
+{
+	const char *path = vm->cfg.payload[0] ? vm->cfg.payload : vm->cfg.kernel;
+	const char *kind = vm->cfg.payload[0] ? "raw payload, as it is" :
+			   res->linux_kernel ? "Linux kernel (ELF), segments at their physical addresses" :
+			   "ELF image, not Linux: segments at kernel-addr + their addresses' low 28 bits";
+
+	pr_info("%s: %s: 0x%llx..0x%llx, entered %s-endian at 0x%llx with r3 = device tree; "
+		"command line: %s%s%s", path, kind, (unsigned long long)res->start,
+		(unsigned long long)res->end, (vm->entry_msr & MSR_LE) ? "little" : "big",
+		(unsigned long long)res->entry, vm->cfg.cmdline[0] ? "\"" : "none",
+		vm->cfg.cmdline, vm->cfg.cmdline[0] ? "\"" : "");
+}
+
 static int load_images(struct vm *vm)
 {
 	struct load_result res;
@@ -217,7 +238,7 @@ static int load_images(struct vm *vm)
 	if (vm->cfg.payload[0])
 		r = load_payload_file(&vm->mem, vm->cfg.payload, &res, err, sizeof(err));
 	else
-		r = load_kernel_file(&vm->mem, vm->cfg.kernel, &res, err, sizeof(err));
+		r = load_kernel_file(&vm->mem, vm->cfg.kernel, vm->cfg.kernel_addr, &res, err, sizeof(err));
 	if (r) {
 		fprintf(stderr, "pvmm: %s\n", err);
 		return r;
@@ -242,6 +263,7 @@ static int load_images(struct vm *vm)
 	}
 	memcpy(guest_ptr(&vm->mem, vm->layout.rtas_gpa, RTAS_SIZE), rtas_blob,
 	       rtas_blob_end - rtas_blob);
+	say_what_was_loaded(vm, &res);
 	return 0;
 }
 

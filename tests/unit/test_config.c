@@ -88,6 +88,25 @@ TEST(config_rtc_base)
 	}
 }
 
+TEST(config_kernel_addr)
+{
+	struct vm_config c;
+	char err[CONFIG_ERR_LEN];
+
+	config_defaults(&c);
+	CHECK_EQ(c.kernel_addr, 0x400000);
+	CHECK_EQ(config_set(&c, "command line", "vm:kernel_addr", "0x800000", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(c.kernel_addr, 0x800000);
+	CHECK_EQ(config_set(&c, "command line", "vm:kernel_addr", "0", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(c.kernel_addr, 0);
+	CHECK_EQ(config_set(&c, "command line", "vm:kernel_addr", "high", NULL, err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "command line: vm:kernel_addr: not a guest address");
+	CHECK_EQ(config_set(&c, "command line", "vm:kernel_addr", "0x10000000000000", NULL, err, sizeof(err)), -EINVAL);
+	CHECK_EQ(config_set(&c, "command line", "vm:payload", "/p", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(config_validate(&c, "command line", err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "vm:kernel_addr: a raw payload is loaded at 0");
+}
+
 TEST(config_good_file)
 {
 	struct vm_config c;

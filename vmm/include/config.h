@@ -45,6 +45,8 @@ struct vm_config {
 	unsigned int vcpus;
 	char kernel[PATH_MAX];			/* vmlinux (ELF) */
 	char payload[PATH_MAX];			/* or a bare-metal payload (raw binary) */
+	uint64_t kernel_addr;			/* where a non-Linux ELF kernel goes */
+	bool kernel_addr_given;
 	char initrd[PATH_MAX];
 	char cmdline[CMDLINE_MAX];
 	bool cmdline_given;			/* -p or [vm] cmdline, even empty */
