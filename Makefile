@@ -36,7 +36,7 @@ CFLAGS_NAT := $(CSTD) $(OPT) $(WARN) $(VMM_INC) -I/usr/include/iniparser
 PURE_SRC  := vmm/config.c vmm/fdt.c vmm/guest_mem.c vmm/loader.c vmm/spapr_hcall.c \
 	vmm/spapr_rtas.c vmm/spapr_mmu.c vmm/stats.c vmm/util.c vmm/vm.c vmm/console.c \
 	vmm/tce.c vmm/pci_config.c vmm/spapr_ddw.c vmm/spapr_phb_fdt.c vmm/pci_place.c \
-	vmm/spapr_mem.c
+	vmm/spapr_mem.c vmm/spapr_cpu_rtas.c
 VMM_SRC   := $(wildcard vmm/*.c)
 VMM_OBJ   := $(patsubst vmm/%.c,build/ppc/vmm/%.o,$(VMM_SRC)) build/ppc/vmm/rtas_blob.o
 FW_BIN    := firmware/rtas.bin
@@ -95,6 +95,8 @@ build/payload/crt0.o: firmware/payload/crt0.S
 firmware/%.elf: build/payload/crt0.o build/payload/lib.o build/payload/%.o firmware/payload/link.ld
 	$(CROSS_CC) -nostdlib -static -no-pie -Wl,-T,firmware/payload/link.ld -Wl,--build-id=none \
 		-Wl,--no-warn-rwx-segments -o $@ $(filter %.o,$^) -lgcc
+# The ELFs stay: scenarios load them with -k as non-Linux images.
+.SECONDARY: $(PAYLOADS:.bin=.elf)
 firmware/%.bin: firmware/%.elf
 	$(CROSS_OBJCOPY) -O binary $< $@
 # RTAS runs big-endian: assemble it so, whatever the toolchain's default.
@@ -108,9 +110,10 @@ firmware/rtas.bin: firmware/rtas.S
 -include tests/fuzz/fuzz.mk
 
 # System scenarios run in the emulated POWER host (tests/system/run boots it):
-# everything on powernv9, and the host and boot on a nested pseries host.
-SCENARIOS ?= host boot passthrough-user passthrough-kernel passthrough-intx ddw hostile errors bench-smoke mode-fallback group-reuse signals
-NESTED_SCENARIOS ?= host boot
+# everything on powernv9, and host, boot and papr-conformance on a nested
+# pseries host.
+SCENARIOS ?= host boot passthrough-user passthrough-kernel passthrough-intx ddw hostile errors bench-smoke mode-fallback group-reuse signals papr-conformance
+NESTED_SCENARIOS ?= host boot papr-conformance
 
 system: all
 	tests/system/run $(SCENARIOS)
