@@ -35,7 +35,8 @@ mem_kb=$(sed -n 's/.*GUEST cpus=[0-9]* mem_kb=\([0-9]*\).*/\1/p' $OUT | head -n1
 echo "RESULT boot guest_mem_kb=${mem_kb:-none}"
 # MemTotal is RAM minus what the kernel keeps for itself: between 60% and 100%.
 check "guest memory near $MEM_MB MiB" test -n "$mem_kb" -a "${mem_kb:-0}" -gt $((MEM_MB * 1024 * 6 / 10)) -a "${mem_kb:-0}" -le $((MEM_MB * 1024))
-hyp=$(sed -n 's/.*GUEST hypervisor=\([^ ]*\) nmi_watchdog=\([^ ]*\).*/\1 \2/p' $OUT | head -n1)
+# (the guest's console lines end in CR LF)
+hyp=$(tr -d '\r' < $OUT | sed -n 's/.*GUEST hypervisor=\([^ ]*\) nmi_watchdog=\([^ ]*\).*/\1 \2/p' | head -n1)
 echo "RESULT boot hypervisor=${hyp% *} nmi_watchdog=${hyp#* }"
 check "guest sees /proc/device-tree/hypervisor (linux,kvm)" test "${hyp% *}" = "linux,kvm"
 check "guest kernel took itself for a KVM guest (hard lockup detector off)" test "${hyp#* }" = 0
