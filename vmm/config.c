@@ -18,6 +18,7 @@ void config_defaults(struct vm_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->ram_size = 512 * MiB;
 	cfg->vcpus = 1;
+	cfg->threads = 1;
 	cfg->kernel_addr = KERNEL_ADDR_DEFAULT;
 	cfg->console = CONSOLE_STDIO;
 	cfg->on_reboot = REBOOT_EXIT;
@@ -397,6 +398,10 @@ int config_set(struct vm_config *cfg, const char *source, const char *key,
 		if (parse_uint(value, VCPUS_MAX, &n) || n == 0)
 			return fail(err, errlen, source, key, "not a vcpu count 1..%d: \"%s\"", VCPUS_MAX, value);
 		cfg->vcpus = n;
+	} else if (!strcmp(key, "vm:threads")) {
+		if (parse_uint(value, 8, &n) || !n || (n & (n - 1)))
+			return fail(err, errlen, source, key, "not a thread count per core 1, 2, 4 or 8: \"%s\"", value);
+		cfg->threads = n;
 	} else if (!strcmp(key, "vm:kernel")) {
 		if (set_path(cfg->kernel, sizeof(cfg->kernel), value, base_dir))
 			return fail(err, errlen, source, key, "empty or too long path");
@@ -546,6 +551,9 @@ int config_validate(const struct vm_config *cfg, const char *source, char *err, 
 		return fail(err, errlen, source, "vm:kernel", "no kernel or payload given (-k or [vm] kernel)");
 	if (cfg->kernel[0] && cfg->payload[0])
 		return fail(err, errlen, source, "vm:payload", "give a kernel or a payload, not both");
+	if (cfg->vcpus % cfg->threads)
+		return fail(err, errlen, source, "vm:threads", "%u vcpus do not make whole cores of %u threads",
+			    cfg->vcpus, cfg->threads);
 	if (cfg->payload[0] && cfg->kernel_addr_given)
 		return fail(err, errlen, source, "vm:kernel_addr", "a raw payload is loaded at 0; "
 			    "kernel_addr places ELF kernels that are not Linux");

@@ -79,7 +79,19 @@ static int emit_pa_features(void *fdt, int node)
 	return fdt_setprop(fdt, node, "ibm,pa-features", pa, sizeof(pa));
 }
 
-static int emit_cpu(void *fdt, int cpus, const struct fdt_params *p, uint32_t id)
+/* A core's threads: their vcpu ids, first..first + threads - 1. The guest
+ * starts each one (the first too, but for the boot cpu) through RTAS
+ * start-cpu with these ids. */
+static int emit_threads(void *fdt, int node, uint32_t first, int threads)
+{
+	uint32_t ids[8];
+
+	for (int t = 0; t < threads && t < 8; t++)
+		ids[t] = first + t;
+	return fdt_setprop_cells(fdt, node, "ibm,ppc-interrupt-server#s", ids, threads);
+}
+
+static int emit_cpu(void *fdt, int cpus, const struct fdt_params *p, uint32_t id, int threads)
 {
 	const struct fdt_cpu_info *c = &p->cpu;
 	char name[64];
@@ -90,9 +102,7 @@ static int emit_cpu(void *fdt, int cpus, const struct fdt_params *p, uint32_t id
 	TRY(node);
 	TRY(fdt_setprop_string(fdt, node, "device_type", "cpu"));
 	TRY(fdt_setprop_u32(fdt, node, "reg", id));
-	/* One thread per core: each vcpu is a core of its own, so the guest
-	 * starts every secondary through RTAS start-cpu. */
-	TRY(fdt_setprop_u32(fdt, node, "ibm,ppc-interrupt-server#s", id));
+	TRY(emit_threads(fdt, node, id, threads));
 	TRY(fdt_setprop_u32(fdt, node, "cpu-version", c->pvr));
 	TRY(fdt_setprop_u32(fdt, node, "timebase-frequency", c->timebase_hz));
 	TRY(fdt_setprop_u32(fdt, node, "clock-frequency", c->clock_hz));
@@ -121,14 +131,16 @@ static int emit_cpu(void *fdt, int cpus, const struct fdt_params *p, uint32_t id
 
 static int emit_cpus(void *fdt, const struct fdt_params *p)
 {
+	int threads = p->threads > 1 ? p->threads : 1;
 	int cpus = fdt_add_subnode(fdt, 0, "cpus");
 
 	TRY(cpus);
 	TRY(fdt_setprop_u32(fdt, cpus, "#address-cells", 1));
 	TRY(fdt_setprop_u32(fdt, cpus, "#size-cells", 0));
-	/* fdt_add_subnode inserts at the front: add in reverse for cpu 0 first. */
-	for (int i = p->nr_vcpus - 1; i >= 0; i--)
-		TRY(emit_cpu(fdt, cpus, p, i));
+	/* A node per core, named by its first thread's id; fdt_add_subnode
+	 * inserts at the front: add in reverse for core 0 first. */
+	for (int core = p->nr_vcpus / threads - 1; core >= 0; core--)
+		TRY(emit_cpu(fdt, cpus, p, core * threads, threads));
 	return 0;
 }
 
@@ -266,7 +278,8 @@ int fdt_build(void *buf, size_t size, const struct fdt_params *p)
 {
 	int root;
 
-	if (p->nr_vcpus < 1 || !p->ram_size)
+	if (p->nr_vcpus < 1 || !p->ram_size || p->threads > 8 ||
+	    (p->threads > 1 && p->nr_vcpus % p->threads))
 		return -EINVAL;
 	TRY(fdt_create_empty_tree(buf, (int)size));
 	root = fdt_path_offset(buf, "/");

@@ -51,6 +51,7 @@ static const struct option long_opts[] = {
 	{ "console", required_argument, NULL, 'C' },
 	{ "stats-json", required_argument, NULL, 'j' },
 	{ "rtc-base", required_argument, NULL, 'R' },
+	{ "threads", required_argument, NULL, 'N' },
 	{ "dump-dtb", required_argument, NULL, 'd' },
 	{ "pci", required_argument, NULL, 'D' },
 	{ "tce", required_argument, NULL, 't' },
@@ -79,6 +80,8 @@ static void usage(FILE *out)
 		"  -p, --params CMDLINE   kernel command line (a Linux kernel gets \"" CONFIG_DEFAULT_CMDLINE "\"\n"
 		"                         without one; other images get none)\n"
 		"  -c, --cpus N           vcpus\n"
+		"      --threads T        vcpus per virtual core (1, 2, 4, 8; N a multiple of T),\n"
+		"                         if KVM offers that SMT mode (KVM_CAP_PPC_SMT_POSSIBLE)\n"
 		"  -m, --mem MIB          guest RAM (MiB, or with K/M/G)\n"
 		"      --console stdio|none\n"
 		"      --rtc-base utc|localtime|DATE  the guest's time of day starts at DATE\n"
@@ -117,6 +120,7 @@ static const char *opt_key(int c)
 	case 'C': return "vm:console";
 	case 'j': return "vm:stats_json";
 	case 'R': return "vm:rtc_base";
+	case 'N': return "vm:threads";
 	case 'D': return "pci:host";
 	case 't': return "pci:tce";
 	case 'w': return "pci:ddw";
@@ -336,6 +340,7 @@ static int build_fdt(struct vm *vm, const char *dump_path)
 		.rtas_gpa = vm->layout.rtas_gpa,
 		.rtas_size = RTAS_SIZE,
 		.hwrng = vm->hwrng,
+		.threads = (int)vm->cfg.threads,
 		.devices_emit = devices_fdt,
 		.devices_ctx = vm,
 	};
@@ -445,6 +450,8 @@ static int run(int argc, char **argv)
 		r = kvm_enable_hcall(&vm, H_SET_MODE);
 	if (!r)
 		r = spapr_cpu_offer_hwrng(&vm);
+	if (!r)
+		r = kvm_set_smt(&vm, vm.cfg.threads);
 	if (!r)
 		r = vcpus_create(&vm);
 	if (!r)

@@ -253,19 +253,32 @@ static int child(int parent, const char *name, int prefix)
 		       name, prefix);
 }
 
-int fdt_cpu_ids(uint32_t *ids, int max)
+int fdt_cpu_threads(uint32_t *ids, int max, int *cores)
 {
-	int cpus = fdt_node("/cpus"), n = 0;
+	int cpus = fdt_node("/cpus"), n = 0, nodes = 0;
 
 	for (int c = cpus < 0 ? -1 : child(cpus, "PowerPC,", 1); c >= 0;
 	     c = skip_node(c) < 0 ? -1 : sibling(skip_node(c), "PowerPC,", 1)) {
 		int len;
-		const void *reg = fdt_prop(c, "reg", &len);
-		if (reg && len == 4 && n < max)
-			ids[n] = be32(reg);
-		n += reg && len == 4;
+		const uint8_t *servers = fdt_prop(c, "ibm,ppc-interrupt-server#s", &len);
+
+		if (!servers || len < 4 || len % 4)
+			servers = fdt_prop(c, "reg", &len);
+		if (!servers || len < 4)
+			continue;
+		nodes++;
+		for (int i = 0; i < len / 4; i++, n++)
+			if (n < max)
+				ids[n] = be32(servers + 4 * i);
 	}
+	if (cores)
+		*cores = nodes;
 	return n;
+}
+
+int fdt_cpu_ids(uint32_t *ids, int max)
+{
+	return fdt_cpu_threads(ids, max, 0);
 }
 
 int fdt_node(const char *path)

@@ -8,7 +8,8 @@
  * serves it. Bootargs: papr.rtc=YYYY-MM-DDTHH:MM:SS names the base given
  * with --rtc-base (checked within 2 s); without any bootargs the empty
  * argument list is the check. A second cpu, when there is one, must come in
- * big-endian from RTAS start-cpu.
+ * big-endian from RTAS start-cpu. papr.threads=T (with --threads T): the
+ * device tree must show cores of T threads with contiguous ids.
  */
 #include "lib.h"
 
@@ -296,6 +297,25 @@ static void check_secondary(void)
 	result("secondary-stopped-self", cpu_state(ids[1]) == 0, 0, 0, 0);
 }
 
+/* ---- 9: SMT topology ---- */
+
+static void check_topology(void)
+{
+	const char *want = bootarg("papr.threads=");
+	uint32_t ids[64];
+	int cores = 0, n = fdt_cpu_threads(ids, 64, &cores), contiguous = 1;
+	long t;
+
+	printf("PAPR topology INFO cores=%d threads=%d\n", cores, n);
+	if (!want || !parse_num(want, 1, &t)) {
+		skip("smt-topology", "no papr.threads= given");
+		return;
+	}
+	for (int i = 0; i < n && i < 64; i++)
+		contiguous &= ids[i] == (uint32_t)i;
+	result("smt-topology", cores * t == n && contiguous, "cores=%d threads=%d", cores, n);
+}
+
 void payload_main(void);
 void payload_main(void)
 {
@@ -307,6 +327,7 @@ void payload_main(void)
 	check_sprg0();
 	check_page_init();
 	check_random();
+	check_topology();
 	check_secondary();
 	printf("PAPR-DONE pass=%d fail=%d\n", pass, fail);
 }

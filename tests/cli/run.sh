@@ -61,6 +61,9 @@ case_err cli-memory "command line: vm:memory: not a size" run -k /k -m 12x
 case_err cli-rtc-base "command line: vm:rtc_base: expected utc, localtime or a date" run -k /k --rtc-base tomorrow
 case_err cli-kernel-addr "command line: vm:kernel_addr: not a guest address" run -k /k --kernel-addr nowhere
 case_err cli-kernel-addr-payload "command line: vm:kernel_addr: a raw payload is loaded at 0" run --payload /p --kernel-addr 0x400000
+case_err cli-threads "command line: vm:threads: not a thread count per core" run -k /k --threads 3
+case_err cli-threads-cores "command line: vm:threads: 3 vcpus do not make whole cores of 2 threads" run -k /k -c 3 --threads 2
+case_err threads-bad "thr.ini: vm:threads: not a thread count per core" run --config "$(ini thr.ini '[vm]\nkernel = /k\nthreads = many\n')"
 case_err cli-cpus "command line: vm:vcpus: not a vcpu count" run -k /k -c -1
 case_err cli-extra-arg "command line: unexpected argument \"extra\"" run -k /k extra
 case_err cli-kernel-and-payload "command line: vm:payload: give a kernel or a payload" run -k /k --payload /p

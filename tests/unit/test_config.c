@@ -107,6 +107,27 @@ TEST(config_kernel_addr)
 	CHECK_STR_CONTAINS(err, "vm:kernel_addr: a raw payload is loaded at 0");
 }
 
+TEST(config_threads)
+{
+	struct vm_config c;
+	char err[CONFIG_ERR_LEN];
+
+	config_defaults(&c);
+	CHECK_EQ(c.threads, 1);
+	CHECK_EQ(config_set(&c, "command line", "vm:threads", "2", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(c.threads, 2);
+	CHECK_EQ(config_set(&c, "command line", "vm:threads", "3", NULL, err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "command line: vm:threads: not a thread count per core 1, 2, 4 or 8");
+	CHECK_EQ(config_set(&c, "command line", "vm:threads", "16", NULL, err, sizeof(err)), -EINVAL);
+	CHECK_EQ(config_set(&c, "command line", "vm:threads", "0", NULL, err, sizeof(err)), -EINVAL);
+	CHECK_EQ(config_set(&c, "command line", "vm:kernel", "/k", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(config_set(&c, "command line", "vm:vcpus", "3", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(config_validate(&c, "command line", err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "vm:threads: 3 vcpus do not make whole cores of 2 threads");
+	CHECK_EQ(config_set(&c, "command line", "vm:vcpus", "4", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(config_validate(&c, "command line", err, sizeof(err)), 0);
+}
+
 TEST(config_good_file)
 {
 	struct vm_config c;

@@ -161,6 +161,37 @@ TEST(fdt_rtas_vdevice_xics)
 	CHECK_EQ(fdt32_ld(&r[1]), 2);
 }
 
+/* --threads 2 with 4 vcpus: two cores, each listing its two threads */
+TEST(fdt_smt_cores_list_their_threads)
+{
+	static char buf[FDT_MAX_SIZE];
+	struct guest_layout l = layout_for_ram(512 * MiB);
+	struct fdt_params p = { .ram_size = 512 * MiB, .nr_vcpus = 4, .threads = 2, .cmdline = "",
+				.rtas_gpa = l.rtas_gpa, .rtas_size = RTAS_SIZE,
+				.cpu = { .name = "POWER9" } };
+	const fdt32_t *s;
+	int len;
+
+	register_all();
+	CHECK_EQ(fdt_build(buf, sizeof(buf), &p), 0);
+	CHECK(fdt_path_offset(buf, "/cpus/PowerPC,POWER9@0") >= 0);
+	CHECK(fdt_path_offset(buf, "/cpus/PowerPC,POWER9@1") < 0);
+	CHECK(fdt_path_offset(buf, "/cpus/PowerPC,POWER9@2") >= 0);
+	CHECK_EQ(prop_u32(buf, "/cpus/PowerPC,POWER9@2", "reg"), 2);
+	s = fdt_getprop(buf, fdt_path_offset(buf, "/cpus/PowerPC,POWER9@2"), "ibm,ppc-interrupt-server#s", &len);
+	CHECK_EQ(len, 8);
+	CHECK(s && fdt32_ld(&s[0]) == 2 && fdt32_ld(&s[1]) == 3);
+	/* the interrupt servers still cover every vcpu */
+	s = fdt_getprop(buf, fdt_path_offset(buf, "/interrupt-controller"), "ibm,interrupt-server-ranges", &len);
+	CHECK(s && fdt32_ld(&s[1]) == 4);
+	/* vcpus that do not fill whole cores, and more than 8 threads, are refused */
+	p.nr_vcpus = 3;
+	CHECK(fdt_build(buf, sizeof(buf), &p) < 0);
+	p.nr_vcpus = 16;
+	p.threads = 16;
+	CHECK(fdt_build(buf, sizeof(buf), &p) < 0);
+}
+
 /* ibm,random-v1 only when H_RANDOM works (KVM_CAP_PPC_HWRNG) */
 TEST(fdt_hwrng_node_only_when_offered)
 {

@@ -43,6 +43,7 @@ struct phb_config {
 struct vm_config {
 	uint64_t ram_size;			/* bytes */
 	unsigned int vcpus;
+	unsigned int threads;			/* per virtual core: 1, 2, 4 or 8 */
 	char kernel[PATH_MAX];			/* vmlinux (ELF) */
 	char payload[PATH_MAX];			/* or a bare-metal payload (raw binary) */
 	uint64_t kernel_addr;			/* where a non-Linux ELF kernel goes */

@@ -19,6 +19,7 @@ int kvm_del_memslot(struct vm *vm, uint32_t slot, uint64_t gpa);
 int kvm_host_cpu_info(struct vm *vm, struct fdt_cpu_info *info);
 int kvm_configure_radix(struct vm *vm, uint64_t process_table, bool gtse);
 int kvm_enable_hcall(struct vm *vm, uint64_t opcode);
+int kvm_set_smt(struct vm *vm, unsigned int threads);
 int kvm_define_rtas_token(struct vm *vm, const char *name, uint32_t token);
 int kvm_check_extension(struct vm *vm, long cap);
 void kvm_close_vm(struct vm *vm);

@@ -10,6 +10,9 @@
 #        since it is linked at 0), 2 vcpus, --rtc-base: pvmm says what it
 #        did with the image, enters it big-endian, the time of day starts at
 #        the base, and the second cpu comes in big-endian from start-cpu.
+#   smt  raw, 2 vcpus with --threads 2: one core of two threads in the device
+#        tree, thread 1 started big-endian; where KVM does not offer SMT2
+#        (KVM_CAP_PPC_SMT_POSSIBLE) pvmm must refuse in one clear line, exit 1.
 # Every case must pass and pvmm must exit 0 after the payload's power-off.
 fail=0
 . /pvmm/scenarios/lib-common.sh
@@ -48,4 +51,19 @@ check "elf: entered big-endian" grep -q "^PAPR boot-entry INFO big-endian=1" /tm
 check "elf: time of day started at --rtc-base $BASE" grep -q "^PAPR rtc-base PASS" /tmp/papr-elf.out
 check "elf: secondary started" grep -q "^PAPR secondary-started PASS" /tmp/papr-elf.out
 check "elf: secondary came in big-endian" grep -q "^PAPR secondary-big-endian PASS" /tmp/papr-elf.out
+# --threads 2: the topology, or KVM's refusal, said clearly.
+( timeout 120 "$PVMM" run -m 256 --payload "$PVMM_FIRMWARE/papr-conformance.bin" -c 2 --threads 2 \
+	-p "papr.threads=2" </dev/null 2>&1; echo $? > /tmp/papr-smt.rc ) | tee /tmp/papr-smt.out | sed "s/^/L2[smt]| /"
+rc=$(cat /tmp/papr-smt.rc)
+if grep -q "does not offer that SMT mode" /tmp/papr-smt.out; then
+	echo "RESULT papr-conformance run=smt refused exit=$rc"
+	check "smt: KVM has no SMT2: pvmm refused, exit 1" test "$rc" = 1
+	check "smt: the refusal names KVM_CAP_PPC_SMT_POSSIBLE" grep -q "KVM_CAP_PPC_SMT_POSSIBLE" /tmp/papr-smt.out
+else
+	echo "RESULT papr-conformance run=smt $(sed -n 's/^PAPR topology INFO //p' /tmp/papr-smt.out | tr -d '\r') exit=$rc"
+	check "smt: payload ran to the end, no case failed" grep -q "^PAPR-DONE pass=[0-9]* fail=0" /tmp/papr-smt.out
+	check "smt: one core of two threads" grep -q "^PAPR smt-topology PASS" /tmp/papr-smt.out
+	check "smt: thread 1 came in big-endian" grep -q "^PAPR secondary-big-endian PASS" /tmp/papr-smt.out
+	check "smt: pvmm exit 0" test "$rc" = 0
+fi
 exit $fail
