@@ -42,8 +42,8 @@ static long h_register_proc_tbl(struct vcpu *cpu, uint64_t opcode, uint64_t *arg
 	return kvm_configure_radix(cpu->vm, req.process_table, req.gtse) ? H_HARDWARE : H_SUCCESS;
 }
 
-/* args: the value. KVM-HV does not serve it; PAPR gives no error but
- * H_HARDWARE for a register KVM refused to set. */
+/* args: the value. KVM-HV leaves this hcall to userspace. The call has no
+ * argument to refuse; a register KVM would not set is H_HARDWARE. */
 static long h_set_sprg0(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
 {
 	(void)opcode;
