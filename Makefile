@@ -35,7 +35,8 @@ CFLAGS_NAT := $(CSTD) $(OPT) $(WARN) $(VMM_INC) -I/usr/include/iniparser
 # The pure modules (no ioctls): unit-tested and fuzzed natively, one list for both.
 PURE_SRC  := vmm/config.c vmm/fdt.c vmm/guest_mem.c vmm/loader.c vmm/spapr_hcall.c \
 	vmm/spapr_rtas.c vmm/spapr_mmu.c vmm/stats.c vmm/util.c vmm/vm.c vmm/console.c \
-	vmm/tce.c vmm/pci_config.c vmm/spapr_ddw.c vmm/spapr_phb_fdt.c vmm/pci_place.c
+	vmm/tce.c vmm/pci_config.c vmm/spapr_ddw.c vmm/spapr_phb_fdt.c vmm/pci_place.c \
+	vmm/spapr_mem.c vmm/spapr_cpu_rtas.c
 VMM_SRC   := $(wildcard vmm/*.c)
 VMM_OBJ   := $(patsubst vmm/%.c,build/ppc/vmm/%.o,$(VMM_SRC)) build/ppc/vmm/rtas_blob.o
 FW_BIN    := firmware/rtas.bin
@@ -99,6 +100,8 @@ build/payload/crt0.o: firmware/payload/crt0.S
 firmware/%.elf: build/payload/crt0.o build/payload/lib.o build/payload/%.o firmware/payload/link.ld
 	$(CROSS_CC) -nostdlib -static -no-pie -Wl,-T,firmware/payload/link.ld -Wl,--build-id=none \
 		-Wl,--no-warn-rwx-segments -o $@ $(filter %.o,$^) -lgcc
+# The ELFs stay: scenarios load them with -k as non-Linux images.
+.SECONDARY: $(PAYLOADS:.bin=.elf)
 firmware/%.bin: firmware/%.elf
 	$(CROSS_OBJCOPY) -O binary $< $@
 # RTAS runs big-endian: assemble it so, whatever the toolchain's default.
@@ -112,10 +115,11 @@ firmware/rtas.bin: firmware/rtas.S
 -include tests/fuzz/fuzz.mk
 
 # System scenarios run in the emulated POWER host (tests/system/run boots it):
-# everything on powernv9, and the host and boot on a nested pseries host.
-SCENARIOS ?= host boot passthrough-user passthrough-kernel passthrough-intx ddw multi-device shared-phb \
-	multi-function hostile errors bench-smoke mode-fallback group-reuse signals
-NESTED_SCENARIOS ?= host boot multi-device
+# everything on powernv9, and host, boot, papr-conformance and multi-device on
+# a nested pseries host.
+SCENARIOS ?= host boot papr-conformance passthrough-user passthrough-kernel passthrough-intx ddw \
+	multi-device shared-phb multi-function hostile errors bench-smoke mode-fallback group-reuse signals
+NESTED_SCENARIOS ?= host boot papr-conformance multi-device
 
 system: all
 	tests/system/run $(SCENARIOS)

@@ -11,13 +11,15 @@
 #include <stddef.h>
 #include <string.h>
 #include <iniparser.h>
+#include <time.h>
 
 void config_defaults(struct vm_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->ram_size = 512 * MiB;
 	cfg->vcpus = 1;
-	snprintf(cfg->cmdline, sizeof(cfg->cmdline), "console=hvc0");
+	cfg->threads = 1;
+	cfg->kernel_addr = KERNEL_ADDR_DEFAULT;
 	cfg->console = CONSOLE_STDIO;
 	cfg->on_reboot = REBOOT_EXIT;
 	cfg->tce = TCE_AUTO;
@@ -96,6 +98,22 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
+/* A guest address: 0x... or decimal, below the largest RAM. */
+static int parse_addr(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end || v >= RAM_MAX)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
 static int parse_bool(const char *s, bool *out)
 {
 	if (!strcasecmp(s, "on") || !strcasecmp(s, "yes") || !strcasecmp(s, "true") || !strcmp(s, "1"))
@@ -131,6 +149,62 @@ static bool valid_bdf(const char *s)
 	if (sscanf(s, "%4x:%2x:%2x.%1x%c", &dom, &bus, &dev, &fn, &tail) != 4)
 		return false;
 	return dev < 32 && fn < 8 && isxdigit((unsigned char)s[0]) && s[4] == ':' && s[7] == ':' && s[10] == '.';
+}
+
+/* "2006-06-17T16:01:21" or "2006-06-17" (midnight), UTC, years 1970..9999
+ * (what RTAS set-time-of-day accepts); the date must exist. */
+static int parse_rtc_date(const char *s, int64_t *out)
+{
+	struct tm tm = { 0 }, back;
+	char tail;
+	int n;
+	time_t t;
+
+	n = sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &tail);
+	if (n != 6 && !(n == 3 && strlen(s) == 10))
+		return -EINVAL;
+	if (tm.tm_year < 1970 || tm.tm_year > 9999)
+		return -ERANGE;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	back = tm;
+	t = timegm(&tm);
+	/* timegm normalises Feb 30 into March: a date that moved is no date */
+	if (tm.tm_mday != back.tm_mday || tm.tm_mon != back.tm_mon || tm.tm_hour != back.tm_hour ||
+	    tm.tm_min != back.tm_min || tm.tm_sec != back.tm_sec)
+		return -EINVAL;
+	*out = (int64_t)t;
+	return 0;
+}
+
+static int parse_rtc_base(const char *value, struct vm_config *cfg)
+{
+	if (!strcmp(value, "utc"))
+		cfg->rtc_base = RTC_UTC;
+	else if (!strcmp(value, "localtime"))
+		cfg->rtc_base = RTC_LOCALTIME;
+	else if (!parse_rtc_date(value, &cfg->rtc_base_date))
+		cfg->rtc_base = RTC_DATE;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int64_t config_rtc_offset(const struct vm_config *cfg, int64_t now)
+{
+	time_t t = (time_t)now;
+	struct tm local;
+
+	switch (cfg->rtc_base) {
+	case RTC_LOCALTIME:
+		/* The guest reads local time as if it were UTC, as QEMU's. */
+		return localtime_r(&t, &local) ? local.tm_gmtoff : 0;
+	case RTC_DATE:
+		return cfg->rtc_base_date - now;
+	default:
+		return 0;
+	}
 }
 
 /* The on/off keys: where each one's value lives. */
@@ -338,9 +412,18 @@ int config_set(struct vm_config *cfg, const char *source, const char *key,
 		if (parse_uint(value, VCPUS_MAX, &n) || n == 0)
 			return fail(err, errlen, source, key, "not a vcpu count 1..%d: \"%s\"", VCPUS_MAX, value);
 		cfg->vcpus = n;
+	} else if (!strcmp(key, "vm:threads")) {
+		if (parse_uint(value, 8, &n) || !n || (n & (n - 1)))
+			return fail(err, errlen, source, key, "not a thread count per core 1, 2, 4 or 8: \"%s\"", value);
+		cfg->threads = n;
 	} else if (!strcmp(key, "vm:kernel")) {
 		if (set_path(cfg->kernel, sizeof(cfg->kernel), value, base_dir))
 			return fail(err, errlen, source, key, "empty or too long path");
+	} else if (!strcmp(key, "vm:kernel_addr")) {
+		if (parse_addr(value, &cfg->kernel_addr))
+			return fail(err, errlen, source, key, "not a guest address below %llu GiB "
+				    "(0x400000 or decimal): \"%s\"", RAM_MAX / GiB, value);
+		cfg->kernel_addr_given = true;
 	} else if (!strcmp(key, "vm:payload")) {
 		if (set_path(cfg->payload, sizeof(cfg->payload), value, base_dir))
 			return fail(err, errlen, source, key, "empty or too long path");
@@ -353,6 +436,7 @@ int config_set(struct vm_config *cfg, const char *source, const char *key,
 		if (strlen(value) >= sizeof(cfg->cmdline))
 			return fail(err, errlen, source, key, "longer than %d bytes", CMDLINE_MAX - 1);
 		snprintf(cfg->cmdline, sizeof(cfg->cmdline), "%s", value);
+		cfg->cmdline_given = true;
 	} else if (!strcmp(key, "vm:console")) {
 		if (!strcmp(value, "stdio"))
 			cfg->console = CONSOLE_STDIO;
@@ -367,6 +451,10 @@ int config_set(struct vm_config *cfg, const char *source, const char *key,
 			cfg->on_reboot = REBOOT_RESTART;
 		else
 			return fail(err, errlen, source, key, "expected exit or restart, not \"%s\"", value);
+	} else if (!strcmp(key, "vm:rtc_base")) {
+		if (parse_rtc_base(value, cfg))
+			return fail(err, errlen, source, key, "expected utc, localtime or a date "
+				    "1970..9999 like 2006-06-17T16:01:21 or 2006-06-17, not \"%s\"", value);
 	} else if (!strcmp(key, "vm:stats_json")) {
 		if (set_path(cfg->stats_json, sizeof(cfg->stats_json), value, NULL))
 			return fail(err, errlen, source, key, "empty or too long path");
@@ -464,12 +552,25 @@ int config_load_file(struct vm_config *cfg, const char *path, char *err, size_t 
 	return r;
 }
 
+void config_default_cmdline(struct vm_config *cfg, bool linux_kernel)
+{
+	/* Other images would take it as their own arguments. */
+	if (linux_kernel && !cfg->cmdline_given)
+		snprintf(cfg->cmdline, sizeof(cfg->cmdline), "%s", CONFIG_DEFAULT_CMDLINE);
+}
+
 int config_validate(const struct vm_config *cfg, const char *source, char *err, size_t errlen)
 {
 	if (!cfg->kernel[0] && !cfg->payload[0])
 		return fail(err, errlen, source, "vm:kernel", "no kernel or payload given (-k or [vm] kernel)");
 	if (cfg->kernel[0] && cfg->payload[0])
 		return fail(err, errlen, source, "vm:payload", "give a kernel or a payload, not both");
+	if (cfg->vcpus % cfg->threads)
+		return fail(err, errlen, source, "vm:threads", "%u vcpus do not make whole cores of %u threads",
+			    cfg->vcpus, cfg->threads);
+	if (cfg->payload[0] && cfg->kernel_addr_given)
+		return fail(err, errlen, source, "vm:kernel_addr", "a raw payload is loaded at 0; "
+			    "kernel_addr places ELF kernels that are not Linux");
 	if (cfg->payload[0] && cfg->initrd[0])
 		return fail(err, errlen, source, "vm:initrd", "a bare-metal payload takes no initrd");
 	if (cfg->tce_explicit && !cfg->nr_devs)

@@ -69,6 +69,14 @@ static size_t console_pop_input(char *buf, size_t max)
 	return n;
 }
 
+/* termno 0 is the default vty, as QEMU's spapr-vty has it: Linux's early
+ * debug console (udbg on hvc) and small guests write there before (or
+ * without) reading the device tree. */
+static bool console_termno_ok(uint64_t termno)
+{
+	return termno == 0 || termno == VTY_UNIT_ADDRESS;
+}
+
 /* args: termno, len, chars 0-7, chars 8-15 */
 static long h_put_term_char(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
 {
@@ -76,7 +84,7 @@ static long h_put_term_char(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
 	size_t n;
 
 	(void)opcode;
-	if (args[0] != VTY_UNIT_ADDRESS || args[1] > 16)
+	if (!console_termno_ok(args[0]) || args[1] > 16)
 		return H_PARAMETER;
 	n = console_unpack(args[1], args[2], args[3], buf);
 	if (cpu->vm->cfg.console == CONSOLE_STDIO && n) {
@@ -93,7 +101,7 @@ static long h_get_term_char(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
 	size_t n = 0;
 
 	(void)opcode;
-	if (args[0] != VTY_UNIT_ADDRESS)
+	if (!console_termno_ok(args[0]))
 		return H_PARAMETER;
 	if (cpu->vm->cfg.console == CONSOLE_STDIO)
 		n = console_pop_input(buf, sizeof(buf));

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <libfdt.h>
 
+#define ROOT_COMPATIBLE "pvmm,pseries\0qemu,pseries"
+
 #define TRY(x) do { int _r = (x); if (_r < 0) return _r; } while (0)
 
 const char *fdt_cpu_name(uint32_t pvr)
@@ -77,7 +79,19 @@ static int emit_pa_features(void *fdt, int node)
 	return fdt_setprop(fdt, node, "ibm,pa-features", pa, sizeof(pa));
 }
 
-static int emit_cpu(void *fdt, int cpus, const struct fdt_params *p, uint32_t id)
+/* A core's threads: their vcpu ids, first..first + threads - 1. The guest
+ * starts each one (the first too, but for the boot cpu) through RTAS
+ * start-cpu with these ids. */
+static int emit_threads(void *fdt, int node, uint32_t first, int threads)
+{
+	uint32_t ids[8];
+
+	for (int t = 0; t < threads && t < 8; t++)
+		ids[t] = first + t;
+	return fdt_setprop_cells(fdt, node, "ibm,ppc-interrupt-server#s", ids, threads);
+}
+
+static int emit_cpu(void *fdt, int cpus, const struct fdt_params *p, uint32_t id, int threads)
 {
 	const struct fdt_cpu_info *c = &p->cpu;
 	char name[64];
@@ -88,9 +102,7 @@ static int emit_cpu(void *fdt, int cpus, const struct fdt_params *p, uint32_t id
 	TRY(node);
 	TRY(fdt_setprop_string(fdt, node, "device_type", "cpu"));
 	TRY(fdt_setprop_u32(fdt, node, "reg", id));
-	/* One thread per core: each vcpu is a core of its own, so the guest
-	 * starts every secondary through RTAS start-cpu. */
-	TRY(fdt_setprop_u32(fdt, node, "ibm,ppc-interrupt-server#s", id));
+	TRY(emit_threads(fdt, node, id, threads));
 	TRY(fdt_setprop_u32(fdt, node, "cpu-version", c->pvr));
 	TRY(fdt_setprop_u32(fdt, node, "timebase-frequency", c->timebase_hz));
 	TRY(fdt_setprop_u32(fdt, node, "clock-frequency", c->clock_hz));
@@ -119,14 +131,16 @@ static int emit_cpu(void *fdt, int cpus, const struct fdt_params *p, uint32_t id
 
 static int emit_cpus(void *fdt, const struct fdt_params *p)
 {
+	int threads = p->threads > 1 ? p->threads : 1;
 	int cpus = fdt_add_subnode(fdt, 0, "cpus");
 
 	TRY(cpus);
 	TRY(fdt_setprop_u32(fdt, cpus, "#address-cells", 1));
 	TRY(fdt_setprop_u32(fdt, cpus, "#size-cells", 0));
-	/* fdt_add_subnode inserts at the front: add in reverse for cpu 0 first. */
-	for (int i = p->nr_vcpus - 1; i >= 0; i--)
-		TRY(emit_cpu(fdt, cpus, p, i));
+	/* A node per core, named by its first thread's id; fdt_add_subnode
+	 * inserts at the front: add in reverse for core 0 first. */
+	for (int core = p->nr_vcpus / threads - 1; core >= 0; core--)
+		TRY(emit_cpu(fdt, cpus, p, core * threads, threads));
 	return 0;
 }
 
@@ -233,18 +247,49 @@ static int emit_memory(void *fdt, const struct fdt_params *p)
 	return setprop_u64_pair(fdt, node, "reg", 0, p->ram_size);
 }
 
+/*
+ * /hypervisor, compatible "linux,kvm": what Linux's check_kvm_guest()
+ * looks for (is_kvm_guest() then picks paravirt spinlocks, vcpu preemption
+ * checks, doorbell IPIs, and disables the hard lockup detector). QEMU adds
+ * "hcall-instructions" from KVM_PPC_GET_PVINFO; those are PR KVM's magic
+ * "sc" (ePAPR hypercalls) that KVM-HV does not serve, so pvmm leaves them
+ * out and Linux stays off that path.
+ */
+static int emit_hypervisor(void *fdt)
+{
+	int node = fdt_add_subnode(fdt, 0, "hypervisor");
+
+	TRY(node);
+	return fdt_setprop_string(fdt, node, "compatible", "linux,kvm");
+}
+
+/* Linux's pseries-rng (and QEMU's spapr-rng) look for this node before
+ * they call H_RANDOM. */
+static int emit_hwrng(void *fdt)
+{
+	int node = fdt_add_subnode(fdt, 0, "ibm,random-v1");
+
+	TRY(node);
+	TRY(fdt_setprop_string(fdt, node, "device_type", "ibm,random-number-generator"));
+	return fdt_setprop_string(fdt, node, "compatible", "ibm,random-v1");
+}
+
 int fdt_build(void *buf, size_t size, const struct fdt_params *p)
 {
 	int root;
 
-	if (p->nr_vcpus < 1 || !p->ram_size)
+	if (p->nr_vcpus < 1 || !p->ram_size || p->threads > 8 ||
+	    (p->threads > 1 && p->nr_vcpus % p->threads))
 		return -EINVAL;
 	TRY(fdt_create_empty_tree(buf, (int)size));
 	root = fdt_path_offset(buf, "/");
 	TRY(root);
 	TRY(fdt_setprop_string(buf, root, "device_type", "chrp"));
 	TRY(fdt_setprop_string(buf, root, "model", "pvmm pseries"));
-	TRY(fdt_setprop_string(buf, root, "compatible", "pvmm,pseries"));
+	/* pvmm's own name first; "qemu,pseries" (which kvmtool's pseries
+	 * also gives) for guests that look for it to choose their pseries
+	 * path over a bare-metal one. */
+	TRY(fdt_setprop(buf, root, "compatible", ROOT_COMPATIBLE, sizeof(ROOT_COMPATIBLE)));
 	TRY(fdt_setprop_u32(buf, root, "#address-cells", 2));
 	TRY(fdt_setprop_u32(buf, root, "#size-cells", 2));
 	/* RTAS and the FDT itself must not be handed out by the guest's allocator. */
@@ -254,11 +299,14 @@ int fdt_build(void *buf, size_t size, const struct fdt_params *p)
 	 * order so that the blob reads top-down like the list below. */
 	if (p->devices_emit)
 		TRY(p->devices_emit(buf, root, FDT_XICS_PHANDLE, p->devices_ctx));
+	if (p->hwrng)
+		TRY(emit_hwrng(buf));
 	TRY(emit_xics(buf, p));
 	TRY(emit_vdevice(buf));
 	TRY(emit_cpus(buf, p));
 	TRY(emit_memory(buf, p));
 	TRY(emit_rtas(buf, p));
+	TRY(emit_hypervisor(buf));
 	TRY(emit_chosen(buf, p));
 	return fdt_pack(buf);
 }

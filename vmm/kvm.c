@@ -152,6 +152,34 @@ int kvm_configure_radix(struct vm *vm, uint64_t process_table, bool gtse)
 	return 0;
 }
 
+/*
+ * Virtual SMT: threads vcpus per virtual core, vcpu ids core * threads +
+ * thread (contiguous), as QEMU's -smp threads=T. KVM must offer the mode
+ * (KVM_CAP_PPC_SMT_POSSIBLE, a bit per mode) and take it before the first
+ * vcpu exists. One thread per core needs nothing.
+ */
+int kvm_set_smt(struct vm *vm, unsigned int threads)
+{
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_PPC_SMT, .args = { threads, 0 } };
+	int possible;
+
+	if (threads <= 1)
+		return 0;
+	possible = kvm_check_extension(vm, KVM_CAP_PPC_SMT_POSSIBLE);
+	if (!(possible & threads)) {
+		pr_err("--threads %u: KVM on this host does not offer that SMT mode "
+		       "(KVM_CAP_PPC_SMT_POSSIBLE = 0x%x, KVM_CAP_PPC_SMT = %d)", threads,
+		       possible, kvm_check_extension(vm, KVM_CAP_PPC_SMT));
+		return -ENOTSUP;
+	}
+	if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap) < 0) {
+		char what[64];
+		snprintf(what, sizeof(what), "KVM_ENABLE_CAP(KVM_CAP_PPC_SMT, %u)", threads);
+		return KVM_FAIL(what);
+	}
+	return 0;
+}
+
 int kvm_enable_hcall(struct vm *vm, uint64_t opcode)
 {
 	struct kvm_enable_cap cap = {
@@ -246,6 +274,21 @@ int kvm_vcpu_set_entry(struct vcpu *cpu, uint64_t pc, uint64_t msr, uint64_t r3,
 	memset(run->papr_hcall.args, 0, sizeof(run->papr_hcall.args));
 	run->papr_hcall.args[0] = r4;
 	run->papr_hcall.args[1] = r5;
+	return 0;
+}
+
+/* SPRG0 is in struct kvm_regs (there is no ONE_REG id for it on Book3S).
+ * Inside an hcall exit the GPRs read back unchanged; KVM then loads r3..r12
+ * from run->papr_hcall at the next KVM_RUN as usual. */
+int kvm_vcpu_set_sprg0(struct vcpu *cpu, uint64_t value)
+{
+	struct kvm_regs regs;
+
+	if (ioctl(cpu->fd, KVM_GET_REGS, &regs) < 0)
+		return KVM_FAIL("KVM_GET_REGS (for SPRG0)");
+	regs.sprg0 = value;
+	if (ioctl(cpu->fd, KVM_SET_REGS, &regs) < 0)
+		return KVM_FAIL("KVM_SET_REGS (SPRG0)");
 	return 0;
 }
 

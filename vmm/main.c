@@ -15,6 +15,7 @@
 #include "spapr.h"
 #include "spapr_cpu.h"
 #include "spapr_hcall.h"
+#include "spapr_mem.h"
 #include "spapr_phb.h"
 #include "spapr_rtas.h"
 #include "util.h"
@@ -42,12 +43,15 @@ static const struct option long_opts[] = {
 	{ "config", required_argument, NULL, 'f' },
 	{ "kernel", required_argument, NULL, 'k' },
 	{ "payload", required_argument, NULL, 'P' },
+	{ "kernel-addr", required_argument, NULL, 'K' },
 	{ "initrd", required_argument, NULL, 'i' },
 	{ "params", required_argument, NULL, 'p' },
 	{ "cpus", required_argument, NULL, 'c' },
 	{ "mem", required_argument, NULL, 'm' },
 	{ "console", required_argument, NULL, 'C' },
 	{ "stats-json", required_argument, NULL, 'j' },
+	{ "rtc-base", required_argument, NULL, 'R' },
+	{ "threads", required_argument, NULL, 'N' },
 	{ "dump-dtb", required_argument, NULL, 'd' },
 	{ "pci", required_argument, NULL, 'D' },
 	{ "tce", required_argument, NULL, 't' },
@@ -68,13 +72,22 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: pvmm run [options]\n"
 		"  -f, --config FILE      INI configuration (options below override it)\n"
-		"  -k, --kernel VMLINUX   ppc64 Linux kernel (ELF)\n"
+		"  -k, --kernel ELF       ppc64 Linux kernel (vmlinux: loaded at its physical\n"
+		"                         addresses from 0) or another ppc64 ELF image\n"
+		"      --kernel-addr ADDR where an ELF that is not Linux goes (default 0x400000,\n"
+		"                         as QEMU's pseries: each address's low 28 bits + ADDR)\n"
 		"      --payload BIN      bare-metal payload instead of a kernel (entry at 0)\n"
 		"  -i, --initrd FILE      initial ramdisk\n"
-		"  -p, --params CMDLINE   kernel command line\n"
+		"  -p, --params CMDLINE   kernel command line (a Linux kernel gets \"" CONFIG_DEFAULT_CMDLINE "\"\n"
+		"                         without one; other images get none)\n"
 		"  -c, --cpus N           vcpus\n"
+		"      --threads T        vcpus per virtual core (1, 2, 4, 8; N a multiple of T),\n"
+		"                         if KVM offers that SMT mode (KVM_CAP_PPC_SMT_POSSIBLE)\n"
 		"  -m, --mem MIB          guest RAM (MiB, or with K/M/G)\n"
 		"      --console stdio|none\n"
+		"      --rtc-base utc|localtime|DATE  the guest's time of day starts at DATE\n"
+		"                         (2006-06-17T16:01:21 or 2006-06-17, UTC), or at the\n"
+		"                         host's local time, or UTC (the default)\n"
 		"      --pci BDF[,phb=N]  pass a host PCI function through (bound to vfio-pci);\n"
 		"                         repeatable; by default one guest PHB per IOMMU group\n"
 		"      --tce kernel|user|auto  TCE (DMA) handling for the passthrough device\n"
@@ -102,12 +115,15 @@ static const char *opt_key(int c)
 	switch (c) {
 	case 'k': return "vm:kernel";
 	case 'P': return "vm:payload";
+	case 'K': return "vm:kernel_addr";
 	case 'i': return "vm:initrd";
 	case 'p': return "vm:cmdline";
 	case 'c': return "vm:vcpus";
 	case 'm': return "vm:memory";
 	case 'C': return "vm:console";
 	case 'j': return "vm:stats_json";
+	case 'R': return "vm:rtc_base";
+	case 'N': return "vm:threads";
 	case 'D': return "pci:host";
 	case 't': return "pci:tce";
 	case 'w': return "pci:ddw";
@@ -199,10 +215,26 @@ static int register_calls(const struct vm_config *cfg)
 	hcall_reset();
 	rtas_reset();
 	if ((r = spapr_rtas_init()) || (r = console_register_calls()) ||
-	    (r = spapr_cpu_init()) || (r = irq_register_calls()) ||
+	    (r = spapr_cpu_init()) || (r = spapr_mem_register_calls()) || (r = irq_register_calls()) ||
 	    (cfg->nr_devs && (r = spapr_phb_register_calls())))
 		pr_err("registering hcalls/RTAS calls: %s", strerror(-r));
 	return r;
+}
+
+/* One line on what pvmm made of the image: the three kinds load and start
+ * differently, and a guest that prints nothing is easier to place. */
+static void say_what_was_loaded(const struct vm *vm, const struct load_result *res)
+{
+	const char *path = vm->cfg.payload[0] ? vm->cfg.payload : vm->cfg.kernel;
+	const char *kind = vm->cfg.payload[0] ? "raw payload, as it is" :
+			   res->linux_kernel ? "Linux kernel (ELF), segments at their physical addresses" :
+			   "ELF image, not Linux: segments at kernel-addr + their addresses' low 28 bits";
+
+	pr_info("%s: %s: 0x%llx..0x%llx, entered %s-endian at 0x%llx with r3 = device tree; "
+		"command line: %s%s%s", path, kind, (unsigned long long)res->start,
+		(unsigned long long)res->end, (vm->entry_msr & MSR_LE) ? "little" : "big",
+		(unsigned long long)res->entry, vm->cfg.cmdline[0] ? "\"" : "none",
+		vm->cfg.cmdline, vm->cfg.cmdline[0] ? "\"" : "");
 }
 
 static int load_images(struct vm *vm)
@@ -214,7 +246,7 @@ static int load_images(struct vm *vm)
 	if (vm->cfg.payload[0])
 		r = load_payload_file(&vm->mem, vm->cfg.payload, &res, err, sizeof(err));
 	else
-		r = load_kernel_file(&vm->mem, vm->cfg.kernel, &res, err, sizeof(err));
+		r = load_kernel_file(&vm->mem, vm->cfg.kernel, vm->cfg.kernel_addr, &res, err, sizeof(err));
 	if (r) {
 		fprintf(stderr, "pvmm: %s\n", err);
 		return r;
@@ -226,6 +258,7 @@ static int load_images(struct vm *vm)
 		return -EFBIG;
 	}
 	vm->entry = res.entry;
+	config_default_cmdline(&vm->cfg, res.linux_kernel);
 	vm->entry_msr = MSR_SF | MSR_ME | (vm->cfg.payload[0] ? MSR_LE : 0);
 	if (vm->cfg.initrd[0]) {
 		r = load_initrd_file(&vm->mem, vm->cfg.initrd, ALIGN_UP(res.end, INITRD_ALIGN),
@@ -238,6 +271,7 @@ static int load_images(struct vm *vm)
 	}
 	memcpy(guest_ptr(&vm->mem, vm->layout.rtas_gpa, RTAS_SIZE), rtas_blob,
 	       rtas_blob_end - rtas_blob);
+	say_what_was_loaded(vm, &res);
 	return 0;
 }
 
@@ -309,6 +343,8 @@ static int build_fdt(struct vm *vm, const char *dump_path)
 		.initrd_size = vm->initrd_size,
 		.rtas_gpa = vm->layout.rtas_gpa,
 		.rtas_size = RTAS_SIZE,
+		.hwrng = vm->hwrng,
+		.threads = (int)vm->cfg.threads,
 		.devices_emit = devices_fdt,
 		.devices_ctx = vm,
 	};
@@ -417,6 +453,10 @@ static int run(int argc, char **argv)
 	if (!r)
 		r = kvm_enable_hcall(&vm, H_SET_MODE);
 	if (!r)
+		r = spapr_cpu_offer_hwrng(&vm);
+	if (!r)
+		r = kvm_set_smt(&vm, vm.cfg.threads);
+	if (!r)
 		r = vcpus_create(&vm);
 	if (!r)
 		r = irq_create(&vm);
@@ -428,6 +468,9 @@ static int run(int argc, char **argv)
 		pr_info("booting %s: %d vcpu(s), %llu MiB, %s%s", vm.cfg.payload[0] ? vm.cfg.payload : vm.cfg.kernel,
 			vm.nr_vcpus, (unsigned long long)(vm.mem.size / MiB),
 			vm.initrd_size ? "initrd " : "", vm.initrd_size ? vm.cfg.initrd : "no initrd");
+		/* Just before the guest runs, so that a DATE base is that date at
+		 * the guest's first instruction. */
+		vm.tod_offset_s = config_rtc_offset(&vm.cfg, (int64_t)time(NULL));
 		r = console_start(&vm);
 		if (!r)
 			r = vcpus_start(&vm, vm.entry, vm.layout.fdt_gpa);

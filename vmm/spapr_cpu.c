@@ -7,6 +7,8 @@
 #include "util.h"
 #include "vm.h"
 
+#include <linux/kvm.h>
+
 static long h_set_mode(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
 {
 	struct vm *vm = cpu->vm;
@@ -40,7 +42,16 @@ static long h_register_proc_tbl(struct vcpu *cpu, uint64_t opcode, uint64_t *arg
 	return kvm_configure_radix(cpu->vm, req.process_table, req.gtse) ? H_HARDWARE : H_SUCCESS;
 }
 
+/* args: the value. KVM-HV leaves this hcall to userspace. The call has no
+ * argument to refuse; a register KVM would not set is H_HARDWARE. */
+static long h_set_sprg0(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
+{
+	(void)opcode;
+	return kvm_vcpu_set_sprg0(cpu, args[0]) ? H_HARDWARE : H_SUCCESS;
+}
+
 static const struct hcall_def cpu_hcalls[] = {
+	{ H_SET_SPRG0, "H_SET_SPRG0", "hcall-sprg0", h_set_sprg0 },
 	{ H_SET_MODE, "H_SET_MODE", "hcall-set-mode", h_set_mode },
 	{ H_REGISTER_PROC_TBL, "H_REGISTER_PROC_TBL", NULL, h_register_proc_tbl },
 	/* Served inside KVM-HV: shared-processor LPAR support. */
@@ -50,94 +61,35 @@ static const struct hcall_def cpu_hcalls[] = {
 	{ H_PROD, "H_PROD", "hcall-splpar", NULL },
 };
 
-/* start-cpu(cpu id, start address, r3) -> status */
-static void rtas_start_cpu(struct vcpu *cpu, struct rtas_call *c)
-{
-	struct vm *vm = cpu->vm;
-	struct vcpu *target;
-
-	if (!rtas_check(c, 3, 1))
-		return;
-	target = vm_vcpu_by_id(vm, c->args[0]);
-	if (!target || c->args[1] >= vm->mem.size) {
-		c->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
-		return;
-	}
-	pthread_mutex_lock(&vm->lock);
-	if (target->state != VCPU_STOPPED || target->start_pending) {
-		pthread_mutex_unlock(&vm->lock);
-		c->rets[0] = (uint32_t)RTAS_OUT_HW_ERROR;	/* already running */
-		return;
-	}
-	target->start_pc = c->args[1];
-	target->start_r3 = c->args[2];
-	target->start_pending = true;
-	pthread_cond_signal(&target->wake);
-	pthread_mutex_unlock(&vm->lock);
-	c->rets[0] = RTAS_OUT_SUCCESS;
-}
-
-/* Vcpus other than self that run or are about to; under vm->lock. */
-static int others_running(const struct vm *vm, const struct vcpu *self)
-{
-	int n = 0;
-
-	for (int i = 0; i < vm->nr_vcpus; i++) {
-		const struct vcpu *c = &vm->vcpus[i];
-		n += c != self && (c->state != VCPU_STOPPED || c->start_pending);
-	}
-	return n;
-}
-
-/* stop-self() -> does not return while stopped; the vcpu thread parks.
- * Stopping the last running cpu leaves nothing that could ever start one
- * again (QEMU then idles for good): pvmm ends the run as a power-off. */
-static void rtas_stop_self(struct vcpu *cpu, struct rtas_call *c)
-{
-	struct vm *vm = cpu->vm;
-	bool last;
-
-	if (!rtas_check(c, 0, 1))
-		return;
-	pthread_mutex_lock(&vm->lock);
-	cpu->state = VCPU_STOPPED;
-	last = !others_running(vm, cpu);
-	pthread_mutex_unlock(&vm->lock);
-	c->rets[0] = RTAS_OUT_SUCCESS;
-	if (last) {
-		pr_info("vcpu %d called stop-self with no other cpu running: nothing can start "
-			"a cpu again, treated as power-off", cpu->id);
-		vm_request_exit(vm, EXIT_POWEROFF, "guest stopped its last running cpu");
-	}
-}
-
-/* query-cpu-stopped-state(cpu id) -> status, state (0 stopped, 2 running) */
-static void rtas_query_cpu_stopped_state(struct vcpu *cpu, struct rtas_call *c)
-{
-	struct vcpu *target;
-
-	if (!rtas_check(c, 1, 2))
-		return;
-	target = vm_vcpu_by_id(cpu->vm, c->args[0]);
-	if (!target) {
-		c->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
-		return;
-	}
-	pthread_mutex_lock(&cpu->vm->lock);
-	c->rets[1] = (target->state == VCPU_STOPPED && !target->start_pending) ? 0 : 2;
-	pthread_mutex_unlock(&cpu->vm->lock);
-	c->rets[0] = RTAS_OUT_SUCCESS;
-}
-
-static const struct rtas_def cpu_rtas[] = {
-	{ "start-cpu", rtas_start_cpu },
-	{ "stop-self", rtas_stop_self },
-	{ "query-cpu-stopped-state", rtas_query_cpu_stopped_state },
+/* H_RANDOM is served inside KVM-HV from the host's hardware RNG, where
+ * there is one (KVM_CAP_PPC_HWRNG): offer it only then, and tell the
+ * guest through the ibm,random-v1 node (fdt.c), as QEMU's spapr-rng. */
+static const struct hcall_def hwrng_hcall[] = {
+	{ H_RANDOM, "H_RANDOM", NULL, NULL },
 };
+
+int spapr_cpu_offer_hwrng(struct vm *vm)
+{
+	int r;
+
+	if (kvm_check_extension(vm, KVM_CAP_PPC_HWRNG) <= 0) {
+		pr_debug("no KVM_CAP_PPC_HWRNG: H_RANDOM not offered");
+		return 0;
+	}
+	r = kvm_enable_hcall(vm, H_RANDOM);
+	if (r) {
+		pr_warn("H_RANDOM not offered (KVM would not serve it)");
+		return 0;
+	}
+	r = hcall_register(hwrng_hcall, ARRAY_SIZE(hwrng_hcall));
+	if (!r)
+		vm->hwrng = true;
+	return r;
+}
 
 int spapr_cpu_init(void)
 {
 	int r = hcall_register(cpu_hcalls, ARRAY_SIZE(cpu_hcalls));
 
-	return r ? r : rtas_register(cpu_rtas, ARRAY_SIZE(cpu_rtas));
+	return r ? r : spapr_cpu_rtas_register();
 }

@@ -67,7 +67,7 @@ int vcpus_create(struct vm *vm)
 static bool vcpu_wait_start(struct vcpu *cpu)
 {
 	struct vm *vm = cpu->vm;
-	uint64_t pc, r3, set, clear;
+	uint64_t pc, r3, msr, set, clear;
 
 	pthread_mutex_lock(&vm->lock);
 	while (cpu->state == VCPU_STOPPED && !cpu->start_pending && !vm_exiting(vm))
@@ -82,14 +82,16 @@ static bool vcpu_wait_start(struct vcpu *cpu)
 	}
 	pc = cpu->start_pc;
 	r3 = cpu->start_r3;
+	msr = cpu->start_msr;
 	set = vm->lpcr_set;
 	clear = vm->lpcr_clear;
 	pthread_mutex_unlock(&vm->lock);
 
-	/* Entry state of PAPR start-cpu and of the boot cpu: 64-bit, machine
-	 * checks on, real mode; Linux's entry code fixes up its endianness,
-	 * bare-metal payloads are entered little-endian. */
-	if (kvm_vcpu_set_entry(cpu, pc, vm->entry_msr, r3, 0, 0) ||
+	/* Entry state of the boot cpu (vm->entry_msr: kernels big-endian,
+	 * payloads little-endian) or of PAPR start-cpu (big-endian); real
+	 * mode either way. The interrupt endianness (LPCR_ILE) is the one the
+	 * guest asked for with H_SET_MODE. */
+	if (kvm_vcpu_set_entry(cpu, pc, msr, r3, 0, 0) ||
 	    ((set || clear) && kvm_vcpu_update_lpcr(cpu, set, clear))) {
 		vm_request_exit(vm, EXIT_ERROR, "cannot set a vcpu's entry state");
 		return false;
@@ -215,6 +217,7 @@ int vcpus_start(struct vm *vm, uint64_t pc, uint64_t r3)
 
 	boot->start_pc = pc;
 	boot->start_r3 = r3;
+	boot->start_msr = vm->entry_msr;
 	boot->start_pending = true;
 	for (int i = 0; i < vm->nr_vcpus; i++) {
 		int r = pthread_create(&vm->vcpus[i].thread, NULL, vcpu_thread, &vm->vcpus[i]);

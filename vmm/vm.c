@@ -80,3 +80,19 @@ struct vcpu *vm_vcpu_by_id(struct vm *vm, uint32_t id)
 			return &vm->vcpus[i];
 	return NULL;
 }
+
+int vm_cpu_start_request(struct vm *vm, struct vcpu *cpu, uint64_t pc, uint64_t r3, uint64_t msr)
+{
+	pthread_mutex_lock(&vm->lock);
+	if (cpu->state != VCPU_STOPPED || cpu->start_pending) {
+		pthread_mutex_unlock(&vm->lock);
+		return -EBUSY;
+	}
+	cpu->start_pc = pc;
+	cpu->start_r3 = r3;
+	cpu->start_msr = msr;
+	cpu->start_pending = true;
+	pthread_cond_signal(&cpu->wake);
+	pthread_mutex_unlock(&vm->lock);
+	return 0;
+}

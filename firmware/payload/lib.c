@@ -2,7 +2,7 @@
 #include "lib.h"
 
 void payload_main(void);
-void payload_start(const void *fdt);
+void payload_start(const void *fdt, long entered_be);
 
 void *memset(void *d, int c, size_t n)
 {
@@ -253,19 +253,32 @@ static int child(int parent, const char *name, int prefix)
 		       name, prefix);
 }
 
-int fdt_cpu_ids(uint32_t *ids, int max)
+int fdt_cpu_threads(uint32_t *ids, int max, int *cores)
 {
-	int cpus = fdt_node("/cpus"), n = 0;
+	int cpus = fdt_node("/cpus"), n = 0, nodes = 0;
 
 	for (int c = cpus < 0 ? -1 : child(cpus, "PowerPC,", 1); c >= 0;
 	     c = skip_node(c) < 0 ? -1 : sibling(skip_node(c), "PowerPC,", 1)) {
 		int len;
-		const void *reg = fdt_prop(c, "reg", &len);
-		if (reg && len == 4 && n < max)
-			ids[n] = be32(reg);
-		n += reg && len == 4;
+		const uint8_t *servers = fdt_prop(c, "ibm,ppc-interrupt-server#s", &len);
+
+		if (!servers || len < 4 || len % 4)
+			servers = fdt_prop(c, "reg", &len);
+		if (!servers || len < 4)
+			continue;
+		nodes++;
+		for (int i = 0; i < len / 4; i++, n++)
+			if (n < max)
+				ids[n] = be32(servers + 4 * i);
 	}
+	if (cores)
+		*cores = nodes;
 	return n;
+}
+
+int fdt_cpu_ids(uint32_t *ids, int max)
+{
+	return fdt_cpu_threads(ids, max, 0);
 }
 
 int fdt_node(const char *path)
@@ -369,12 +382,14 @@ void power_off(void)
 /* ---- a second cpu ---- */
 
 extern char secondary_entry[];
-void secondary_start(void);
+void secondary_start(long entered_be);
 static void (*volatile secondary_fn)(void);
+volatile int secondary_entered_big_endian = -1;
 static uint8_t secondary_stack[65536] __attribute__((aligned(16)));
 
-void secondary_start(void)
+void secondary_start(long entered_be)
 {
+	secondary_entered_big_endian = entered_be != 0;
 	secondary_fn();
 	cpu_stop_self();
 }
@@ -424,9 +439,12 @@ uint64_t ram_size(void)
 	return p && len == 16 ? be64((const uint8_t *)p + 8) : 0;
 }
 
-void payload_start(const void *fdt)
+int boot_entered_big_endian;
+
+void payload_start(const void *fdt, long entered_be)
 {
 	/* No .bss clearing: pvmm hands the payload fresh, zeroed RAM. */
+	boot_entered_big_endian = entered_be != 0;
 	fdt_set(fdt);
 	payload_main();
 	power_off();

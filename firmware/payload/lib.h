@@ -40,9 +40,11 @@ const void *fdt_base(void);		/* totalsize is its second cell */
 int fdt_node(const char *path);
 int fdt_child_prefix(int parent, const char *prefix);
 const void *fdt_prop(int node, const char *name, int *len);
-/* The "reg" of each /cpus/PowerPC,* node (its cpu id), up to max; returns
- * how many there are. */
+/* The cpu ids (every thread of every /cpus/PowerPC,* node, from
+ * ibm,ppc-interrupt-server#s, or the node's reg), up to max; returns how
+ * many there are. fdt_cpu_threads also counts the nodes (cores). */
 int fdt_cpu_ids(uint32_t *ids, int max);
+int fdt_cpu_threads(uint32_t *ids, int max, int *cores);
 uint32_t be32(const void *p);
 uint64_t be64(const void *p);
 
@@ -57,6 +59,10 @@ void power_off(void) __attribute__((noreturn));
  * runs fn, then stops itself (stop-self). Returns the RTAS status. Only one
  * started cpu at a time. */
 int cpu_start(uint32_t id, void (*fn)(void));
+/* How the boot cpu and the last started cpu came in (crt0.S's endianness
+ * fix-up): 1 big-endian, 0 little-endian; -1 no cpu started yet. */
+extern int boot_entered_big_endian;
+extern volatile int secondary_entered_big_endian;
 /* stop-self: does not return. */
 void cpu_stop_self(void) __attribute__((noreturn));
 /* query-cpu-stopped-state: 0 stopped, 2 running; a negative RTAS status. */

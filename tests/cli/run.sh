@@ -55,9 +55,16 @@ case_err pci-section-dup "dup.ini: pci.b: 0000:01:00.0 is given twice" run --con
 case_err phb-section-bad "phb.ini: phb.1:tce: expected kernel, user or auto" run --config "$(ini phb.ini '[phb.1]\ntce = fast\n')"
 case_err phb-coalesce-bad "phbc.ini: phb.1:user_coalesce: expected on or off" run --config "$(ini phbc.ini '[phb.1]\nuser_coalesce = fast\n')"
 case_err pci-section-no-host "nohost.ini: pci.c: no host = BDF" run --config "$(ini nohost.ini '[vm]\nkernel = /k\n[pci.c]\nphb = 1\n')"
+case_err rtc-base-bad "rtc.ini: vm:rtc_base: expected utc, localtime or a date" run --config "$(ini rtc.ini '[vm]\nkernel = /k\nrtc_base = 2006-02-30\n')"
 case_err tce-without-pci "tce.ini: pci:tce: a TCE mode needs a passthrough device" run --config "$(ini tce.ini '[vm]\nkernel = /k\n[pci]\ntce = user\n')"
 # --- command line ---
 case_err cli-memory "command line: vm:memory: not a size" run -k /k -m 12x
+case_err cli-rtc-base "command line: vm:rtc_base: expected utc, localtime or a date" run -k /k --rtc-base tomorrow
+case_err cli-kernel-addr "command line: vm:kernel_addr: not a guest address" run -k /k --kernel-addr nowhere
+case_err cli-kernel-addr-payload "command line: vm:kernel_addr: a raw payload is loaded at 0" run --payload /p --kernel-addr 0x400000
+case_err cli-threads "command line: vm:threads: not a thread count per core" run -k /k --threads 3
+case_err cli-threads-cores "command line: vm:threads: 3 vcpus do not make whole cores of 2 threads" run -k /k -c 3 --threads 2
+case_err threads-bad "thr.ini: vm:threads: not a thread count per core" run --config "$(ini thr.ini '[vm]\nkernel = /k\nthreads = many\n')"
 case_err cli-cpus "command line: vm:vcpus: not a vcpu count" run -k /k -c -1
 case_err cli-user-coalesce "command line: pci:user_coalesce: expected on or off" run -k /k --user-coalesce maybe
 case_err cli-extra-arg "command line: unexpected argument \"extra\"" run -k /k extra

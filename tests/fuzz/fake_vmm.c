@@ -33,6 +33,25 @@ int kvm_configure_radix(struct vm *vm, uint64_t process_table, bool gtse)
 	return 0;
 }
 
+/* spapr_cpu.c's hcalls: no hardware RNG, SPRG0 taken as set. */
+int kvm_check_extension(struct vm *vm, long cap)
+{
+	(void)vm; (void)cap;
+	return 0;
+}
+
+int kvm_enable_hcall(struct vm *vm, uint64_t opcode)
+{
+	(void)vm; (void)opcode;
+	return -EINVAL;
+}
+
+int kvm_vcpu_set_sprg0(struct vcpu *cpu, uint64_t value)
+{
+	(void)cpu; (void)value;
+	return 0;
+}
+
 /* irq.c's RTAS calls (it needs the ppc64 KVM headers): served inside KVM,
  * so no handler, the same four names. */
 int irq_register_calls(void)

@@ -28,7 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* and the same bytes as a command-line value for every key */
 	{
 		static const char *keys[] = { "vm:memory", "vm:vcpus", "vm:cmdline", "vm:console",
-					      "pci:host", "pci:tce", "pci:ddw", "vm:kernel" };
+					      "pci:host", "pci:tce", "pci:ddw", "vm:kernel", "vm:rtc_base",
+					      "vm:kernel_addr", "vm:threads" };
 		char value[256];
 		size_t n = size < sizeof(value) - 1 ? size : sizeof(value) - 1;
 		memcpy(value, data, n);

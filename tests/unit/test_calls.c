@@ -302,6 +302,14 @@ TEST(console_hcalls)
 	CHECK_EQ(hcall_dispatch(&cpu, H_PUT_TERM_CHAR, regs), H_SUCCESS);
 	memcpy(regs, (uint64_t[9]){ 7 }, sizeof(regs));
 	CHECK_EQ(hcall_dispatch(&cpu, H_GET_TERM_CHAR, regs), H_PARAMETER);
+	/* termno 0: the default vty, for output and input alike */
+	memcpy(regs, (uint64_t[9]){ 0, 2, 0x4f4bULL << 48 }, sizeof(regs));
+	CHECK_EQ(hcall_dispatch(&cpu, H_PUT_TERM_CHAR, regs), H_SUCCESS);
+	memcpy(regs, (uint64_t[9]){ 0, 17, 0 }, sizeof(regs));
+	CHECK_EQ(hcall_dispatch(&cpu, H_PUT_TERM_CHAR, regs), H_PARAMETER);
+	memcpy(regs, (uint64_t[9]){ 0 }, sizeof(regs));
+	CHECK_EQ(hcall_dispatch(&cpu, H_GET_TERM_CHAR, regs), H_SUCCESS);
+	CHECK_EQ(regs[0], 0);
 	vm.cfg.console = CONSOLE_STDIO;
 	console_push_input("hello, console! more", 20);
 	memcpy(regs, (uint64_t[9]){ VTY_UNIT_ADDRESS }, sizeof(regs));

@@ -40,6 +40,94 @@ TEST(config_defaults_are_sane)
 	CHECK_EQ(c.console, CONSOLE_STDIO);
 }
 
+/* The default command line goes to Linux kernels only; a given one, even
+ * empty, to every image as it is. */
+TEST(config_default_cmdline_linux_only)
+{
+	struct vm_config c;
+	char err[CONFIG_ERR_LEN];
+
+	config_defaults(&c);
+	CHECK_EQ(c.cmdline[0], 0);
+	config_default_cmdline(&c, false);
+	CHECK_EQ(c.cmdline[0], 0);
+	config_default_cmdline(&c, true);
+	CHECK(!strcmp(c.cmdline, CONFIG_DEFAULT_CMDLINE));
+	config_defaults(&c);
+	CHECK_EQ(config_set(&c, "command line", "vm:cmdline", "", NULL, err, sizeof(err)), 0);
+	config_default_cmdline(&c, true);
+	CHECK_EQ(c.cmdline[0], 0);
+	CHECK_EQ(config_set(&c, "command line", "vm:cmdline", "a=1", NULL, err, sizeof(err)), 0);
+	config_default_cmdline(&c, false);
+	CHECK(!strcmp(c.cmdline, "a=1"));
+}
+
+TEST(config_rtc_base)
+{
+	struct vm_config c;
+	char err[CONFIG_ERR_LEN];
+
+	config_defaults(&c);
+	CHECK_EQ(c.rtc_base, RTC_UTC);
+	CHECK_EQ(config_rtc_offset(&c, 1000000), 0);
+	CHECK_EQ(config_set(&c, "command line", "vm:rtc_base", "2006-06-17T16:01:21", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(c.rtc_base, RTC_DATE);
+	CHECK_EQ(c.rtc_base_date, 1150560081);
+	CHECK_EQ(config_rtc_offset(&c, 1150560081 + 100), -100);
+	CHECK_EQ(config_set(&c, "x.ini", "vm:rtc_base", "2000-02-29", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(c.rtc_base_date, 951782400);
+	CHECK_EQ(config_set(&c, "x.ini", "vm:rtc_base", "localtime", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(c.rtc_base, RTC_LOCALTIME);
+	CHECK_EQ(config_set(&c, "x.ini", "vm:rtc_base", "utc", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(c.rtc_base, RTC_UTC);
+	static const char *bad[] = { "yesterday", "2006-02-30", "2006-06-17T25:00:00", "1969-12-31",
+				     "2006-06-17T16:01", "2006-06-17T16:01:21Z", "2006-6-1", "", "UTC" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK_EQ(config_set(&c, "x.ini", "vm:rtc_base", bad[i], NULL, err, sizeof(err)), -EINVAL);
+		CHECK_STR_CONTAINS(err, "x.ini: vm:rtc_base: expected utc, localtime or a date");
+	}
+}
+
+TEST(config_kernel_addr)
+{
+	struct vm_config c;
+	char err[CONFIG_ERR_LEN];
+
+	config_defaults(&c);
+	CHECK_EQ(c.kernel_addr, 0x400000);
+	CHECK_EQ(config_set(&c, "command line", "vm:kernel_addr", "0x800000", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(c.kernel_addr, 0x800000);
+	CHECK_EQ(config_set(&c, "command line", "vm:kernel_addr", "0", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(c.kernel_addr, 0);
+	CHECK_EQ(config_set(&c, "command line", "vm:kernel_addr", "high", NULL, err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "command line: vm:kernel_addr: not a guest address");
+	CHECK_EQ(config_set(&c, "command line", "vm:kernel_addr", "0x10000000000000", NULL, err, sizeof(err)), -EINVAL);
+	CHECK_EQ(config_set(&c, "command line", "vm:payload", "/p", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(config_validate(&c, "command line", err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "vm:kernel_addr: a raw payload is loaded at 0");
+}
+
+TEST(config_threads)
+{
+	struct vm_config c;
+	char err[CONFIG_ERR_LEN];
+
+	config_defaults(&c);
+	CHECK_EQ(c.threads, 1);
+	CHECK_EQ(config_set(&c, "command line", "vm:threads", "2", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(c.threads, 2);
+	CHECK_EQ(config_set(&c, "command line", "vm:threads", "3", NULL, err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "command line: vm:threads: not a thread count per core 1, 2, 4 or 8");
+	CHECK_EQ(config_set(&c, "command line", "vm:threads", "16", NULL, err, sizeof(err)), -EINVAL);
+	CHECK_EQ(config_set(&c, "command line", "vm:threads", "0", NULL, err, sizeof(err)), -EINVAL);
+	CHECK_EQ(config_set(&c, "command line", "vm:kernel", "/k", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(config_set(&c, "command line", "vm:vcpus", "3", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(config_validate(&c, "command line", err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "vm:threads: 3 vcpus do not make whole cores of 2 threads");
+	CHECK_EQ(config_set(&c, "command line", "vm:vcpus", "4", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(config_validate(&c, "command line", err, sizeof(err)), 0);
+}
+
 TEST(config_good_file)
 {
 	struct vm_config c;

@@ -5,6 +5,7 @@
 #include "layout.h"
 #include "spapr.h"
 #include "spapr_hcall.h"
+#include "spapr_mem.h"
 #include "spapr_rtas.h"
 
 #include <stdlib.h>
@@ -29,6 +30,7 @@ static void register_all(void)
 	rtas_reset();
 	spapr_rtas_init();
 	console_register_calls();
+	spapr_mem_register_calls();
 	hcall_register(test_kernel_hcalls, 3);
 	rtas_register(test_kernel_rtas, 1);
 }
@@ -68,6 +70,11 @@ TEST(fdt_root_memory_chosen)
 	build(buf, 2);
 	CHECK_EQ(fdt_check_header(buf), 0);
 	CHECK(!strcmp(fdt_getprop(buf, 0, "device_type", NULL), "chrp"));
+	/* pvmm's own string first, then the one guests written for QEMU key on */
+	const char *compat = fdt_getprop(buf, 0, "compatible", &len);
+	CHECK_EQ(len, (int)sizeof("pvmm,pseries\0qemu,pseries"));
+	CHECK(compat && !memcmp(compat, "pvmm,pseries\0qemu,pseries", len));
+	CHECK_EQ(fdt_node_check_compatible(buf, 0, "qemu,pseries"), 0);
 	CHECK_EQ(prop_u32(buf, "/", "#address-cells"), 2);
 	CHECK_EQ(prop_u32(buf, "/", "#size-cells"), 2);
 	reg = fdt_getprop(buf, fdt_path_offset(buf, "/memory@0"), "reg", &len);
@@ -133,21 +140,77 @@ TEST(fdt_rtas_vdevice_xics)
 	build(buf, 2);
 	rtas = fdt_path_offset(buf, "/rtas");
 	sets = fdt_getprop(buf, rtas, "ibm,hypertas-functions", &len);
-	/* registration order, each set once: term, splpar, interrupt */
-	CHECK_EQ(len, (int)sizeof("hcall-term\0hcall-splpar\0hcall-interrupt"));
-	CHECK(sets && !memcmp(sets, "hcall-term\0hcall-splpar\0hcall-interrupt", len));
+	/* registration order, each set once: term, copy, splpar, interrupt */
+	CHECK_EQ(len, (int)sizeof("hcall-term\0hcall-copy\0hcall-splpar\0hcall-interrupt"));
+	CHECK(sets && !memcmp(sets, "hcall-term\0hcall-copy\0hcall-splpar\0hcall-interrupt", len));
 	CHECK_EQ(prop_u32(buf, "/rtas", "get-time-of-day"), rtas_lookup_name("get-time-of-day")->token);
 	CHECK_EQ(prop_u32(buf, "/rtas", "ibm,set-xive"), rtas_lookup_name("ibm,set-xive")->token);
 	CHECK_EQ(prop_u32(buf, "/rtas", "linux,rtas-base"), layout_for_ram(512 * MiB).rtas_gpa);
 	CHECK_EQ(prop_u32(buf, "/rtas", "rtas-size"), RTAS_SIZE);
 	CHECK(!strcmp(fdt_getprop(buf, fdt_path_offset(buf, "/vdevice/vty@30000000"), "compatible", NULL), "hvterm1"));
 	CHECK_EQ(prop_u32(buf, "/vdevice/vty@30000000", "reg"), VTY_UNIT_ADDRESS);
+	/* Linux's check_kvm_guest(): /hypervisor compatible with "linux,kvm" */
+	int hyp = fdt_path_offset(buf, "/hypervisor");
+	CHECK(hyp >= 0);
+	CHECK_EQ(fdt_node_check_compatible(buf, hyp, "linux,kvm"), 0);
 	int ic = fdt_path_offset(buf, "/interrupt-controller");
 	CHECK(!strcmp(fdt_getprop(buf, ic, "compatible", NULL), "IBM,ppc-xicp"));
 	r = fdt_getprop(buf, ic, "ibm,interrupt-server-ranges", &len);
 	CHECK_EQ(len, 8);
 	CHECK_EQ(fdt32_ld(&r[0]), 0);
 	CHECK_EQ(fdt32_ld(&r[1]), 2);
+}
+
+/* --threads 2 with 4 vcpus: two cores, each listing its two threads */
+TEST(fdt_smt_cores_list_their_threads)
+{
+	static char buf[FDT_MAX_SIZE];
+	struct guest_layout l = layout_for_ram(512 * MiB);
+	struct fdt_params p = { .ram_size = 512 * MiB, .nr_vcpus = 4, .threads = 2, .cmdline = "",
+				.rtas_gpa = l.rtas_gpa, .rtas_size = RTAS_SIZE,
+				.cpu = { .name = "POWER9" } };
+	const fdt32_t *s;
+	int len;
+
+	register_all();
+	CHECK_EQ(fdt_build(buf, sizeof(buf), &p), 0);
+	CHECK(fdt_path_offset(buf, "/cpus/PowerPC,POWER9@0") >= 0);
+	CHECK(fdt_path_offset(buf, "/cpus/PowerPC,POWER9@1") < 0);
+	CHECK(fdt_path_offset(buf, "/cpus/PowerPC,POWER9@2") >= 0);
+	CHECK_EQ(prop_u32(buf, "/cpus/PowerPC,POWER9@2", "reg"), 2);
+	s = fdt_getprop(buf, fdt_path_offset(buf, "/cpus/PowerPC,POWER9@2"), "ibm,ppc-interrupt-server#s", &len);
+	CHECK_EQ(len, 8);
+	CHECK(s && fdt32_ld(&s[0]) == 2 && fdt32_ld(&s[1]) == 3);
+	/* the interrupt servers still cover every vcpu */
+	s = fdt_getprop(buf, fdt_path_offset(buf, "/interrupt-controller"), "ibm,interrupt-server-ranges", &len);
+	CHECK(s && fdt32_ld(&s[1]) == 4);
+	/* vcpus that do not fill whole cores, and more than 8 threads, are refused */
+	p.nr_vcpus = 3;
+	CHECK(fdt_build(buf, sizeof(buf), &p) < 0);
+	p.nr_vcpus = 16;
+	p.threads = 16;
+	CHECK(fdt_build(buf, sizeof(buf), &p) < 0);
+}
+
+/* ibm,random-v1 only when H_RANDOM works (KVM_CAP_PPC_HWRNG) */
+TEST(fdt_hwrng_node_only_when_offered)
+{
+	static char buf[FDT_MAX_SIZE];
+	struct guest_layout l = layout_for_ram(512 * MiB);
+	struct fdt_params p = { .ram_size = 512 * MiB, .nr_vcpus = 1, .cmdline = "",
+				.rtas_gpa = l.rtas_gpa, .rtas_size = RTAS_SIZE,
+				.cpu = { .name = "POWER9" } };
+	int node;
+
+	register_all();
+	CHECK_EQ(fdt_build(buf, sizeof(buf), &p), 0);
+	CHECK(fdt_path_offset(buf, "/ibm,random-v1") < 0);
+	p.hwrng = true;
+	CHECK_EQ(fdt_build(buf, sizeof(buf), &p), 0);
+	node = fdt_path_offset(buf, "/ibm,random-v1");
+	CHECK(node >= 0);
+	CHECK_EQ(fdt_node_check_compatible(buf, node, "ibm,random-v1"), 0);
+	CHECK(!strcmp(fdt_getprop(buf, node, "device_type", NULL), "ibm,random-number-generator"));
 }
 
 TEST(fdt_too_small_buffer_fails)

@@ -55,7 +55,7 @@ static int load(size_t len)
 	if (!mem.host)
 		guest_mem_alloc(&mem, RAM, false);
 	memset(mem.host, 0x55, 0x3000);
-	rc = load_elf(&mem, img, len, &r, err, sizeof(err));
+	rc = load_elf(&mem, img, len, KERNEL_ADDR_DEFAULT, &r, err, sizeof(err));
 	if (!rc) {
 		CHECK_EQ(r.entry, 0x10);
 		CHECK_EQ(r.end, 0x2000);
@@ -82,6 +82,86 @@ static void bad(size_t len, const char *why)
 	err[0] = '\0';
 	CHECK_EQ(load(len), -ENOEXEC);
 	CHECK_STR_CONTAINS(err, why);
+}
+
+/* Linux or not: linked at 0xc000000000000000, or a "Linux" note. */
+TEST(loader_tells_linux_from_other_images)
+{
+	struct load_result r;
+	uint8_t *ph2 = img + 64 + sizeof(Elf64_Phdr);
+	size_t n = make_elf(1, EM_PPC64);
+
+	if (!mem.host)
+		guest_mem_alloc(&mem, RAM, false);
+	CHECK_EQ(load_elf(&mem, img, n, KERNEL_ADDR_DEFAULT, &r, err, sizeof(err)), 0);
+	CHECK(r.linux_kernel);
+	/* linked at 0, no notes: not Linux */
+	put(img + offsetof(Elf64_Ehdr, e_entry), 0x10, 8, 1);
+	put(img + 64 + offsetof(Elf64_Phdr, p_vaddr), 0, 8, 1);
+	CHECK_EQ(load_elf(&mem, img, n, KERNEL_ADDR_DEFAULT, &r, err, sizeof(err)), 0);
+	CHECK(!r.linux_kernel);
+	/* a second program header: a PT_NOTE owned by "Linux" at 0x1800 */
+	put(img + offsetof(Elf64_Ehdr, e_phnum), 2, 2, 1);
+	put(ph2 + offsetof(Elf64_Phdr, p_type), PT_NOTE, 4, 1);
+	put(ph2 + offsetof(Elf64_Phdr, p_offset), 0x1800, 8, 1);
+	put(ph2 + offsetof(Elf64_Phdr, p_filesz), 24, 8, 1);
+	put(img + 0x1800, 4, 4, 1);		/* a "GNU" note first */
+	put(img + 0x1804, 0, 4, 1);
+	memcpy(img + 0x180c, "GNU", 4);
+	CHECK_EQ(load_elf(&mem, img, 0x1900, 0, &r, err, sizeof(err)), 0);
+	CHECK(!r.linux_kernel);
+	put(ph2 + offsetof(Elf64_Phdr, p_filesz), 40, 8, 1);
+	put(img + 0x1810, 6, 4, 1);
+	put(img + 0x1814, 4, 4, 1);
+	memcpy(img + 0x181c, "Linux", 6);
+	CHECK_EQ(load_elf(&mem, img, 0x1900, 0, &r, err, sizeof(err)), 0);
+	CHECK(r.linux_kernel);
+	/* a note segment past the end of the file is not read */
+	put(ph2 + offsetof(Elf64_Phdr, p_offset), 0x18f0, 8, 1);
+	CHECK_EQ(load_elf(&mem, img, 0x1900, 0, &r, err, sizeof(err)), 0);
+	CHECK(!r.linux_kernel);
+}
+
+/* An ELF that is not Linux goes where QEMU's pseries puts it: its
+ * addresses' low 28 bits plus kernel-addr; entry likewise. */
+TEST(loader_places_other_images_at_kernel_addr)
+{
+	struct load_result r;
+	size_t n = make_elf(1, EM_PPC64);
+
+	if (!mem.host)
+		guest_mem_alloc(&mem, RAM, false);
+	/* linked at 0, entry 0x10: loaded at 0x400000, entered at 0x400010 */
+	put(img + offsetof(Elf64_Ehdr, e_entry), 0x10, 8, 1);
+	put(img + 64 + offsetof(Elf64_Phdr, p_vaddr), 0, 8, 1);
+	memset(mem.host, 0x55, 0x500000);
+	CHECK_EQ(load_elf(&mem, img, n, KERNEL_ADDR_DEFAULT, &r, err, sizeof(err)), 0);
+	CHECK(!r.linux_kernel);
+	CHECK_EQ(r.start, 0x400000);
+	CHECK_EQ(r.entry, 0x400010);
+	CHECK_EQ(r.end, 0x402000);
+	CHECK_EQ(mem.host[0x400000], 0xab);
+	CHECK_EQ(mem.host[0x400100], 0);		/* bss zeroed */
+	CHECK_EQ(mem.host[0x100], 0x55);		/* vectors untouched */
+	/* paddr 0x20001000 (top bits dropped as QEMU's mask does), kernel-addr 0x800000 */
+	put(img + 64 + offsetof(Elf64_Phdr, p_paddr), 0x20001000, 8, 1);
+	put(img + 64 + offsetof(Elf64_Phdr, p_vaddr), 0x1000, 8, 1);
+	put(img + offsetof(Elf64_Ehdr, e_entry), 0x1000, 8, 1);
+	CHECK_EQ(load_elf(&mem, img, n, 0x800000, &r, err, sizeof(err)), 0);
+	CHECK_EQ(r.start, 0x801000);
+	CHECK_EQ(r.entry, 0x801000);
+	/* --kernel-addr 0: at its own addresses, like a raw payload */
+	CHECK_EQ(load_elf(&mem, img, n, 0, &r, err, sizeof(err)), 0);
+	CHECK_EQ(r.start, 0x1000);
+	/* past the end of RAM: refused with the reason */
+	CHECK(load_elf(&mem, img, n, RAM - 0x1000, &r, err, sizeof(err)) < 0);
+	CHECK_STR_CONTAINS(err, "does not fit");
+	/* a vmlinux ignores kernel-addr: physical 0 */
+	n = make_elf(1, EM_PPC64);
+	CHECK_EQ(load_elf(&mem, img, n, 0x800000, &r, err, sizeof(err)), 0);
+	CHECK(r.linux_kernel);
+	CHECK_EQ(r.start, 0);
+	CHECK_EQ(r.entry, 0x10);
 }
 
 TEST(loader_rejects_bad_images)
@@ -153,6 +233,6 @@ TEST(loader_kernel_file_errors_name_the_file)
 
 	if (!mem.host)
 		guest_mem_alloc(&mem, RAM, false);
-	CHECK(load_kernel_file(&mem, "/nonexistent/vmlinux", &r, err, sizeof(err)) < 0);
+	CHECK(load_kernel_file(&mem, "/nonexistent/vmlinux", KERNEL_ADDR_DEFAULT, &r, err, sizeof(err)) < 0);
 	CHECK_STR_CONTAINS(err, "/nonexistent/vmlinux: cannot read kernel");
 }

@@ -20,6 +20,8 @@
 enum console_mode { CONSOLE_STDIO, CONSOLE_NONE };
 enum tce_mode { TCE_AUTO, TCE_KERNEL, TCE_USER };
 enum reboot_action { REBOOT_EXIT, REBOOT_RESTART };
+/* Where the guest's time of day starts (QEMU's -rtc base=). */
+enum rtc_base { RTC_UTC, RTC_LOCALTIME, RTC_DATE };
 
 #define PCI_DEVS_MAX	16			/* passthrough functions per VM */
 #define PHB_MAX		PHB_MAX_INDEX		/* guest PHBs */
@@ -43,12 +45,18 @@ struct phb_config {
 struct vm_config {
 	uint64_t ram_size;			/* bytes */
 	unsigned int vcpus;
+	unsigned int threads;			/* per virtual core: 1, 2, 4 or 8 */
 	char kernel[PATH_MAX];			/* vmlinux (ELF) */
 	char payload[PATH_MAX];			/* or a bare-metal payload (raw binary) */
+	uint64_t kernel_addr;			/* where a non-Linux ELF kernel goes */
+	bool kernel_addr_given;
 	char initrd[PATH_MAX];
 	char cmdline[CMDLINE_MAX];
+	bool cmdline_given;			/* -p or [vm] cmdline, even empty */
 	enum console_mode console;
 	enum reboot_action on_reboot;
+	enum rtc_base rtc_base;
+	int64_t rtc_base_date;			/* RTC_DATE: seconds since 1970, UTC */
 	char stats_json[PATH_MAX];		/* write the exit summary as JSON here */
 	bool hugepages;				/* guest RAM on the default huge pages */
 	/* PCI passthrough: the functions, each on a guest PHB (phb = -1:
@@ -90,6 +98,12 @@ int config_load_file(struct vm_config *cfg, const char *path, char *err, size_t 
  * relative paths are resolved against base_dir when it is not NULL. */
 int config_set(struct vm_config *cfg, const char *source, const char *key,
 	       const char *value, const char *base_dir, char *err, size_t errlen);
+/* Linux kernels without a given command line get CONFIG_DEFAULT_CMDLINE;
+ * anything else keeps what was given (none: empty arguments). */
+#define CONFIG_DEFAULT_CMDLINE "console=hvc0"
+void config_default_cmdline(struct vm_config *cfg, bool linux_kernel);
+/* The guest's time of day minus the host's (UTC) at host time now. */
+int64_t config_rtc_offset(const struct vm_config *cfg, int64_t now);
 /* Cross-key checks once everything is set (kernel given, sizes fit). */
 int config_validate(const struct vm_config *cfg, const char *source, char *err, size_t errlen);
 

@@ -32,6 +32,8 @@ struct fdt_params {
 	uint64_t initrd_gpa, initrd_size;	/* size 0: no initrd */
 	uint64_t rtas_gpa, rtas_size;
 	struct fdt_cpu_info cpu;
+	bool hwrng;				/* H_RANDOM works: ibm,random-v1 node */
+	int threads;				/* per core (0 or 1: a core per vcpu) */
 	/* Optional: the VM's devices add their nodes (PHBs and their children). */
 	int (*devices_emit)(void *fdt, int root, uint32_t xics_phandle, const void *ctx);
 	const void *devices_ctx;

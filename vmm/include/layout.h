@@ -1,7 +1,9 @@
 /*
  * The guest physical memory layout, in one place.
  *
- *   0                      kernel (vmlinux PT_LOAD segments, physical 0)
+ *   0                      kernel (vmlinux PT_LOAD segments, physical 0), or
+ *                          a raw payload (--payload)
+ *   KERNEL_ADDR_DEFAULT    any other ELF image (kernel-addr, as QEMU's pseries)
  *   ...                    free RAM
  *   initrd                 below the RTAS blob, 64 KiB aligned
  *   RTAS                   RTAS_SIZE bytes, below the FDT
@@ -21,11 +23,14 @@
 #define RTAS_SIZE		(64 * KiB)
 #define INITRD_ALIGN		(64 * KiB)
 
+#define KERNEL_ADDR_DEFAULT	0x400000ULL
+
 #define RAM_MIN			(64 * MiB)
 #define RAM_MAX			(256 * GiB)
 #define VCPUS_MAX		64
 
-/* The hvterm console's unit address: the vty's reg and the hcall termno. */
+/* The hvterm console's unit address: the vty's reg and its hcall termno
+ * (termno 0 also names it: the default vty). */
 #define VTY_UNIT_ADDRESS	0x30000000u
 
 /* Guest PCI host bridges (PHBs) for passthrough devices: PHB n has BUID

@@ -22,6 +22,8 @@
 /* hcall opcodes */
 #define H_GET_TCE		0x1c
 #define H_PUT_TCE		0x20
+#define H_SET_SPRG0		0x24
+#define H_PAGE_INIT		0x2c
 #define H_GET_TERM_CHAR		0x54
 #define H_PUT_TERM_CHAR		0x58
 #define H_EOI			0x64
@@ -37,6 +39,7 @@
 #define H_PUT_TCE_INDIRECT	0x13c	/* (design.md and testbed.md have 0x138 and 0x13c swapped) */
 #define H_STUFF_TCE		0x138
 #define H_XIRR_X		0x2fc
+#define H_RANDOM		0x300
 #define H_SET_MODE		0x31c
 #define H_REGISTER_PROC_TBL	0x37c
 #define H_RTAS			0xf000	/* KVM's private hcall for RTAS */
@@ -76,5 +79,7 @@
 #define MSR_SF			(1ULL << 63)
 #define MSR_ME			(1ULL << 12)
 #define MSR_LE			(1ULL << 0)
+/* A cpu started by RTAS start-cpu: 64-bit, machine checks on, big-endian */
+#define START_CPU_MSR		(MSR_SF | MSR_ME)
 
 #endif

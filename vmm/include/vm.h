@@ -55,7 +55,7 @@ struct vcpu {
 	bool thread_started;
 	enum vcpu_state state;		/* under vm->lock */
 	bool start_pending;		/* start-cpu asked; the thread applies it */
-	uint64_t start_pc, start_r3;
+	uint64_t start_pc, start_r3, start_msr;
 	pthread_cond_t wake;
 };
 
@@ -87,6 +87,7 @@ struct vm {
 	uint64_t entry_msr;		/* MSR at entry (payloads start little-endian) */
 	uint64_t initrd_gpa, initrd_size;
 	int64_t tod_offset_s;		/* set-time-of-day minus host time */
+	bool hwrng;			/* H_RANDOM offered (KVM serves it) */
 
 	struct vm_device devices[VM_DEVICES_MAX];
 	int nr_devices;
@@ -108,6 +109,9 @@ void vm_init_struct(struct vm *vm);
 void vm_request_exit(struct vm *vm, int code, const char *why);
 static inline bool vm_exiting(struct vm *vm) { return atomic_load(&vm->exiting); }
 struct vcpu *vm_vcpu_by_id(struct vm *vm, uint32_t id);
+/* Ask a stopped vcpu to start at pc with r3 and msr (its thread applies
+ * it); -EBUSY if it runs or is already being started. */
+int vm_cpu_start_request(struct vm *vm, struct vcpu *cpu, uint64_t pc, uint64_t r3, uint64_t msr);
 int vm_device_register(struct vm *vm, const struct vm_device_ops *ops, void *ctx);
 /* n consecutive XICS sources / KVM memslots; -ENOSPC when none are left. */
 int vm_alloc_irqs(struct vm *vm, uint32_t n, uint32_t *first);
