@@ -1,15 +1,15 @@
 #!/bin/sh
 # Scenario ddw: dynamic DMA windows. In both TCE modes the guest creates a
 # 64-bit window over all its RAM (direct DMA) through RTAS
-# ibm,create-pe-dma-window and sends 64 MiB through it; with --ddw off the
+# ibm,create-pe-dma-window and sends 32 MiB through it; with --ddw off the
 # same transfer goes through the 32-bit window, every mapping a TCE hcall
 # (served by pvmm in mode user; in mode kernel's safe default KVM serves
 # H_PUT_TCE and pvmm H_STUFF_TCE).
 lib=/pvmm/scenarios/lib-passthrough.sh
 fail=0
-EXPECT_DDW=on $lib user ddw-user 64 || fail=1
-EXPECT_DDW=on $lib kernel ddw-kernel 64 || fail=1
-EXPECT_DDW=off $lib user ddw-off 64 --ddw off || fail=1
+EXPECT_DDW=on $lib user ddw-user 32 || fail=1
+EXPECT_DDW=on $lib kernel ddw-kernel 32 || fail=1
+EXPECT_DDW=off $lib user ddw-off 32 --ddw off || fail=1
 # Mode kernel's safe default with DDW off: what it costs a Linux guest (its
 # H_STUFF_TCE, which KVM is not given, reach pvmm for every unmap).
 EXPECT_DDW=off $lib kernel ddw-off-kernel 8 --ddw off || fail=1

@@ -50,5 +50,5 @@ for i in 1 2 3 4 5; do
 done
 start_and_stop TERM 6
 # The final transfers, over both links, shown live.
-two_links group-reuse 16 --tce kernel --pci "$NIC_A_BDF" --pci "$NIC_C_BDF"
+two_links group-reuse 8 --tce kernel --pci "$NIC_A_BDF" --pci "$NIC_C_BDF"
 exit $fail
