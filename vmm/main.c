@@ -237,31 +237,31 @@ static void say_what_was_loaded(const struct vm *vm, const struct load_result *r
 		vm->cfg.cmdline, vm->cfg.cmdline[0] ? "\"" : "");
 }
 
-static int load_images(struct vm *vm)
+/* The image in guest RAM; *res says where (reported once set-up is done). */
+static int load_images(struct vm *vm, struct load_result *res)
 {
-	struct load_result res;
 	char err[512];
 	int r;
 
 	if (vm->cfg.payload[0])
-		r = load_payload_file(&vm->mem, vm->cfg.payload, &res, err, sizeof(err));
+		r = load_payload_file(&vm->mem, vm->cfg.payload, res, err, sizeof(err));
 	else
-		r = load_kernel_file(&vm->mem, vm->cfg.kernel, vm->cfg.kernel_addr, &res, err, sizeof(err));
+		r = load_kernel_file(&vm->mem, vm->cfg.kernel, vm->cfg.kernel_addr, res, err, sizeof(err));
 	if (r) {
 		fprintf(stderr, "pvmm: %s\n", err);
 		return r;
 	}
-	if (res.end > vm->layout.initrd_top) {
+	if (res->end > vm->layout.initrd_top) {
 		fprintf(stderr, "pvmm: %s: image ends at 0x%llx, above the firmware area at 0x%llx; "
 			"give the guest more memory\n", vm->cfg.payload[0] ? vm->cfg.payload : vm->cfg.kernel,
-			(unsigned long long)res.end, (unsigned long long)vm->layout.initrd_top);
+			(unsigned long long)res->end, (unsigned long long)vm->layout.initrd_top);
 		return -EFBIG;
 	}
-	vm->entry = res.entry;
-	config_default_cmdline(&vm->cfg, res.linux_kernel);
+	vm->entry = res->entry;
+	config_default_cmdline(&vm->cfg, res->linux_kernel);
 	vm->entry_msr = MSR_SF | MSR_ME | (vm->cfg.payload[0] ? MSR_LE : 0);
 	if (vm->cfg.initrd[0]) {
-		r = load_initrd_file(&vm->mem, vm->cfg.initrd, ALIGN_UP(res.end, INITRD_ALIGN),
+		r = load_initrd_file(&vm->mem, vm->cfg.initrd, ALIGN_UP(res->end, INITRD_ALIGN),
 				     vm->layout.initrd_top, &vm->initrd_gpa, &vm->initrd_size,
 				     err, sizeof(err));
 		if (r) {
@@ -271,7 +271,6 @@ static int load_images(struct vm *vm)
 	}
 	memcpy(guest_ptr(&vm->mem, vm->layout.rtas_gpa, RTAS_SIZE), rtas_blob,
 	       rtas_blob_end - rtas_blob);
-	say_what_was_loaded(vm, &res);
 	return 0;
 }
 
@@ -414,6 +413,7 @@ static int run(int argc, char **argv)
 	const char *source = "command line";
 	struct run_opts o = { 0 };
 	sigset_t sigs;
+	struct load_result loaded;
 	struct vm vm;
 	int r;
 
@@ -443,7 +443,7 @@ static int run(int argc, char **argv)
 		       vm.cfg.hugepages ? " (reserve them: /proc/sys/vm/nr_hugepages)" : "");
 		return EXIT_ERROR;
 	}
-	r = load_images(&vm);
+	r = load_images(&vm, &loaded);
 	if (!r)
 		r = kvm_open_vm(&vm);
 	if (!r)
@@ -465,6 +465,9 @@ static int run(int argc, char **argv)
 	if (!r)
 		r = build_fdt(&vm, o.dump_dtb);
 	if (!r && !o.dump_dtb) {
+		/* Said after every set-up error could have come, so that an
+		 * error stays the one line pvmm prints. */
+		say_what_was_loaded(&vm, &loaded);
 		pr_info("booting %s: %d vcpu(s), %llu MiB, %s%s", vm.cfg.payload[0] ? vm.cfg.payload : vm.cfg.kernel,
 			vm.nr_vcpus, (unsigned long long)(vm.mem.size / MiB),
 			vm.initrd_size ? "initrd " : "", vm.initrd_size ? vm.cfg.initrd : "no initrd");
