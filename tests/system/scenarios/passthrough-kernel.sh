@@ -5,4 +5,4 @@
 # TCE hcalls (--trusted-guest); pvmm's safe default, which keeps
 # H_PUT_TCE_INDIRECT and H_STUFF_TCE from KVM, is what the signals,
 # group-reuse and ddw scenarios run.
-TRUSTED_GUEST=on exec /pvmm/scenarios/lib-passthrough.sh kernel passthrough-kernel
+TRUSTED_GUEST=on exec /pvmm/scenarios/lib-passthrough.sh kernel passthrough-kernel 32
