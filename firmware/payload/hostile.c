@@ -698,13 +698,12 @@ static uint32_t second_cpu(void)
 /* start-cpu, query, stop-self and a restart of vcpu 1. */
 static void cpu_cases(void)
 {
-	uint32_t ids[8], args[3], rets[1];
-	int n = fdt_cpu_ids(ids, 8), start = rtas_token("start-cpu");
-	uint32_t cpu1 = n > 1 ? (ids[0] ? ids[0] : ids[1]) : 0;
+	uint32_t args[3], rets[1], cpu1 = second_cpu();
+	int start = rtas_token("start-cpu");
 
 	args[0] = 0xffffffff; args[1] = 0x100; args[2] = 0;
 	expect("cpu-start-invalid-id", rtas_call(start, 3, 1, args, rets), RTAS_PARAM);
-	if (n < 2) {
+	if (!cpu1) {
 		printf("HOSTILE cpu SKIP one cpu in the device tree\n");
 		return;
 	}
