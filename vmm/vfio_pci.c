@@ -35,14 +35,20 @@ static const struct pci_config_ops cfg_ops = { cfg_read, cfg_write };
 
 /*
  * Without KVM_CAP_IRQFD_RESAMPLE pvmm cannot see the guest's EOI (KVM's
- * XICS takes it), so it ends the interrupt at the guest's next access to
- * the device's registers, as QEMU's vfio does without KVM help: on each
- * interrupt the BARs leave KVM (their accesses trap to vfio_pci_mmio);
- * the first access is forwarded, then the line is deasserted, VFIO
- * unmasks it and the BARs are mapped again. A driver reads or acks its
- * interrupt cause in the handler, so the device has dropped the line by
- * then; if not, VFIO signals it again at once.
+ * XICS takes it). QEMU's vfio then takes the BARs out of KVM on each
+ * interrupt and ends it at the guest's next register access. pvmm did so
+ * too until a CI run showed the cost: deleting a memslot while a vcpu
+ * touches it lets KVM reflect a data storage interrupt into the guest
+ * (book3s_64_mmu_radix.c: a fault with DSISR_SET_RC on a slot being
+ * deleted), and the guest's e1000e oopsed on a register load. So the BARs
+ * stay in KVM and pvmm ends each interrupt INTX_END_MS after asserting it:
+ * it deasserts the line and VFIO unmasks it. A device the guest has not
+ * served yet still asserts and interrupts again at once, and the line is
+ * asserted anew: nothing is lost; a slow guest at worst sees one interrupt
+ * twice, which Linux counts as unhandled and ignores.
  */
+#define INTX_END_MS	1
+
 /* Every mmapped BAR out of KVM (trap) or back in; tries them all, returns
  * the first error. */
 static int bars_trap(struct vfio_pci *f, bool trap)
@@ -66,14 +72,13 @@ static int bars_trap(struct vfio_pci *f, bool trap)
 	return first;
 }
 
-/* Under bar_lock: the BARs are in KVM exactly when the function decodes
- * them and no interrupt served by pvmm waits for a register access. */
+/* Under bar_lock: the BARs are in KVM exactly when the function decodes them. */
 static int bars_sync(struct vfio_pci *f)
 {
-	return bars_trap(f, f->decode_off || f->intx_pending);
+	return bars_trap(f, f->decode_off);
 }
 
-/* Under bar_lock: end a pending interrupt (deassert, unmask, remap). */
+/* Under bar_lock: end a pending interrupt (deassert, unmask). */
 static void intx_user_end(struct vfio_pci *f)
 {
 	if (!f->intx_pending)
@@ -82,7 +87,23 @@ static void intx_user_end(struct vfio_pci *f)
 	irq_set_level(f->vm, f->irq_intx, 0);
 	if (f->intx_on)
 		vfio_unmask_intx(&f->dev);
-	bars_sync(f);
+}
+
+/* VFIO signalled (and masked) the line: assert it for the guest. Returns
+ * whether an interrupt is now pending. */
+static bool intx_user_assert(struct vfio_pci *f)
+{
+	bool pending;
+
+	pthread_mutex_lock(&f->bar_lock);
+	if (!f->intx_pending && f->intx_on) {
+		f->intx_pending = true;
+		f->intx_count++;
+		irq_set_level(f->vm, f->irq_intx, 1);
+	}
+	pending = f->intx_pending;
+	pthread_mutex_unlock(&f->bar_lock);
+	return pending;
 }
 
 static void *intx_thread_fn(void *opaque)
@@ -90,27 +111,29 @@ static void *intx_thread_fn(void *opaque)
 	struct vfio_pci *f = opaque;
 	struct pollfd p[2] = { { .fd = f->intx_fd, .events = POLLIN },
 			       { .fd = f->intx_stop_fd, .events = POLLIN } };
+	bool pending = false;
 	uint64_t n;
 
 	for (;;) {
-		if (poll(p, 2, -1) < 0) {
+		int ready = poll(p, 2, pending ? INTX_END_MS : -1);
+
+		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
 			pr_err("%s: INTx poll: %s", f->dev.bdf, strerror(errno));
 			return NULL;
 		}
+		if (ready == 0) {	/* INTX_END_MS went by: end it */
+			pthread_mutex_lock(&f->bar_lock);
+			intx_user_end(f);
+			pthread_mutex_unlock(&f->bar_lock);
+			pending = false;
+			continue;
+		}
 		if (p[1].revents)
 			return NULL;
-		if (read(f->intx_fd, &n, sizeof(n)) != sizeof(n))
-			continue;
-		pthread_mutex_lock(&f->bar_lock);
-		if (!f->intx_pending && f->intx_on) {
-			f->intx_pending = true;
-			f->intx_count++;
-			if (!bars_trap(f, true))
-				irq_set_level(f->vm, f->irq_intx, 1);
-		}
-		pthread_mutex_unlock(&f->bar_lock);
+		if (read(f->intx_fd, &n, sizeof(n)) == sizeof(n))
+			pending = intx_user_assert(f);
 	}
 }
 
@@ -211,7 +234,7 @@ static void intx_switch(struct vfio_pci *f, bool on)
 		f->intx_on = on;
 	if (f->intx_user) {
 		if (!on)
-			intx_user_end(f);	/* a line left pending would keep the BARs trapped */
+			intx_user_end(f);	/* MSIs take over: no line left asserted */
 		pthread_mutex_unlock(&f->bar_lock);
 	}
 }
@@ -464,7 +487,6 @@ int vfio_pci_mmio(struct vfio_pci *f, uint64_t gpa, uint8_t *data, uint32_t len,
 		f->decode_off_accesses++;
 	} else {
 		r = vfio_region_rw(&f->dev, i, gpa - f->bars[i].gpa, data, len, is_write);
-		intx_user_end(f);
 	}
 	pthread_mutex_unlock(&f->bar_lock);
 	return r;

@@ -42,7 +42,7 @@ struct vfio_pci {
 	int intx_fd, intx_unmask_fd;	/* INTx: trigger, and KVM's resample */
 	bool intx_offered, intx_on;
 	/* INTx served by pvmm (no KVM_CAP_IRQFD_RESAMPLE): a thread asserts
-	 * the line; the next trapped BAR access ends it. */
+	 * the line and ends it a moment later (vfio_pci.c, INTX_END_MS). */
 	bool intx_user, intx_pending;
 	int intx_stop_fd;
 	pthread_t intx_thread;

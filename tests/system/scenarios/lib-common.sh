@@ -74,13 +74,17 @@ check_transfers() {
 }
 
 # check_link OUT LINK: the guest's e1000e drove that link (bound, carrier, 20
-# pings without loss); LINK empty for a guest with one link.
+# pings without loss); LINK empty for a guest with one link. With the first
+# link it also checks that the guest's kernel never oopsed or warned.
 check_link() {
 	sfx=${2:+ link=$2}
 	check "guest e1000e bound the NIC$sfx" grep -q "GUEST nic=.* driver=e1000e.*$sfx\$" "$1"
 	check "link up$sfx" grep -q "GUEST link carrier=1 .*$sfx\$" "$1"
 	check "20 pings, 0% loss$sfx" \
 		grep -q "GUEST ping 20 packets transmitted, 20 packets received, 0% packet loss$sfx\$" "$1"
+	[ -n "$2" ] && [ "$2" != 0 ] && return
+	check "the guest's kernel did not oops, BUG or warn" \
+		sh -c "! grep -qE 'Oops: |kernel BUG at|WARNING: CPU: |Kernel panic' '$1'"
 }
 
 # phb_json JSON INDEX: that guest PHB's object of pvmm's --stats-json.

@@ -4,7 +4,7 @@
 # XICS source). With KVM_CAP_IRQFD_RESAMPLE the VFIO INTx eventfd goes into
 # KVM_IRQFD with resample (KVM unmasks the line at the guest's EOI); without
 # it (this emulated host: 6.12, XICS on XIVE) pvmm asserts the line itself
-# and ends each interrupt at the guest's next register access. The transfer
-# must pass as with MSI.
+# and ends each interrupt 1 ms later. The transfer must pass as with MSI,
+# and the guest's kernel must not oops (check_link).
 GUEST_ARGS="pci=nomsi ${GUEST_ARGS:-}" EXPECT_IRQ=intx \
 	exec /pvmm/scenarios/lib-passthrough.sh kernel passthrough-intx 16
