@@ -1,6 +1,7 @@
 /* RTAS buffer decoding and handlers, the hcall registry, H_SET_MODE and
  * H_REGISTER_PROC_TBL decoding, the console hcalls, guest_ptr, stats. */
 #include "test.h"
+#include "support.h"
 #include "console.h"
 #include "guest_mem.h"
 #include "layout.h"
@@ -21,11 +22,7 @@ static struct vcpu cpu;
 
 static void setup(void)
 {
-	vm_init_struct(&vm);
-	config_defaults(&vm.cfg);
-	vm.cfg.console = CONSOLE_NONE;
-	vm.mem.host = calloc(1, RAM);
-	vm.mem.size = RAM;
+	test_vm_init(&vm, RAM);
 	cpu.vm = &vm;
 	cpu.fd = -1;
 	hcall_reset();

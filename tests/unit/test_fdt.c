@@ -1,5 +1,6 @@
 /* fdt.c: the guest device tree, parsed back with libfdt, and its golden blob. */
 #include "test.h"
+#include "support.h"
 #include "console.h"
 #include "fdt_builder.h"
 #include "layout.h"
@@ -10,10 +11,6 @@
 
 #include <stdlib.h>
 #include <libfdt.h>
-
-#ifndef GOLDEN_DIR
-#define GOLDEN_DIR "tests/unit/golden"
-#endif
 
 static const struct hcall_def test_kernel_hcalls[] = {
 	{ H_CEDE, "H_CEDE", "hcall-splpar", NULL },
@@ -229,26 +226,8 @@ TEST(fdt_too_small_buffer_fails)
  * x86 and under qemu-user alike. UPDATE_GOLDEN=1 rewrites it. */
 TEST(fdt_matches_golden)
 {
-	static char buf[FDT_MAX_SIZE], gold[FDT_MAX_SIZE];
-	const char *path = GOLDEN_DIR "/boot.dtb";
-	size_t n = 0;
-	FILE *f;
+	static char buf[FDT_MAX_SIZE];
 
 	build(buf, 2);
-	if (getenv("UPDATE_GOLDEN")) {
-		f = fopen(path, "wb");
-		CHECK(f != NULL);
-		if (f) {
-			fwrite(buf, 1, fdt_totalsize(buf), f);
-			fclose(f);
-		}
-	}
-	f = fopen(path, "rb");
-	CHECK(f != NULL);
-	if (!f)
-		return;
-	n = fread(gold, 1, sizeof(gold), f);
-	fclose(f);
-	CHECK_EQ(n, fdt_totalsize(buf));
-	CHECK(!memcmp(gold, buf, n));
+	check_golden_dtb(buf, "boot");
 }

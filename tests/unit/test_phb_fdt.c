@@ -1,5 +1,6 @@
 /* spapr_phb_fdt.c: the PHB node Linux reads (ranges, DMA window, DDW, the function). */
 #include "test.h"
+#include "support.h"
 #include "fake_pci.h"
 #include "pci_place.h"
 #include "spapr_phb_fdt.h"
@@ -143,30 +144,6 @@ TEST(phb_fdt_intx_map)
 	expect_cells(buf, phb, "interrupt-map", 7, CELLS(0, ANY, ANY, 1, 0x1111, 4111, 1));
 }
 
-/* Golden blobs for several devices: byte-for-byte what
- * tests/unit/golden/<name>.dtb holds; UPDATE_GOLDEN=1 rewrites them. */
-static void golden_check(const void *buf, const char *name)
-{
-	static char gold[16384];
-	char path[256];
-	size_t n;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s.dtb", GOLDEN_DIR, name);
-	if (getenv("UPDATE_GOLDEN") && (f = fopen(path, "wb"))) {
-		fwrite(buf, 1, fdt_totalsize(buf), f);
-		fclose(f);
-	}
-	f = fopen(path, "rb");
-	CHECK(f != NULL);
-	if (!f)
-		return;
-	n = fread(gold, 1, sizeof(gold), f);
-	fclose(f);
-	CHECK_EQ(n, fdt_totalsize(buf));
-	CHECK(!memcmp(gold, buf, n));
-}
-
 static struct phb_fdt phb_at_index(unsigned int index, const struct phb_fdt_fn *fns, unsigned int n)
 {
 	struct phb_res r = phb_res_of(index);
@@ -198,7 +175,7 @@ TEST(phb_fdt_golden_two_phbs)
 	CHECK(fdt_path_offset(buf, "/pci@800000020000001/ethernet@0") >= 0);
 	expect_cells(buf, fdt_path_offset(buf, "/pci@800000020000001"), "ibm,dma-window", 5,
 		     CELLS(0x80000100, 0, 0, 0, 0x20000000));
-	golden_check(buf, "two-phbs");
+	check_golden_dtb(buf, "two-phbs");
 }
 
 /* A two-function device in one slot: both children, each with its own
@@ -223,5 +200,5 @@ TEST(phb_fdt_golden_two_functions)
 	expect_cells(buf, phb, "interrupt-map-mask", 4, CELLS(0xff00, 0, 0, 0xffffffff));
 	expect_cells(buf, phb, "interrupt-map", 14,
 		     CELLS(0x1000, 0, 0, 1, 0x1111, 4121, 1, 0x1100, 0, 0, 2, 0x1111, 4130, 1));
-	golden_check(buf, "two-functions");
+	check_golden_dtb(buf, "two-functions");
 }

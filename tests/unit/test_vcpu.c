@@ -2,6 +2,7 @@
  * a secondary big-endian whatever the boot cpu's entry, refuses a running
  * cpu and an unknown one; what each vcpu thread then applies. */
 #include "test.h"
+#include "support.h"
 #include "console.h"
 #include "spapr.h"
 #include "spapr_cpu.h"
@@ -20,11 +21,7 @@ static struct vm vm;
 
 static void setup_two_vcpus(void)
 {
-	vm_init_struct(&vm);
-	config_defaults(&vm.cfg);
-	vm.cfg.console = CONSOLE_NONE;
-	vm.mem.host = calloc(1, RAM);
-	vm.mem.size = RAM;
+	test_vm_init(&vm, RAM);
 	vm.vcpus = calloc(2, sizeof(*vm.vcpus));
 	for (int i = 0; i < 2; i++) {
 		vm.vcpus[i] = (struct vcpu){ .vm = &vm, .id = i, .fd = -1, .state = VCPU_STOPPED };

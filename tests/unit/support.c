@@ -1,0 +1,39 @@
+/* What several unit tests share (see support.h). */
+#include "support.h"
+#include "test.h"
+#include "config.h"
+#include "vm.h"
+
+#include <libfdt.h>
+#include <stdlib.h>
+
+void test_vm_init(struct vm *vm, size_t ram)
+{
+	vm_init_struct(vm);
+	config_defaults(&vm->cfg);
+	vm->cfg.console = CONSOLE_NONE;
+	vm->mem.host = calloc(1, ram);
+	vm->mem.size = ram;
+}
+
+void check_golden_dtb(const void *fdt, const char *name)
+{
+	static char gold[65536];
+	char path[256];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.dtb", GOLDEN_DIR, name);
+	if (getenv("UPDATE_GOLDEN") && (f = fopen(path, "wb"))) {
+		fwrite(fdt, 1, fdt_totalsize(fdt), f);
+		fclose(f);
+	}
+	f = fopen(path, "rb");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	n = fread(gold, 1, sizeof(gold), f);
+	fclose(f);
+	CHECK_EQ(n, fdt_totalsize(fdt));
+	CHECK(n == fdt_totalsize(fdt) && !memcmp(gold, fdt, n));
+}

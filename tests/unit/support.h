@@ -1,0 +1,18 @@
+/* What several unit tests share: a guest with RAM and no KVM, and the
+ * golden-blob comparison. */
+#ifndef PVMM_TEST_SUPPORT_H
+#define PVMM_TEST_SUPPORT_H
+
+#include <stddef.h>
+
+struct vm;
+
+/* A struct vm with default settings, no console and ram bytes of zeroed
+ * guest RAM (free vm->mem.host after). */
+void test_vm_init(struct vm *vm, size_t ram);
+
+/* CHECKs that the flattened tree at fdt is byte-for-byte
+ * tests/unit/golden/<name>.dtb; UPDATE_GOLDEN=1 rewrites that file. */
+void check_golden_dtb(const void *fdt, const char *name);
+
+#endif
