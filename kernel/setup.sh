@@ -52,22 +52,25 @@ if [ "$ARCH" = x86_64 ]; then
 	dpkg --print-foreign-architectures | grep -qx ppc64el || dpkg --add-architecture ppc64el
 fi
 add_backports
+# Another apt (an unattended upgrade on a fresh machine) may hold dpkg's lock:
+# wait for it rather than fail.
+apt_get() { apt-get -o DPkg::Lock::Timeout=600 "$@"; }
 # A mirror mid-sync can fail one index (seen: bookworm-security ppc64el); the
 # packages we need come from bookworm and bookworm-backports, so go on with a warning.
-apt-get update -q || apt-get update -q || say "warning: apt-get update reported errors; continuing"
+apt_get update -q || apt_get update -q || say "warning: apt-get update reported errors; continuing"
 
 if [ "$ARCH" = x86_64 ]; then
-	apt-get install -y -q --no-install-recommends \
+	apt_get install -y -q --no-install-recommends \
 		make gcc clang libc6-dev pkg-config file cpio xz-utils zstd kmod \
 		device-tree-compiler libfdt-dev libiniparser-dev \
 		gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross \
 		binutils-powerpc64le-linux-gnu \
 		qemu-user-static
-	apt-get install -y -q --no-install-recommends -t bookworm-backports \
+	apt_get install -y -q --no-install-recommends -t bookworm-backports \
 		"qemu-system-ppc=$QEMU_VERSION" "qemu-system-common=$QEMU_VERSION" \
 		"qemu-system-data=$QEMU_VERSION"
 else
-	apt-get install -y -q --no-install-recommends \
+	apt_get install -y -q --no-install-recommends \
 		make gcc clang libc6-dev pkg-config file cpio xz-utils zstd kmod \
 		device-tree-compiler libfdt-dev libiniparser-dev
 fi
