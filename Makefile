@@ -152,8 +152,25 @@ cli: all
 
 test: all unit cli fuzz-smoke system
 
+ifeq ($(HOST_ARCH),ppc64le)
+# On a POWER host, as root: the guest boots here (kernel/run-guest), with
+# PCI=<bdf> passed through (several: PCI="a b"; BIND=1 lets pvmm bind them
+# to vfio-pci and give them back), PEER=<ip> [GUEST_IP=<ip/len>]: the guest
+# sends 64 MiB to a receiver there (RECEIVE=1: this host is it).
+include kernel/versions
+GUEST_KERNEL ?= $(CACHE)/kernel/boot/vmlinux-$(KERNEL_VERSION)
+run: all build/l2/initrd
+	PVMM=vmm/pvmm GUEST_KERNEL=$(GUEST_KERNEL) GUEST_INITRD=build/l2/initrd RUN_DIR=build \
+		kernel/run-guest $(foreach p,$(PCI),--pci $(p)) $(if $(BIND),--bind) \
+		$(if $(PEER),--peer $(PEER)) $(if $(GUEST_IP),--guest-ip $(GUEST_IP)) $(if $(RECEIVE),--receive)
+else
+# Elsewhere: the same kernel/run-guest inside the emulated POWER host.
 run: all
 	tests/system/run --show run
+endif
+
+build/l2/initrd: all $(wildcard kernel/l2-init kernel/mkinitramfs-l2 kernel/lib.sh tests/system/guest/*.sh)
+	bash kernel/mkinitramfs-l2 > /dev/null
 
 clean:
 	rm -rf build/ppc build/native vmm/pvmm firmware/*.bin firmware/*.elf tests/unit/*.native tests/unit/*.ppc64le

@@ -18,6 +18,12 @@ if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ]; then
 	exit 0
 fi
 [ "$(id -u)" = 0 ] || { say "must run as root (apt-get, dpkg)"; exit 1; }
+if ! command -v apt-get > /dev/null; then
+	say "no apt-get here: install gcc make pkg-config libfdt (-devel) iniparser (-devel) cpio xz zstd kmod dtc"
+	say "yourself, put the Debian $KERNEL_PKG and $BUSYBOX_PKG ppc64el packages' contents"
+	say "into $CACHE/kernel and $CACHE/busybox, then run: echo \"$WANT\" > $STAMP"
+	exit 1
+fi
 export DEBIAN_FRONTEND=noninteractive
 mkdir -p "$CACHE"
 

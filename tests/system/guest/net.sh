@@ -8,7 +8,9 @@
 # Several links send at the same time. With one link the lines are as they
 # always were; with several each line ends with " link=N" (the hub).
 # Kernel parameters: pvmm.mb (size), pvmm.xfers (how many times),
-# pvmm.itr (e1000e interrupt throttle), pvmm.netfeat, pvmm.sniff.
+# pvmm.itr (e1000e interrupt throttle), pvmm.netfeat, pvmm.sniff; and for a
+# wire of the user's (kernel/run-guest --peer): pvmm.peer=IP, pvmm.ip=IP/LEN
+# and pvmm.port=N, which the first link uses instead of its MAC's wire.
 size_mb=$(sed -n 's/.*pvmm\.mb=\([0-9]*\).*/\1/p' /proc/cmdline)
 size_mb=${size_mb:-64}
 xfers=$(sed -n 's/.*pvmm\.xfers=\([0-9]*\).*/\1/p' /proc/cmdline)
@@ -20,7 +22,28 @@ hub_of() {
 	*) echo 0 ;;
 	esac
 }
-peer_of() { [ "$1" = 1 ] && echo 198.51.100.1 || echo 192.0.2.1; }
+arg() { sed -n "s/.*pvmm\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+user_peer=$(arg peer) user_ip=$(arg ip) user_port=$(arg port)
+# The user's wire is "hub" u.
+if [ -n "$user_peer" ]; then
+	hub_of() { echo u; }
+fi
+peer_of() {
+	case $1 in
+	u) echo "$user_peer" ;;
+	1) echo 198.51.100.1 ;;
+	*) echo 192.0.2.1 ;;
+	esac
+}
+port_of() { [ "$1" = u ] && echo "${user_port:-5000}" || echo $((5000 + $1)); }
+addr_of() {
+	if [ "$1" = u ]; then
+		echo "${user_ip:-${user_peer%.*}.2/24}"
+	else
+		p=$(peer_of "$1")
+		echo "${p%.1}.2/24"
+	fi
+}
 
 # link_up IF HUB SUFFIX: address, offloads, carrier, interrupts, DDW, ping.
 link_up() {
@@ -32,7 +55,7 @@ link_up() {
 		netfeat "$ifn" "${f%%:*}" "${f#*:}" | sed 's/^/GUEST netfeat /'
 	done
 	peer=$(peer_of "$hub")
-	ip addr add "${peer%.1}.2/24" dev "$ifn"
+	ip addr add "$(addr_of "$hub")" dev "$ifn"
 	ip link set "$ifn" up
 	for i in $(seq 1 100); do
 		[ "$(cat /sys/class/net/$ifn/carrier 2>/dev/null)" = 1 ] && break
@@ -60,7 +83,7 @@ show_ddw() {
 # previous transfer; until then the connection is refused and the guest
 # tries again, so that check is not timed.
 send() {
-	ifn=$1 peer=$(peer_of "$2") port=$((5000 + $2)) sfx=$3
+	ifn=$1 peer=$(peer_of "$2") port=$(port_of "$2") sfx=$3
 	for run in $(seq 1 "${xfers:-1}"); do
 		for try in $(seq 1 600); do
 			t0=$(cut -d' ' -f1 /proc/uptime)
@@ -97,6 +120,8 @@ monitor() {
 # pvmm.itr=N: the e1000e driver's interrupt throttle rate (interrupts/s),
 # a per-board array: the same for up to four NICs.
 insmod /lib/modules/e1000e.ko $(sed -n 's/.*pvmm\.itr=\([0-9]*\).*/InterruptThrottleRate=\1,\1,\1,\1/p' /proc/cmdline)
+# and whatever else the initramfs carries, for a NIC of the user's
+while read -r m; do insmod "/lib/modules/$m" 2>/dev/null; done < /lib/modules/load-order
 ip link set lo up
 IFS_UP=
 for i in $(seq 1 50); do
