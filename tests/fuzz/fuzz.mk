@@ -5,11 +5,11 @@
 # check answers against oracles. Seed corpora in tests/fuzz/corpus/<name>/
 # (copied, never modified). Included by the top-level Makefile.
 #   make fuzz        each fuzzer for FUZZ_SECONDS (default 60)
-#   make fuzz-smoke  each for FUZZ_SMOKE_SECONDS (default 20): what make test runs
+#   make fuzz-smoke  each for FUZZ_SMOKE_SECONDS (default 10): what make test runs
 
 FUZZERS       := config fdt calls tce tce_runs pci_config loader tce_threads
 FUZZ_SECONDS  ?= 60
-FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_CC       ?= clang
 FUZZ_FLAGS    := -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Ivmm/include -I/usr/include/iniparser \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all

@@ -8,7 +8,7 @@
 # H_STUFF_TCE).
 lib=/pvmm/scenarios/lib-passthrough.sh
 fail=0
-EXPECT_DDW=off $lib user ddw-off 16 --ddw off || fail=1
+EXPECT_DDW=off $lib user ddw-off 8 --ddw off || fail=1
 # Mode kernel's safe default with DDW off: what it costs a Linux guest (its
 # H_STUFF_TCE, which KVM is not given, reach pvmm for every unmap).
 EXPECT_DDW=off $lib kernel ddw-off-kernel 8 --ddw off || fail=1
