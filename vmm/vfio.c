@@ -357,6 +357,24 @@ int vfio_dma_unmap(struct vfio_container *c, uint64_t iova, uint64_t size)
 	return 0;
 }
 
+/*
+ * The guest gets the function as after a reset, as QEMU's vfio gives it at
+ * machine reset: a function the previous VM left running (pvmm killed
+ * mid-transfer, its rings still set) would otherwise DMA to its old
+ * addresses as soon as the new guest enables bus mastering, before its
+ * driver resets it, and those addresses are the new guest's RAM once a
+ * window maps it all. A function VFIO cannot reset is left as it is.
+ */
+static void vfio_device_reset(struct vfio_device *d, uint32_t flags)
+{
+	if (!(flags & VFIO_DEVICE_FLAGS_RESET)) {
+		pr_debug("%s: VFIO cannot reset it", d->bdf);
+		return;
+	}
+	if (ioctl(d->fd, VFIO_DEVICE_RESET) < 0)
+		pr_warn("%s: VFIO_DEVICE_RESET: %s; the guest gets it as it is", d->bdf, strerror(errno));
+}
+
 int vfio_device_open(struct vfio_device *d, struct vfio_group *g, const char *bdf)
 {
 	struct vfio_device_info info = { .argsz = sizeof(info) };
@@ -376,6 +394,7 @@ int vfio_device_open(struct vfio_device *d, struct vfio_group *g, const char *bd
 	}
 	d->num_regions = info.num_regions;
 	d->num_irqs = info.num_irqs;
+	vfio_device_reset(d, info.flags);
 	/* BARs, ROM and config; the VGA region exists only for VGA devices. */
 	for (uint32_t i = 0; i <= VFIO_PCI_CONFIG_REGION_INDEX; i++) {
 		d->regions[i].argsz = sizeof(d->regions[i]);
