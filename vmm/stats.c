@@ -162,19 +162,27 @@ static void mark_label(char *dst, const char *src, size_t len)
 	dst[i] = 0;
 }
 
-/* Called with the lock held. */
+/* Called with the lock held. A label names one mark: marking it again
+ * replaces its snapshot (a guest retrying a step marks each try; the last
+ * try is the one that counts), so only distinct labels take room. */
 static void take_mark(struct stats *s, const char *label, size_t len)
 {
-	struct stats_mark *m;
+	char name[STATS_MARK_LABEL];
+	struct stats_mark *m = NULL;
 
+	mark_label(name, label, len);
 	if (!s->marks)
 		s->marks = calloc(STATS_MARKS_MAX, sizeof(*s->marks));
-	if (!s->marks || s->nr_marks == STATS_MARKS_MAX) {
+	for (int i = 0; s->marks && i < s->nr_marks && !m; i++)
+		if (!strcmp(s->marks[i].label, name))
+			m = &s->marks[i];
+	if (!m && (!s->marks || s->nr_marks == STATS_MARKS_MAX)) {
 		s->marks_dropped++;
 		return;
 	}
-	m = &s->marks[s->nr_marks++];
-	mark_label(m->label, label, len);
+	if (!m)
+		m = &s->marks[s->nr_marks++];
+	memcpy(m->label, name, sizeof(name));
 	m->ns = now_ns() - s->start_ns;
 	m->exits_total = s->exits_total;
 	m->rows = stats_rows(s);

@@ -394,8 +394,16 @@ TEST(stats_marks_bounded_and_json_safe)
 	line[sizeof(line) - 1] = '\n';
 	stats_console_feed(&s, line, sizeof(line));
 	CHECK_EQ(strlen(s.marks[1].label), STATS_MARK_LABEL - 1);
-	for (int i = 0; i < STATS_MARKS_MAX + 5; i++)
-		stats_console_feed(&s, "PVMM-MARK m\n", 12);
+	/* The same label again replaces its snapshot, in its place. */
+	stats_record(&s, 'h', 0x58, "H_PUT_TERM_CHAR", 7, 0);
+	stats_console_feed(&s, "PVMM-MARK a\"b\\c{}\n", 18);
+	CHECK_EQ(s.nr_marks, 2);
+	CHECK_EQ(s.marks[0].count[0], 2);
+	for (int i = 0; i < STATS_MARKS_MAX + 5; i++) {
+		char m[32];
+		int n = snprintf(m, sizeof(m), "PVMM-MARK m%d\n", i);
+		stats_console_feed(&s, m, (size_t)n);
+	}
 	CHECK_EQ(s.nr_marks, STATS_MARKS_MAX);
 	CHECK_EQ(s.marks_dropped, 7);
 	stats_free(&s);

@@ -39,8 +39,9 @@ struct stat_entry {
  * line, before the guest runs on, so the difference between two marks
  * counts exactly the calls that reached pvmm between them (make bench
  * marks the start and end of each timed transfer, and guest userspace).
- * At most STATS_MARKS_MAX are kept (later ones are only counted): a guest
- * cannot make pvmm's memory grow. Allocated at the first mark.
+ * A label names one mark: the same label again replaces its snapshot. At
+ * most STATS_MARKS_MAX labels are kept (later ones are only counted): a
+ * guest cannot make pvmm's memory grow. Allocated at the first mark.
  */
 #define STATS_MARK_PREFIX "PVMM-MARK "
 #define STATS_MARKS_MAX 32
