@@ -44,6 +44,8 @@ void stats_record(struct stats *s, char kind, uint64_t id, const char *name,
 	if (kind != 'r')
 		s->exits_total++;
 	e = find_or_add(s, kind, id, name);
+	if (!e->count)
+		e->first_ns = now_ns() - s->start_ns;
 	e->count++;
 	e->errors += failed != 0;
 	e->total_ns += ns;
@@ -127,11 +129,12 @@ int stats_write_json(const struct stats *s, FILE *out, const char *extra_json)
 	for (int i = 0; i < stats_rows(s); i++) {
 		const struct stat_entry *e = &s->e[i];
 		fprintf(out, "%s\n    {\"kind\": \"%s\", \"name\": \"%s\", \"id\": %llu, "
-			"\"count\": %llu, \"errors\": %llu, \"total_ns\": %llu, \"max_ns\": %llu}",
+			"\"count\": %llu, \"errors\": %llu, \"total_ns\": %llu, \"max_ns\": %llu, "
+			"\"first_ns\": %llu}",
 			i ? "," : "", kind_name(e->kind), e->name ? e->name : "?",
 			(unsigned long long)e->id, (unsigned long long)e->count,
 			(unsigned long long)e->errors, (unsigned long long)e->total_ns,
-			(unsigned long long)e->max_ns);
+			(unsigned long long)e->max_ns, (unsigned long long)e->first_ns);
 	}
 	fprintf(out, "\n  ]");
 	write_marks_json(s, out);

@@ -30,6 +30,7 @@ struct stat_entry {
 	uint64_t errors;	/* calls that returned an error code */
 	uint64_t total_ns;
 	uint64_t max_ns;
+	uint64_t first_ns;	/* the first call, since stats_init (start-up's milestones) */
 };
 
 /*

@@ -5,19 +5,22 @@
 # into the table, JSON and plot):
 #   BENCH tce   vmm=pvmm mode=M run=R exits=.. unknown_exits=.. op=OP n=.. min_ns=.. median_ns=.. max_ns=.. entries=..
 #   BENCH start vmm=V run=R seconds=.. hwm_kb=.. ram_rss_kb=.. ok=0|1 guest_uptime_s=.. vmm_share_s=..
-#   BENCH startpvmm run=R first_run_ms=.. boot_exits=.. boot_exit_ms=..
-#   BENCH startexit vmm=pvmm run=R kind=K name=N count=.. ms=..
+#   BENCH startpvmm run=R first_run_ms=.. guest_clock_ms=.. boot_exits=.. boot_exit_ms=..
+#   BENCH startexit vmm=pvmm run=R type=hcall|rtas|unknown-hcall name=N count=.. ms=..
 #   BENCH xfer  vmm=V mode=M ddw=D run=R mb=.. seconds=.. ok=0|1 [exits=.. tce_put=.. tce_indirect=.. tce_stuff=.. tce_get=..]
 #   BENCH config (the settings below, once)
 # Modes (M): kernel (the safe default: H_PUT_TCE_INDIRECT and H_STUFF_TCE
 # with pvmm), kernel-trusted (--trusted-guest: every TCE hcall in KVM),
 # user (coalesced VFIO calls), user-perentry (--user-coalesce off). The
 # payload's "kernel" is kernel-trusted: it is ours, and times KVM's path.
-# ops floor_kernel / floor_user: the payload's floors (tcebench.c).
+# ops floor_kernel / floor_prod / floor_user: the payload's floors (tcebench.c).
 # tce_*: the TCE hcalls that reached pvmm during that timed transfer only,
 # between the guest's marks around it (PVMM-MARK, vmm/include/stats.h).
 # vmm_share_s: start to the marker minus the guest kernel's uptime there;
-# startpvmm / startexit break pvmm's share down (its guest-up mark).
+# startpvmm / startexit break pvmm's share down: run() to the first
+# KVM_RUN, to the guest's first get-time-of-day (its clock, and so its
+# uptime, starts about then: the time before is the guest kernel's early
+# boot, inside every VMM's share), and the calls before its guest-up mark.
 # Settings (SCENARIO_ENV): BENCH_N hcalls per op (1000), BENCH_REPEAT runs
 # of the payload and of start-up (5), BENCH_MB transfer size (256),
 # BENCH_XFER_REPEAT transfers per configuration (5), BENCH_XFER the
@@ -98,11 +101,13 @@ measure_start() { # vmm run command...
 # inside its H_RTAS's, so its startexit line is not added again).
 start_breakdown() {
 	fr=$(sed -n 's/.*"startup": {"first_run_ns": \([0-9]*\)}.*/\1/p' "$2")
+	tod=$(grep '"name": "get-time-of-day"' "$2" | head -n1 | sed -n 's/.*"first_ns": \([0-9]*\).*/\1/p')
 	mark_calls "$2" guest-up > /tmp/start-exits
 	echo "BENCH startpvmm run=$1 first_run_ms=$(awk -v n="${fr:-0}" 'BEGIN{printf "%.1f", n / 1e6}')" \
+		"guest_clock_ms=$(awk -v n="${tod:-0}" 'BEGIN{printf "%.1f", n / 1e6}')" \
 		"boot_exits=$(mark_field "$2" guest-up exits_total)" \
 		"boot_exit_ms=$(awk '$1 != "rtas" {s += $4} END {printf "%.1f", s / 1e6}' /tmp/start-exits)"
-	awk -v r="$1" '{printf "BENCH startexit vmm=pvmm run=%s kind=%s name=%s count=%s ms=%.2f\n", r, $1, $2, $3, $4 / 1e6}' \
+	awk -v r="$1" '{printf "BENCH startexit vmm=pvmm run=%s type=%s name=%s count=%s ms=%.2f\n", r, $1, $2, $3, $4 / 1e6}' \
 		/tmp/start-exits
 }
 GARGS="console=hvc0 quiet nowatchdog pvmm.test=boot"
