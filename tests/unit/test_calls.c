@@ -347,6 +347,11 @@ TEST(stats_json)
 	fclose(f);
 	CHECK_STR_CONTAINS(buf, "\"exits_total\": 2");
 	CHECK_STR_CONTAINS(buf, "\"name\": \"H_PUT_TERM_CHAR\", \"id\": 88, \"count\": 2");
+	CHECK_STR_CONTAINS(buf, "\"max_ns\": 3000, \"first_ns\": ");
+	/* first_ns is the first call's time: later calls do not move it. */
+	CHECK(stats_find(&s, 'h', 0x58)->first_ns <= stats_find(&s, 'r', 0x2001)->first_ns);
+	CHECK_STR_CONTAINS(buf, "\"startup\": {\"first_run_ns\": 0}");
+	CHECK_STR_CONTAINS(buf, "\"marks\": [],\n  \"marks_dropped\": 0\n}\n");
 }
 
 /* Marks: a console line "PVMM-MARK label" snapshots the counters, however
