@@ -80,13 +80,15 @@ static bool console_termno_ok(uint64_t termno)
 /* args: termno, len, chars 0-7, chars 8-15 */
 static long h_put_term_char(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
 {
-	char buf[16];
+	char buf[16] = { 0 };
 	size_t n;
 
 	(void)opcode;
 	if (!console_termno_ok(args[0]) || args[1] > 16)
 		return H_PARAMETER;
 	n = console_unpack(args[1], args[2], args[3], buf);
+	/* Before the guest runs on: a mark line counts what came before it. */
+	stats_console_feed(&cpu->vm->stats, buf, n);
 	if (cpu->vm->cfg.console == CONSOLE_STDIO && n) {
 		ssize_t w = write(STDOUT_FILENO, buf, n);
 		(void)w;	/* a closed stdout must not stop the guest */
@@ -97,7 +99,7 @@ static long h_put_term_char(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
 /* args: termno -> len, chars 0-7, chars 8-15 */
 static long h_get_term_char(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
 {
-	char buf[16];
+	char buf[16] = { 0 };
 	size_t n = 0;
 
 	(void)opcode;

@@ -496,6 +496,7 @@ static int run(int argc, char **argv)
 	vcpus_destroy(&vm);
 	kvm_close_vm(&vm);
 	guest_mem_free(&vm.mem);
+	stats_free(&vm.stats);
 	return r;
 }
 

@@ -2,6 +2,7 @@
 #include "stats.h"
 #include "util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void stats_init(struct stats *s)
@@ -43,6 +44,8 @@ void stats_record(struct stats *s, char kind, uint64_t id, const char *name,
 	if (kind != 'r')
 		s->exits_total++;
 	e = find_or_add(s, kind, id, name);
+	if (!e->count)
+		e->first_ns = now_ns() - s->start_ns;
 	e->count++;
 	e->errors += failed != 0;
 	e->total_ns += ns;
@@ -88,6 +91,37 @@ void stats_print(const struct stats *s, FILE *out)
 	}
 }
 
+/* One mark on one line: the calls counted by then, as "kind:name": [count,
+ * total_ns] (not "name": keys, which the scenarios grep the totals by). */
+static void write_mark_json(const struct stats *s, const struct stats_mark *m, FILE *out)
+{
+	int first = 1;
+
+	fprintf(out, "\n    {\"label\": \"%s\", \"ns\": %llu, \"exits_total\": %llu, \"calls\": {",
+		m->label, (unsigned long long)m->ns, (unsigned long long)m->exits_total);
+	for (int i = 0; i < m->rows; i++) {
+		if (!m->count[i])
+			continue;
+		fprintf(out, "%s\"%s:%s\": [%llu, %llu]", first ? "" : ", ", kind_name(s->e[i].kind),
+			s->e[i].name ? s->e[i].name : "?", (unsigned long long)m->count[i],
+			(unsigned long long)m->total_ns[i]);
+		first = 0;
+	}
+	fprintf(out, "}}");
+}
+
+static void write_marks_json(const struct stats *s, FILE *out)
+{
+	fprintf(out, ",\n  \"startup\": {\"first_run_ns\": %llu},\n  \"marks\": [",
+		(unsigned long long)s->first_run_ns);
+	for (int i = 0; i < s->nr_marks; i++) {
+		fputs(i ? "," : "", out);
+		write_mark_json(s, &s->marks[i], out);
+	}
+	fprintf(out, "%s],\n  \"marks_dropped\": %llu", s->nr_marks ? "\n  " : "",
+		(unsigned long long)s->marks_dropped);
+}
+
 int stats_write_json(const struct stats *s, FILE *out, const char *extra_json)
 {
 	fprintf(out, "{\n  \"exits_total\": %llu,\n  \"wall_ns\": %llu,\n  \"calls\": [",
@@ -95,12 +129,98 @@ int stats_write_json(const struct stats *s, FILE *out, const char *extra_json)
 	for (int i = 0; i < stats_rows(s); i++) {
 		const struct stat_entry *e = &s->e[i];
 		fprintf(out, "%s\n    {\"kind\": \"%s\", \"name\": \"%s\", \"id\": %llu, "
-			"\"count\": %llu, \"errors\": %llu, \"total_ns\": %llu, \"max_ns\": %llu}",
+			"\"count\": %llu, \"errors\": %llu, \"total_ns\": %llu, \"max_ns\": %llu, "
+			"\"first_ns\": %llu}",
 			i ? "," : "", kind_name(e->kind), e->name ? e->name : "?",
 			(unsigned long long)e->id, (unsigned long long)e->count,
 			(unsigned long long)e->errors, (unsigned long long)e->total_ns,
-			(unsigned long long)e->max_ns);
+			(unsigned long long)e->max_ns, (unsigned long long)e->first_ns);
 	}
-	fprintf(out, "\n  ]%s%s\n}\n", extra_json ? ",\n  " : "", extra_json ? extra_json : "");
+	fprintf(out, "\n  ]");
+	write_marks_json(s, out);
+	fprintf(out, "%s%s\n}\n", extra_json ? ",\n  " : "", extra_json ? extra_json : "");
 	return ferror(out) ? -1 : 0;
+}
+
+void stats_note_first_run(struct stats *s)
+{
+	pthread_mutex_lock(&s->lock);
+	if (!s->first_run_ns)
+		s->first_run_ns = now_ns() - s->start_ns;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* The label as JSON and a shell's word splitting take it: anything but
+ * letters, digits and " =._:,-" becomes '_'. */
+static void mark_label(char *dst, const char *src, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len && i < STATS_MARK_LABEL - 1; i++) {
+		char c = src[i];
+		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			 (c && strchr(" =._:,-", c));
+		dst[i] = ok ? c : '_';
+	}
+	dst[i] = 0;
+}
+
+/* Called with the lock held. A label names one mark: marking it again
+ * replaces its snapshot (a guest retrying a step marks each try; the last
+ * try is the one that counts), so only distinct labels take room. */
+static void take_mark(struct stats *s, const char *label, size_t len)
+{
+	char name[STATS_MARK_LABEL];
+	struct stats_mark *m = NULL;
+
+	mark_label(name, label, len);
+	if (!s->marks)
+		s->marks = calloc(STATS_MARKS_MAX, sizeof(*s->marks));
+	for (int i = 0; s->marks && i < s->nr_marks && !m; i++)
+		if (!strcmp(s->marks[i].label, name))
+			m = &s->marks[i];
+	if (!m && (!s->marks || s->nr_marks == STATS_MARKS_MAX)) {
+		s->marks_dropped++;
+		return;
+	}
+	if (!m)
+		m = &s->marks[s->nr_marks++];
+	memcpy(m->label, name, sizeof(name));
+	m->ns = now_ns() - s->start_ns;
+	m->exits_total = s->exits_total;
+	m->rows = stats_rows(s);
+	for (int i = 0; i < m->rows; i++) {
+		m->count[i] = s->e[i].count;
+		m->total_ns[i] = s->e[i].total_ns;
+	}
+}
+
+/* A line ended: a mark if it starts with the prefix. Longer lines keep
+ * their first bytes only, enough for the prefix and a label. */
+static void end_line(struct stats *s)
+{
+	size_t plen = strlen(STATS_MARK_PREFIX);
+
+	if (s->line_len >= plen && !memcmp(s->line, STATS_MARK_PREFIX, plen))
+		take_mark(s, s->line + plen, s->line_len - plen);
+	s->line_len = 0;
+}
+
+void stats_console_feed(struct stats *s, const char *buf, size_t len)
+{
+	pthread_mutex_lock(&s->lock);
+	for (size_t i = 0; i < len; i++) {
+		if (buf[i] == '\n' || buf[i] == '\r')
+			end_line(s);
+		else if (s->line_len < sizeof(s->line))
+			s->line[s->line_len++] = buf[i];
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+void stats_free(struct stats *s)
+{
+	free(s->marks);
+	s->marks = NULL;
+	s->nr_marks = 0;
 }

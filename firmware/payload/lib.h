@@ -12,6 +12,8 @@
 #define H_GET_TCE	0x1c
 #define H_PUT_TCE	0x20
 #define H_PUT_TERM_CHAR	0x58
+#define H_PROD		0xe8
+#define H_CONFER	0xe4
 #define H_PUT_TCE_INDIRECT 0x13c
 #define H_STUFF_TCE	0x138
 #define H_RTAS		0xf000

@@ -3,6 +3,16 @@
  * with the timebase, N times each, and prints one machine-readable line per
  * operation:
  *   TCEBENCH op=<op> n=<N> min_ns=.. median_ns=.. max_ns=.. entries=<per call>
+ * The floors first, the cheapest round trips each TCE path can have:
+ *   floor_kernel  H_CONFER to -1 ("all"): kvmppc_pseries_do_hcall answers
+ *                 H_SUCCESS at its first test, with no side effect;
+ *   floor_prod    H_PROD to a vcpu id no vcpu has: H_PARAMETER from KVM
+ *                 after a vcpu lookup (no side effect either; shown beside
+ *                 it: in the emulated host it cost more than KVM's own
+ *                 H_PUT_TCE unmap, so it is not the floor);
+ *   floor_user    an hcall number nothing assigns: KVM passes it to pvmm,
+ *                 whose dispatcher answers H_FUNCTION at once.
+ * An in-kernel floor that reached pvmm would come back H_FUNCTION.
  * Every return code is checked; a failure prints TCEBENCH-FAIL and stops.
  * N comes from the command line (bootargs) as tcebench.n=<N> (default 1000).
  */
@@ -12,6 +22,8 @@
 #define PAGE		4096UL
 #define TARGET_GPA	0x1000000UL	/* pages the TCEs point at (16 MiB up) */
 #define TARGET_PAGES	256
+#define NO_SUCH_VCPU	0x7fffffffUL	/* no vcpu has this id */
+#define H_UNASSIGNED	0x4fc		/* past PAPR's hcalls; KVM has no case for it */
 
 static uint64_t samples[MAX_N];
 static uint64_t tce_list[512] __attribute__((aligned(4096)));
@@ -58,12 +70,42 @@ static void report(const char *op, unsigned long n, unsigned long entries)
 	       (unsigned long)ns(samples[n - 1]), entries);
 }
 
-static void check(const char *op, unsigned long i, long rc)
+static void check_rc(const char *op, unsigned long i, long rc, long want)
 {
-	if (rc != H_SUCCESS) {
+	if (rc != want) {
 		printf("TCEBENCH-FAIL op=%s i=%lu rc=%d\n", op, i, (int)rc);
 		power_off();
 	}
+}
+
+static void check(const char *op, unsigned long i, long rc)
+{
+	check_rc(op, i, rc, H_SUCCESS);
+}
+
+/* The floors: timed like the TCE hcalls, their answers checked. */
+static void floors(unsigned long n)
+{
+	uint64_t t0;
+
+	for (unsigned long i = 0; i < n; i++) {
+		t0 = read_tb();
+		check_rc("floor_kernel", i, hcall(H_CONFER, (unsigned long)-1, 0, 0, 0, 0), H_SUCCESS);
+		samples[i] = read_tb() - t0;
+	}
+	report("floor_kernel", n, 0);
+	for (unsigned long i = 0; i < n; i++) {
+		t0 = read_tb();
+		check_rc("floor_prod", i, hcall(H_PROD, NO_SUCH_VCPU, 0, 0, 0, 0), H_PARAMETER);
+		samples[i] = read_tb() - t0;
+	}
+	report("floor_prod", n, 0);
+	for (unsigned long i = 0; i < n; i++) {
+		t0 = read_tb();
+		check_rc("floor_user", i, hcall(H_UNASSIGNED, 0, 0, 0, 0, 0), H_FUNCTION);
+		samples[i] = read_tb() - t0;
+	}
+	report("floor_user", n, 0);
 }
 
 static void put_be64(uint64_t *p, uint64_t v)
@@ -97,6 +139,8 @@ void payload_main(void)
 		printf("TCEBENCH-FAIL op=setup window of %lu pages is too small\n", pages);
 		return;
 	}
+
+	floors(n);
 
 	/* H_PUT_TCE: map one page (read/write), then unmap it. */
 	for (unsigned long i = 0; i < n; i++) {

@@ -344,6 +344,90 @@ TEST(stats_json)
 	fclose(f);
 	CHECK_STR_CONTAINS(buf, "\"exits_total\": 2");
 	CHECK_STR_CONTAINS(buf, "\"name\": \"H_PUT_TERM_CHAR\", \"id\": 88, \"count\": 2");
+	CHECK_STR_CONTAINS(buf, "\"max_ns\": 3000, \"first_ns\": ");
+	/* first_ns is the first call's time: later calls do not move it. */
+	CHECK(stats_find(&s, 'h', 0x58)->first_ns <= stats_find(&s, 'r', 0x2001)->first_ns);
+	CHECK_STR_CONTAINS(buf, "\"startup\": {\"first_run_ns\": 0}");
+	CHECK_STR_CONTAINS(buf, "\"marks\": [],\n  \"marks_dropped\": 0\n}\n");
+}
+
+/* Marks: a console line "PVMM-MARK label" snapshots the counters, however
+ * the guest splits it over H_PUT_TERM_CHARs; other lines do not. */
+TEST(stats_marks_snapshot_at_line_end)
+{
+	struct stats s;
+	const char *out = "boot text\r\nPVMM-MARK xfer-start run=1\r\nPVMM-MARKno\n";
+
+	stats_init(&s);
+	stats_record(&s, 'h', 0x20, "H_PUT_TCE", 100, 0);
+	for (size_t i = 0; out[i]; i += 3)	/* split mid-prefix and mid-label */
+		stats_console_feed(&s, out + i, strlen(out + i) < 3 ? strlen(out + i) : 3);
+	CHECK_EQ(s.nr_marks, 1);
+	CHECK(!strcmp(s.marks[0].label, "xfer-start run=1"));
+	CHECK_EQ(s.marks[0].rows, 1);
+	CHECK_EQ(s.marks[0].count[0], 1);
+	CHECK_EQ(s.marks[0].total_ns[0], 100);
+	CHECK_EQ(s.marks[0].exits_total, 1);
+	/* Calls after a mark are not in it. */
+	stats_record(&s, 'h', 0x20, "H_PUT_TCE", 100, 0);
+	stats_record(&s, 'h', 0x138, "H_STUFF_TCE", 50, 0);
+	stats_console_feed(&s, "PVMM-MARK end\n", 14);
+	CHECK_EQ(s.nr_marks, 2);
+	CHECK_EQ(s.marks[0].count[0], 1);
+	CHECK_EQ(s.marks[1].count[0], 2);
+	CHECK_EQ(s.marks[1].rows, 2);
+	CHECK_EQ(s.marks[1].count[1], 1);
+	stats_free(&s);
+}
+
+TEST(stats_marks_bounded_and_json_safe)
+{
+	struct stats s;
+	char line[160], buf[8192];
+	FILE *f;
+
+	stats_init(&s);
+	stats_record(&s, 'h', 0x58, "H_PUT_TERM_CHAR", 7, 0);
+	stats_console_feed(&s, "PVMM-MARK a\"b\\c{}\n", 18);
+	CHECK(!strcmp(s.marks[0].label, "a_b_c__"));
+	/* A label longer than kept is cut, not spilled. */
+	memset(line, 'x', sizeof(line));
+	memcpy(line, "PVMM-MARK ", 10);
+	line[sizeof(line) - 1] = '\n';
+	stats_console_feed(&s, line, sizeof(line));
+	CHECK_EQ(strlen(s.marks[1].label), STATS_MARK_LABEL - 1);
+	/* The same label again replaces its snapshot, in its place. */
+	stats_record(&s, 'h', 0x58, "H_PUT_TERM_CHAR", 7, 0);
+	stats_console_feed(&s, "PVMM-MARK a\"b\\c{}\n", 18);
+	CHECK_EQ(s.nr_marks, 2);
+	CHECK_EQ(s.marks[0].count[0], 2);
+	for (int i = 0; i < STATS_MARKS_MAX + 5; i++) {
+		char m[32];
+		int n = snprintf(m, sizeof(m), "PVMM-MARK m%d\n", i);
+		stats_console_feed(&s, m, (size_t)n);
+	}
+	CHECK_EQ(s.nr_marks, STATS_MARKS_MAX);
+	CHECK_EQ(s.marks_dropped, 7);
+	stats_free(&s);
+
+	stats_init(&s);
+	stats_note_first_run(&s);
+	stats_record(&s, 'h', 0x58, "H_PUT_TERM_CHAR", 7, 0);
+	stats_record(&s, 'r', 0x2001, "get-time-of-day", 5, 0);
+	stats_console_feed(&s, "PVMM-MARK guest-up\n", 19);
+	f = fmemopen(buf, sizeof(buf), "w");
+	CHECK_EQ(stats_write_json(&s, f, "\"phbs\": []"), 0);
+	fclose(f);
+	CHECK_STR_CONTAINS(buf, "\"startup\": {\"first_run_ns\": ");
+	CHECK_STR_CONTAINS(buf, "{\"label\": \"guest-up\", \"ns\": ");
+	CHECK_STR_CONTAINS(buf, "\"calls\": {\"hcall:H_PUT_TERM_CHAR\": [1, 7], \"rtas:get-time-of-day\": [1, 5]}}");
+	CHECK_STR_CONTAINS(buf, "\"marks_dropped\": 0,\n  \"phbs\": []\n}\n");
+	/* The totals' "name" keys stay once per call: the scenarios grep them. */
+	{
+		const char *key = "\"name\": \"H_PUT_TERM_CHAR\"", *p = strstr(buf, key);
+		CHECK(p && !strstr(p + 1, key));
+	}
+	stats_free(&s);
 }
 
 /* Finding 6: a guest cannot push a known call out of the statistics. */

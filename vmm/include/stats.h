@@ -30,6 +30,31 @@ struct stat_entry {
 	uint64_t errors;	/* calls that returned an error code */
 	uint64_t total_ns;
 	uint64_t max_ns;
+	uint64_t first_ns;	/* the first call, since stats_init (start-up's milestones) */
+};
+
+/*
+ * Marks: the guest asks for a snapshot of the counters by writing a console
+ * line that starts with STATS_MARK_PREFIX; the rest of the line is the
+ * mark's label. The snapshot is taken in the H_PUT_TERM_CHAR that ends the
+ * line, before the guest runs on, so the difference between two marks
+ * counts exactly the calls that reached pvmm between them (make bench
+ * marks the start and end of each timed transfer, and guest userspace).
+ * A label names one mark: the same label again replaces its snapshot. At
+ * most STATS_MARKS_MAX labels are kept (later ones are only counted): a
+ * guest cannot make pvmm's memory grow. Allocated at the first mark.
+ */
+#define STATS_MARK_PREFIX "PVMM-MARK "
+#define STATS_MARKS_MAX 32
+#define STATS_MARK_LABEL 48	/* label bytes kept, NUL included */
+
+struct stats_mark {
+	char label[STATS_MARK_LABEL];	/* [A-Za-z0-9 =._:,-] only: JSON-safe */
+	uint64_t ns;			/* since stats_init */
+	uint64_t exits_total;
+	int rows;			/* rows of e[] that existed then */
+	uint64_t count[STATS_MAX_ENTRIES];
+	uint64_t total_ns[STATS_MAX_ENTRIES];
 };
 
 struct stats {
@@ -37,7 +62,14 @@ struct stats {
 	struct stat_entry e[STATS_MAX_ENTRIES];
 	int n;
 	uint64_t exits_total;
-	uint64_t start_ns;
+	uint64_t start_ns;		/* stats_init: the start of pvmm's run() */
+	uint64_t first_run_ns;		/* the first KVM_RUN, since start_ns; 0 before */
+	/* The console line being written, for marks. */
+	char line[sizeof(STATS_MARK_PREFIX) + STATS_MARK_LABEL];
+	size_t line_len;
+	struct stats_mark *marks;
+	int nr_marks;
+	uint64_t marks_dropped;
 };
 
 void stats_init(struct stats *s);
@@ -46,5 +78,10 @@ void stats_record(struct stats *s, char kind, uint64_t id, const char *name,
 const struct stat_entry *stats_find(const struct stats *s, char kind, uint64_t id);
 void stats_print(const struct stats *s, FILE *out);
 int stats_write_json(const struct stats *s, FILE *out, const char *extra_json);
+/* The first KVM_RUN is about to happen (later calls change nothing). */
+void stats_note_first_run(struct stats *s);
+/* Bytes the guest wrote to its console: snapshots at mark lines. */
+void stats_console_feed(struct stats *s, const char *buf, size_t len);
+void stats_free(struct stats *s);
 
 #endif

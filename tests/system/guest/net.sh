@@ -86,10 +86,15 @@ send() {
 	ifn=$1 peer=$(peer_of "$2") port=$(port_of "$2") sfx=$3
 	for run in $(seq 1 "${xfers:-1}"); do
 		for try in $(seq 1 600); do
+			# Marks around the timed part only: pvmm counts the exits
+			# between them (a refused try's marks are overwritten by
+			# the next one's; make bench takes each label's last).
+			echo "PVMM-MARK xfer-start run=$run$sfx"
 			t0=$(cut -d' ' -f1 /proc/uptime)
 			nc "$peer" "$port" < /tmp/data 2>/tmp/nc.err.$ifn
 			rc=$?
 			t1=$(cut -d' ' -f1 /proc/uptime)
+			echo "PVMM-MARK xfer-end run=$run$sfx"
 			grep -q refused /tmp/nc.err.$ifn || break
 			sleep 0.5
 		done

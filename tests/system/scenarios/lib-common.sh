@@ -21,6 +21,40 @@ tce_exit_total() {
 	done | awk '{s += $1} END {print s + 0}'
 }
 
+# mark_calls JSON LABEL: the calls that had reached pvmm when the guest
+# printed "PVMM-MARK LABEL" (its --stats-json "marks"), one line each:
+# KIND NAME COUNT TOTAL_NS. Nothing if there is no such mark.
+mark_calls() {
+	grep -F "{\"label\": \"$2\", " "$1" 2>/dev/null | head -n1 | awk '{
+		sub(/.*"calls": \{/, ""); sub(/\}\}.*/, "")
+		n = split($0, part, /\], "/)
+		for (i = 1; i <= n; i++) {
+			p = part[i]; gsub(/^"|\]$/, "", p)
+			split(p, kv, /": \[/); split(kv[2], cn, /, /)
+			c = index(kv[1], ":")
+			print substr(kv[1], 1, c - 1), substr(kv[1], c + 1), cn[1], cn[2]
+		}
+	}'
+}
+
+# mark_has JSON LABEL: pvmm took that mark.
+mark_has() { grep -qF "{\"label\": \"$2\", " "$1" 2>/dev/null; }
+
+# mark_field JSON LABEL FIELD: a number of the mark (ns, exits_total).
+mark_field() {
+	grep -F "{\"label\": \"$2\", " "$1" 2>/dev/null | head -n1 |
+		sed -n "s/.*\"$3\": \([0-9]*\).*/\1/p"
+}
+
+# mark_delta JSON FROM TO KIND NAME: how many KIND NAME calls reached pvmm
+# between the two marks.
+mark_delta() {
+	local from to
+	from=$(mark_calls "$1" "$2" | awk -v k="$4" -v n="$5" '$1 == k && $2 == n {print $3}')
+	to=$(mark_calls "$1" "$3" | awk -v k="$4" -v n="$5" '$1 == k && $2 == n {print $3}')
+	echo $(( ${to:-0} - ${from:-0} ))
+}
+
 # The wires (tests/system/run): hub 0 is NIC A's (the emulated host's NIC B,
 # 192.0.2.1), hub 1 NIC C's (NIC D, 198.51.100.1). The guest sends a link's
 # data to port 5000 + its hub (tests/system/guest/net.sh).
