@@ -36,7 +36,7 @@ CFLAGS_NAT := $(CSTD) $(OPT) $(WARN) $(VMM_INC) -I/usr/include/iniparser
 PURE_SRC  := vmm/config.c vmm/fdt.c vmm/guest_mem.c vmm/loader.c vmm/spapr_hcall.c \
 	vmm/spapr_rtas.c vmm/spapr_mmu.c vmm/stats.c vmm/util.c vmm/vm.c vmm/console.c \
 	vmm/tce.c vmm/pci_config.c vmm/spapr_ddw.c vmm/spapr_phb_fdt.c vmm/pci_place.c \
-	vmm/spapr_mem.c vmm/spapr_cpu_rtas.c
+	vmm/spapr_mem.c vmm/spapr_cpu_rtas.c vmm/host_bind_state.c
 VMM_SRC   := $(wildcard vmm/*.c)
 VMM_OBJ   := $(patsubst vmm/%.c,build/ppc/vmm/%.o,$(VMM_SRC)) build/ppc/vmm/rtas_blob.o
 FW_BIN    := firmware/rtas.bin
