@@ -115,6 +115,7 @@ firmware/rtas.bin: firmware/rtas.S
 -include tests/fuzz/fuzz.mk
 
 # System scenarios run in the emulated POWER host (tests/system/run boots it):
+# managed-bind is powernv-only (on pseries an e1000e probe poisons the PHB);
 # everything on powernv9, and host, boot, papr-conformance and multi-device on
 # a nested pseries host.
 SCENARIOS ?= host boot papr-conformance passthrough-user passthrough-kernel passthrough-intx ddw \
