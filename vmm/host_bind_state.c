@@ -7,6 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The line after this one, or NULL at the end of the text. */
+static const char *next_line(const char *line)
+{
+	const char *nl = strchr(line, '\n');
+
+	return nl ? nl + 1 : NULL;
+}
+
 int bind_record_format(const struct bind_record *rec, char *buf, size_t len)
 {
 	int n = snprintf(buf, len,
@@ -23,7 +31,7 @@ static bool record_value(const char *text, const char *key, char *out, size_t le
 {
 	size_t klen = strlen(key);
 
-	for (const char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+	for (const char *line = text; line && *line; line = next_line(line)) {
 		size_t vlen;
 		if (strncmp(line, key, klen) || line[klen] != '=')
 			continue;
@@ -127,7 +135,7 @@ static bool next_field(const char **s, char *out, size_t len)
  * route has destination and mask 0. */
 bool route4_default_via(const char *text, const char *ifname)
 {
-	for (const char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+	for (const char *line = text; line && *line; line = next_line(line)) {
 		char f[8][40];
 		const char *p = line;
 		int i;
@@ -145,7 +153,7 @@ bool route4_default_via(const char *text, const char *ifname)
  * routes (RTF_REJECT 0x200) carry no traffic. */
 bool route6_default_via(const char *text, const char *ifname)
 {
-	for (const char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+	for (const char *line = text; line && *line; line = next_line(line)) {
 		char f[10][40];
 		const char *p = line;
 		int i;
@@ -162,7 +170,7 @@ bool route6_default_via(const char *text, const char *ifname)
 /* mountinfo: id parent maj:min root mountpoint ... */
 bool mountinfo_find_dev(const char *text, unsigned int maj, unsigned int min, char *mnt, size_t mntlen)
 {
-	for (const char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+	for (const char *line = text; line && *line; line = next_line(line)) {
 		char f[5][256];
 		const char *p = line;
 		unsigned int a, b;

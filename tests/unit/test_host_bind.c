@@ -221,6 +221,15 @@ static void relink(const char *target, const char *path)
 	CHECK_EQ(symlink(target, path), 0);
 }
 
+static void remove_root(void)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	if (system(cmd))
+		printf("  could not remove %s\n", root);
+}
+
 /* NIC (e1000e, eth1) and a bridge in IOMMU group 7; vfio-pci loaded; no
  * route and nothing mounted through them. The sysfs write files are
  * plain files the test reads back. */
@@ -228,8 +237,10 @@ static void fake_host(void)
 {
 	char cmd[600];
 
-	if (root[strlen(root) - 1] == 'X')
+	if (root[strlen(root) - 1] == 'X') {
 		CHECK(mkdtemp(root) != NULL);
+		atexit(remove_root);
+	}
 	snprintf(cmd, sizeof(cmd), "rm -rf %s/sys %s/dev %s/proc %s/run", root, root, root, root);
 	CHECK_EQ(system(cmd), 0);
 	const char *fns[] = { NIC, BRIDGE };
