@@ -36,7 +36,7 @@ CFLAGS_NAT := $(CSTD) $(OPT) $(WARN) $(VMM_INC) -I/usr/include/iniparser
 PURE_SRC  := vmm/config.c vmm/fdt.c vmm/guest_mem.c vmm/loader.c vmm/spapr_hcall.c \
 	vmm/spapr_rtas.c vmm/spapr_mmu.c vmm/stats.c vmm/util.c vmm/vm.c vmm/console.c \
 	vmm/tce.c vmm/pci_config.c vmm/spapr_ddw.c vmm/spapr_phb_fdt.c vmm/pci_place.c \
-	vmm/spapr_mem.c vmm/spapr_cpu_rtas.c
+	vmm/spapr_mem.c vmm/spapr_cpu_rtas.c vmm/host_bind_state.c
 VMM_SRC   := $(wildcard vmm/*.c)
 VMM_OBJ   := $(patsubst vmm/%.c,build/ppc/vmm/%.o,$(VMM_SRC)) build/ppc/vmm/rtas_blob.o
 FW_BIN    := firmware/rtas.bin
@@ -115,10 +115,12 @@ firmware/rtas.bin: firmware/rtas.S
 -include tests/fuzz/fuzz.mk
 
 # System scenarios run in the emulated POWER host (tests/system/run boots it):
+# managed-bind is powernv-only (on pseries an e1000e probe poisons the PHB);
 # everything on powernv9, and host, boot, papr-conformance and multi-device on
 # a nested pseries host.
 SCENARIOS ?= host boot papr-conformance passthrough-user passthrough-kernel passthrough-intx ddw \
-	multi-device shared-phb multi-function hostile errors bench-smoke mode-fallback group-reuse signals
+	multi-device shared-phb multi-function hostile errors bench-smoke mode-fallback group-reuse signals \
+	managed-bind
 NESTED_SCENARIOS ?= host boot papr-conformance multi-device
 
 system: all
@@ -169,8 +171,12 @@ run: all
 	tests/system/run --show run
 endif
 
-build/l2/initrd: all $(wildcard kernel/l2-init kernel/mkinitramfs-l2 kernel/lib.sh tests/system/guest/*.sh)
-	bash kernel/mkinitramfs-l2 > /dev/null
+# The guest's initramfs, with the drivers of the devices PCI names
+# (kernel/guest-modules reads their modalias here): built every time, PCI
+# may have changed.
+.PHONY: build/l2/initrd
+build/l2/initrd: all
+	GUEST_PCI="$(PCI)" bash kernel/mkinitramfs-l2 > /dev/null
 
 clean:
 	rm -rf build/ppc build/native vmm/pvmm firmware/*.bin firmware/*.elf tests/unit/*.native tests/unit/*.ppc64le

@@ -212,6 +212,8 @@ static bool *bool_key(struct vm_config *cfg, const char *key)
 {
 	static const struct { const char *key; size_t off; } keys[] = {
 		{ "vm:hugepages", offsetof(struct vm_config, hugepages) },
+		{ "pci:bind", offsetof(struct vm_config, bind) },
+		{ "pci:bind_force", offsetof(struct vm_config, bind_force) },
 		{ "pci:ddw", offsetof(struct vm_config, ddw) },
 		{ "pci:kvm_indirect_tce", offsetof(struct vm_config, kvm_indirect_tce) },
 		{ "pci:kvm_stuff_tce", offsetof(struct vm_config, kvm_stuff_tce) },
@@ -575,6 +577,11 @@ int config_validate(const struct vm_config *cfg, const char *source, char *err, 
 		return fail(err, errlen, source, "vm:initrd", "a bare-metal payload takes no initrd");
 	if (cfg->tce_explicit && !cfg->nr_devs)
 		return fail(err, errlen, source, "pci:tce", "a TCE mode needs a passthrough device ([pci] host)");
+	if ((cfg->bind || cfg->bind_force) && !cfg->nr_devs)
+		return fail(err, errlen, source, cfg->bind ? "pci:bind" : "pci:bind_force",
+			    "binding needs a passthrough device ([pci] host or --pci)");
+	if (cfg->bind_force && !cfg->bind)
+		return fail(err, errlen, source, "pci:bind_force", "forces --bind, which is off");
 	for (unsigned int i = 0; i < cfg->nr_devs; i++) {
 		const struct pci_dev_config *d = &cfg->devs[i];
 		if (!d->host[0])

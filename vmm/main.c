@@ -2,6 +2,7 @@
  * pvmm: a tiny PPC64 pseries VMM for KVM-HV.
  *
  *   pvmm run [--config FILE] [-k vmlinux] [-i initrd] [-p "cmdline"] [-c N] [-m MiB] ...
+ *   pvmm unbind BDF...      give back what a killed pvmm --bind took
  *
  * main() wires the modules together in the order KVM needs them and owns
  * the teardown; each step's failure is reported by the module that failed.
@@ -9,6 +10,7 @@
 #include "config.h"
 #include "console.h"
 #include "fdt_builder.h"
+#include "host_bind.h"
 #include "irq.h"
 #include "kvm.h"
 #include "loader.h"
@@ -62,6 +64,8 @@ static const struct option long_opts[] = {
 	{ "trusted-guest", no_argument, NULL, 'T' },
 	{ "hugepages", required_argument, NULL, 'H' },
 	{ "mask-cap", required_argument, NULL, 'M' },
+	{ "bind", no_argument, NULL, 'B' },
+	{ "force", no_argument, NULL, 'F' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -90,6 +94,11 @@ static void usage(FILE *out)
 		"                         host's local time, or UTC (the default)\n"
 		"      --pci BDF[,phb=N]  pass a host PCI function through (bound to vfio-pci);\n"
 		"                         repeatable; by default one guest PHB per IOMMU group\n"
+		"      --bind             managed devices: move every function of each device's\n"
+		"                         IOMMU group from its host driver to vfio-pci, and back\n"
+		"                         at exit (after a SIGKILL: pvmm unbind BDF)\n"
+		"      --force            with --bind: take a device even if the host's default\n"
+		"                         route or a mounted filesystem runs through it\n"
 		"      --tce kernel|user|auto  TCE (DMA) handling for the passthrough device\n"
 		"      --ddw on|off       offer dynamic DMA windows\n"
 		"      --kvm-stuff-tce on|off  mode kernel: KVM serves H_STUFF_TCE too (unsafe:\n"
@@ -105,6 +114,8 @@ static void usage(FILE *out)
 		"      --mask-cap CAP     testing: act as if KVM lacked CAP (spapr_tce_vfio,\n"
 		"                         spapr_tce_64) to exercise the TCE mode fallback\n"
 		"  -v, --verbose\n"
+		"usage: pvmm unbind BDF...  give back the functions a killed pvmm --bind took\n"
+		"                         (every function of BDF's IOMMU group it recorded)\n"
 		"exit status: 0 guest powered off, 1 error, 2 guest reboot, 3 guest os-term,\n"
 		"             4 stopped by a signal\n");
 }
@@ -132,6 +143,8 @@ static const char *opt_key(int c)
 	case 'U': return "pci:user_coalesce";
 	case 'T': return "pci:trusted_guest";
 	case 'H': return "vm:hugepages";
+	case 'B': return "pci:bind";
+	case 'F': return "pci:bind_force";
 	default: return NULL;
 	}
 }
@@ -408,6 +421,50 @@ static void wait_for_exit(struct vm *vm, const sigset_t *sigs)
 	}
 }
 
+/* --bind: what pvmm took, given back by bind_return() on every exit path
+ * of run(), after the VFIO groups are closed (vfio-pci's unbind waits for
+ * the device's user to let go). */
+static struct host_bind binds;
+
+static int bind_devices(const struct vm_config *cfg)
+{
+	int r = 0;
+
+	host_bind_init(&binds, "");
+	binds.force = cfg->bind_force;
+	for (unsigned int i = 0; i < cfg->nr_devs && cfg->bind && !r; i++)
+		r = host_bind_device(&binds, cfg->devs[i].host);
+	return r;
+}
+
+/* The exit status, or EXIT_ERROR if a device could not be given back. */
+static int bind_return(int status)
+{
+	return host_bind_restore_all(&binds) && status != EXIT_ERROR ? EXIT_ERROR : status;
+}
+
+/* pvmm unbind BDF...: give back what a pvmm --bind that died recorded. */
+static int unbind(int argc, char **argv)
+{
+	char err[CONFIG_ERR_LEN];
+	int status = 0;
+
+	if (argc < 2) {
+		fprintf(stderr, "pvmm: unbind: name the device(s): pvmm unbind 0000:01:00.0\n");
+		return EXIT_ERROR;
+	}
+	for (int i = 1; i < argc; i++) {
+		struct pci_dev_config dev;
+		if (config_parse_dev(&dev, "command line", "unbind", argv[i], err, sizeof(err))) {
+			fprintf(stderr, "pvmm: %s\n", err);
+			status = EXIT_ERROR;
+		} else if (host_unbind("", dev.host)) {
+			status = EXIT_ERROR;
+		}
+	}
+	return status;
+}
+
 static int run(int argc, char **argv)
 {
 	const char *source = "command line";
@@ -433,6 +490,11 @@ static int run(int argc, char **argv)
 	sigdelset(&sigs, SIGUSR1);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* From here on every path ends in bind_return(), which gives the
+	 * devices back; signals are blocked, so they end here too. */
+	r = bind_devices(&vm.cfg);
+	if (r)
+		return bind_return(EXIT_ERROR);
 	r = register_calls(&vm.cfg);
 	if (!r)
 		r = guest_mem_alloc(&vm.mem, vm.cfg.ram_size, vm.cfg.hugepages);
@@ -441,7 +503,7 @@ static int run(int argc, char **argv)
 		       (unsigned long long)(vm.cfg.ram_size / MiB),
 		       vm.cfg.hugepages ? " on huge pages" : "", strerror(-r),
 		       vm.cfg.hugepages ? " (reserve them: /proc/sys/vm/nr_hugepages)" : "");
-		return EXIT_ERROR;
+		return bind_return(EXIT_ERROR);
 	}
 	r = load_images(&vm, &loaded);
 	if (!r)
@@ -497,7 +559,7 @@ static int run(int argc, char **argv)
 	kvm_close_vm(&vm);
 	guest_mem_free(&vm.mem);
 	stats_free(&vm.stats);
-	return r;
+	return bind_return(r);
 }
 
 int main(int argc, char **argv)
@@ -505,6 +567,8 @@ int main(int argc, char **argv)
 	atexit(console_restore);
 	if (argc >= 2 && !strcmp(argv[1], "run"))
 		return run(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "unbind"))
+		return unbind(argc - 1, argv + 1);
 	if (argc >= 2 && (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help"))) {
 		usage(stdout);
 		return 0;

@@ -69,6 +69,14 @@ case_err cli-cpus "command line: vm:vcpus: not a vcpu count" run -k /k -c -1
 case_err cli-user-coalesce "command line: pci:user_coalesce: expected on or off" run -k /k --user-coalesce maybe
 case_err cli-extra-arg "command line: unexpected argument \"extra\"" run -k /k extra
 case_err cli-kernel-and-payload "command line: vm:payload: give a kernel or a payload" run -k /k --payload /p
+# --- managed devices (--bind, pvmm unbind) ---
+case_err bind-without-pci "command line: pci:bind: binding needs a passthrough device" run -k /k --bind
+case_err bind-ini-bad "bind.ini: pci:bind: expected on or off" run --config "$(ini bind.ini '[pci]\nbind = maybe\n')"
+case_err force-without-bind "command line: pci:bind_force: forces --bind, which is off" run -k /k --pci 0000:01:00.0 --force
+case_err bind-no-device "0000:7f:1f.7: no such PCI device \(/sys/bus/pci/devices/0000:7f:1f.7\)" run -k /k --pci 0000:7f:1f.7 --bind
+case_err unbind-bad-bdf "command line: unbind: not a PCI address like 0000:01:00.0: \"01:00.0\"" unbind 01:00.0
+case_err unbind-no-bdf "unbind: name the device" unbind
+case_err unbind-nothing "0000:7f:1f.7: nothing to give back: no record /run/pvmm/bind/0000:7f:1f.7" unbind 0000:7f:1f.7
 # --- images ---
 case_err kernel-missing "$T/none: cannot read kernel: No such file" run -k "$T/none"
 printf 'hello, I am not a kernel\n' > "$T/text"

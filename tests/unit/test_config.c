@@ -319,3 +319,28 @@ TEST(config_user_coalesce)
 	CHECK_EQ(load("uc2.ini", "[pci]\nuser_coalesce = maybe\n", &c, err), -EINVAL);
 	CHECK_STR_CONTAINS(err, "pci:user_coalesce: expected on or off");
 }
+
+/* [pci] bind / bind_force (--bind / --force): off by default, need a device,
+ * and force means nothing without bind. */
+TEST(config_bind)
+{
+	struct vm_config c;
+	char err[CONFIG_ERR_LEN] = "";
+
+	config_defaults(&c);
+	CHECK(!c.bind);
+	CHECK(!c.bind_force);
+	strcpy(c.kernel, "/k");
+	CHECK_EQ(load("b.ini", "[vm]\nkernel = /k\n[pci]\nbind = on\n", &c, err), 0);
+	CHECK(c.bind);
+	CHECK_EQ(config_validate(&c, "b.ini", err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "b.ini: pci:bind: binding needs a passthrough device");
+	CHECK_EQ(config_set(&c, "command line", "pci:host", "0000:01:00.0", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(config_validate(&c, "b.ini", err, sizeof(err)), 0);
+	CHECK_EQ(config_set(&c, "command line", "pci:bind", "off", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(config_set(&c, "command line", "pci:bind_force", "on", NULL, err, sizeof(err)), 0);
+	CHECK_EQ(config_validate(&c, "command line", err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "pci:bind_force: forces --bind, which is off");
+	CHECK_EQ(load("b2.ini", "[pci]\nbind = sure\n", &c, err), -EINVAL);
+	CHECK_STR_CONTAINS(err, "pci:bind: expected on or off");
+}

@@ -2,7 +2,8 @@
 # qemu-user (the FDT and RTAS buffers are big-endian, the guest little-endian),
 # and natively with ASan + UBSan. Included by the top-level Makefile.
 
-UNIT_PURE_SRC := $(PURE_SRC)
+# host_bind.c does sysfs I/O under a root the tests point at a temp dir.
+UNIT_PURE_SRC := $(PURE_SRC) vmm/host_bind.c
 UNIT_TEST_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_ALL_SRC  := $(UNIT_PURE_SRC) $(UNIT_TEST_SRC)
 UNIT_DEFS     := -DGOLDEN_DIR='"tests/unit/golden"' -Itests/unit
@@ -21,14 +22,17 @@ build/unit/ppc64le: $(UNIT_ALL_SRC) $(wildcard vmm/include/*.h tests/unit/*.h)
 	$(CROSS_CC) -static $(CFLAGS_PPC) $(UNIT_DEFS) -Wno-missing-prototypes -o $@ $(UNIT_ALL_SRC) \
 		$(CROSS_LDFLAGS_SYS) -lfdt -liniparser -lpthread
 
-.PHONY: unit-asan unit-golden
+.PHONY: unit-asan unit-golden unit-modules
 unit-native: setup build/unit/native
 	build/unit/native
 unit-ppc: setup build/unit/ppc64le
 	$(RUN_PPC) build/unit/ppc64le
 unit-asan: setup build/unit/asan
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 build/unit/asan
-unit: unit-native unit-ppc unit-asan
+# kernel/guest-modules on the real guest kernel's modules.alias and modules.dep.
+unit-modules: setup
+	bash tests/unit/guest_modules.sh
+unit: unit-native unit-ppc unit-asan unit-modules
 # Rewrite the golden device tree after a deliberate FDT change (and review the .dts diff).
 unit-golden: build/unit/native
 	UPDATE_GOLDEN=1 build/unit/native fdt_matches_golden

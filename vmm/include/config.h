@@ -86,6 +86,12 @@ struct vm_config {
 	 * host kernel BUG. Off: pvmm serves it from one copy, exact answers.
 	 * trusted_guest = on sets both of these. */
 	bool kvm_indirect_tce;
+	/* Managed devices (--bind): pvmm moves every function of each
+	 * device's IOMMU group to vfio-pci and back at exit (host_bind.h);
+	 * bind_force takes them even when the host's default route or a
+	 * mounted filesystem runs through them. */
+	bool bind;
+	bool bind_force;
 	/* Testing: KVM capabilities to treat as absent (--mask-cap). */
 	long masked_caps[4];
 	int nr_masked_caps;
