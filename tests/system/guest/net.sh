@@ -127,7 +127,7 @@ monitor() {
 insmod /lib/modules/e1000e.ko $(sed -n 's/.*pvmm\.itr=\([0-9]*\).*/InterruptThrottleRate=\1,\1,\1,\1/p' /proc/cmdline)
 # A function e1000e did not take (a user's NIC: kernel/run-guest) gets the
 # other drivers the initramfs carries; the test NICs need none of them.
-sleep 0.5
+# (insmod returns once the driver's probe of each function is done.)
 for d in /sys/bus/pci/devices/*; do
 	[ -e "$d" ] && [ ! -e "$d/driver" ] || continue
 	while read -r m; do insmod "/lib/modules/$m" 2>/dev/null; done < /lib/modules/load-order
