@@ -88,29 +88,11 @@ static char *read_all(const char *path)
 	return buf;
 }
 
-/* One write of s, as sysfs wants it (and as a shell's echo opens it);
- * -errno (the kernel's answer). */
-static int write_text(const char *path, const char *s)
+/* One write of s to path (opened with extra flags), as sysfs wants a value
+ * (and as a shell's echo gives it); -errno, the kernel's answer. */
+static int write_once(const char *path, int flags, const char *s)
 {
-	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	size_t len = strlen(s);
-	ssize_t n;
-	int e;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, len);
-	e = errno;
-	close(fd);
-	if (n < 0)
-		return -e;
-	return (size_t)n == len ? 0 : -EIO;
-}
-
-/* A new regular file holding s (the record), -errno. */
-static int write_new(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | flags, 0644);
 	size_t len = strlen(s);
 	ssize_t n;
 	int e;
@@ -124,6 +106,17 @@ static int write_new(const char *path, const char *s)
 	if (n < 0)
 		return -e;
 	return (size_t)n == len ? 0 : -EIO;
+}
+
+static int write_text(const char *path, const char *s)
+{
+	return write_once(path, 0, s);
+}
+
+/* A new regular file holding s (the record). */
+static int write_new(const char *path, const char *s)
+{
+	return write_once(path, O_CREAT, s);
 }
 
 /* write_text, and on failure one line naming the path and the reason. */
