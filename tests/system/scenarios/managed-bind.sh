@@ -90,6 +90,17 @@ wait_for() {
 
 show() { tr -d '\r' < "/tmp/$1.out" | grep -E "^pvmm: |GUEST nic" | sed 's/^/L2| /'; }
 
+# kill_booted NAME WHAT: pvmm --bind boots the guest and gets SIGKILL once
+# it boots; NIC A must stay on vfio-pci, for the next step to give back.
+kill_booted() {
+	start_bound "$1"
+	wait_for "$1" "pvmm: booting"
+	kill -KILL "$vpid"
+	wait "$vpid" 2>/dev/null
+	show "$1"
+	check "$2: NIC A left on vfio-pci" test "$(driver_a)" = vfio-pci
+}
+
 # --- the host drives NIC A ---
 move_a e1000e
 check "NIC A on the host's e1000e" test "$(driver_a)" = e1000e
@@ -136,12 +147,7 @@ check "SIGTERM: exit status 4" test $rc = 4
 back_on_e1000e "after SIGTERM"
 
 # --- SIGKILL: the next --bind run gives it back ---
-start_bound mb-kill1
-wait_for mb-kill1 "pvmm: booting"
-kill -KILL "$vpid"
-wait "$vpid" 2>/dev/null
-show mb-kill1
-check "SIGKILL: NIC A left on vfio-pci" test "$(driver_a)" = vfio-pci
+kill_booted mb-kill1 SIGKILL
 check "SIGKILL: the record is there" grep -q "driver=e1000e" "/run/pvmm/bind/$NIC_A_BDF"
 "$PVMM" run -k "$GUEST_KERNEL" --pci "$NIC_A_BDF" --bind --dump-dtb /tmp/mb.dtb > /tmp/mb-next.out 2>&1
 rc=$?
@@ -151,11 +157,7 @@ check "the next --bind run exited 0" test $rc = 0
 back_on_e1000e "after SIGKILL and the next --bind run"
 
 # --- SIGKILL: pvmm unbind gives it back ---
-start_bound mb-kill2
-wait_for mb-kill2 "pvmm: booting"
-kill -KILL "$vpid"
-wait "$vpid" 2>/dev/null
-check "SIGKILL again: NIC A left on vfio-pci" test "$(driver_a)" = vfio-pci
+kill_booted mb-kill2 "SIGKILL again"
 "$PVMM" unbind "$NIC_A_BDF" > /tmp/mb-unbind.out 2>&1
 rc=$?
 sed 's/^/L2| /' /tmp/mb-unbind.out
