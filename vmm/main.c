@@ -432,7 +432,9 @@ static int bind_devices(const struct vm_config *cfg)
 
 	host_bind_init(&binds, "");
 	binds.force = cfg->bind_force;
-	for (unsigned int i = 0; i < cfg->nr_devs && cfg->bind && !r; i++)
+	if (!cfg->bind)
+		return 0;
+	for (unsigned int i = 0; i < cfg->nr_devs && !r; i++)
 		r = host_bind_device(&binds, cfg->devs[i].host);
 	return r;
 }

@@ -11,6 +11,8 @@
 # pvmm.itr (e1000e interrupt throttle), pvmm.netfeat, pvmm.sniff; and for a
 # wire of the user's (kernel/run-guest --peer): pvmm.peer=IP, pvmm.ip=IP/LEN
 # and pvmm.port=N, which the first link uses instead of its MAC's wire.
+# arg NAME: the value of pvmm.NAME= on the kernel command line.
+arg() { sed -n "s/.*pvmm\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 size_mb=$(sed -n 's/.*pvmm\.mb=\([0-9]*\).*/\1/p' /proc/cmdline)
 size_mb=${size_mb:-64}
 xfers=$(sed -n 's/.*pvmm\.xfers=\([0-9]*\).*/\1/p' /proc/cmdline)
@@ -22,7 +24,6 @@ hub_of() {
 	*) echo 0 ;;
 	esac
 }
-arg() { sed -n "s/.*pvmm\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 user_peer=$(arg peer) user_ip=$(arg ip) user_port=$(arg port)
 # The user's wire is "hub" u.
 if [ -n "$user_peer" ]; then
@@ -51,7 +52,7 @@ link_up() {
 	drv=$(basename "$(readlink /sys/class/net/$ifn/device/driver)")
 	echo "GUEST nic=$ifn driver=$drv pci=$(basename "$(readlink /sys/class/net/$ifn/device)")$sfx"
 	# pvmm.netfeat=tso:off,gso:off: offloads to switch before the transfer
-	for f in $(sed -n 's/.*pvmm\.netfeat=\([^ ]*\).*/\1/p' /proc/cmdline | tr ',' ' '); do
+	for f in $(arg netfeat | tr ',' ' '); do
 		netfeat "$ifn" "${f%%:*}" "${f#*:}" | sed 's/^/GUEST netfeat /'
 	done
 	peer=$(peer_of "$hub")
