@@ -94,5 +94,23 @@ if [ -n "$KERNEL" ]; then
 else
 	echo "skip: no kernel in build/cache (run kernel/setup.sh)"; fail=$((fail + 1))
 fi
+
+# The POWER host's scripts (make run / make bench natively) check their
+# options the same way before they start anything: one line, status 1.
+# case_script NAME REGEX SCRIPT ARGS...
+case_script() {
+	local name=$1 re=$2 script=$3 run=("${RUN[@]}") pvmm=$PVMM
+	shift 3
+	RUN=(sh) PVMM=$ROOT/kernel/$script
+	case_err "$name" "$re" "$@"
+	RUN=("${run[@]}") PVMM=$pvmm
+}
+export PVMM_FIRMWARE=$T GUEST_KERNEL=$T/none GUEST_INITRD=$T/none
+case_script bench-no-device "^run-bench: --pci: which device to benchmark" run-bench
+case_script bench-not-a-number "^run-bench: --n, --repeat, .* take numbers" run-bench --pci 0000:01:00.0 --mb lots
+case_script bench-unknown-option "^run-bench: unknown option --fast" run-bench --fast
+case_script bench-option-without-value "^run-bench: --peer needs a value" run-bench --pci 0000:01:00.0 --peer
+case_script bench-no-payload "^run-bench: $T/tcebench.bin: no TCE payload" run-bench --pci 0000:01:00.0
+case_script guest-no-kernel "^run-guest: GUEST_KERNEL: no readable guest kernel \\($T/none\\)" run-guest
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Scenario bench-smoke: the pieces of make bench, small (few hcalls, one run,
+# Scenario bench-smoke: the pieces of make bench (kernel/run-bench), small (few hcalls, one run,
 # one 2 MiB transfer per configuration, each in a boot of its own, no QEMU
 # peer: make test's time),
 # checked for well-formed output only: no figure is asserted. What it does
@@ -11,6 +11,15 @@ fail=0
 . /pvmm/scenarios/lib-common.sh
 count() { grep -c "$1" /tmp/bench-smoke.out; }
 num='[0-9][0-9]*' dec='[0-9][0-9.]*'
+# The host's identity heads the table (kernel/run-bench host_identity).
+check "host identity: the CPU" grep -q "^BENCH host name=cpu value=POWER9" /tmp/bench-smoke.out
+check "host identity: the PVR" grep -q "^BENCH host name=pvr value=0x004e[0-9a-f]\{4\}\$" /tmp/bench-smoke.out
+check "host identity: the kernel" grep -q "^BENCH host name=kernel value=$(uname -r) " /tmp/bench-smoke.out
+check "host identity: the platform" grep -q "^BENCH host name=platform value=PowerNV .*(emulated by qemu)\$" /tmp/bench-smoke.out
+# (the pinned Debian 6.12 ppc64el kernel is built with 4 KiB pages)
+check "host identity: the page size" grep -q "^BENCH host name=page_size value=4 KiB\$" /tmp/bench-smoke.out
+check "host identity: the NIC, with its ids" \
+	grep -q "^BENCH host name=nic value=$NIC_A_BDF 8086:10d3 class 0x020000 iommu group [0-9]* driver vfio-pci\$" /tmp/bench-smoke.out
 for mode in kernel user user-perentry; do
 	for op in floor_kernel floor_prod floor_user put_map put_unmap get put_indirect stuff; do
 		check "tcebench $op timed in mode $mode" grep -q \

@@ -6,4 +6,4 @@
 # H_PUT_TCE_INDIRECT and H_STUFF_TCE from KVM, is what the signals,
 # group-reuse and ddw scenarios run. The guest maps all its RAM through a
 # dynamic DMA window, whose KVM table holds every mapping.
-EXPECT_DDW=on TRUSTED_GUEST=on exec /pvmm/scenarios/lib-passthrough.sh kernel passthrough-kernel 16
+EXPECT_DDW=on TRUSTED_GUEST=on exec /pvmm/scenarios/lib-passthrough.sh kernel passthrough-kernel 8

@@ -2,4 +2,4 @@
 # Scenario passthrough-user: the guest drives NIC A by VFIO passthrough
 # with pvmm serving the TCE hcalls (mode user); see lib-passthrough.sh. The
 # guest maps all its RAM through a dynamic DMA window (DDW, on by default).
-EXPECT_DDW=on exec /pvmm/scenarios/lib-passthrough.sh user passthrough-user 16
+EXPECT_DDW=on exec /pvmm/scenarios/lib-passthrough.sh user passthrough-user 8

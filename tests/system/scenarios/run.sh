@@ -11,6 +11,6 @@ fail=0 mb=${MB:-64}
 	--append "pvmm.netfeat=sg:off pvmm.itr=200" \
 	-- --stats-json /tmp/run.json 2>&1; echo $? > /tmp/run.rc ) | tee /tmp/run.out | sed 's/^/L2| /'
 check "run-guest exited 0" test "$(cat /tmp/run.rc)" = 0
-check "the $mb MiB arrived with the guest's sha256" grep -q "run-guest: received $((mb * 1048576)) bytes, .*: the guest's" /tmp/run.out
+check "the $mb MiB arrived with the guest's sha256" grep -q "run-guest: transfer 1: received $((mb * 1048576)) bytes, .*: the guest's" /tmp/run.out
 check_link /tmp/run.out
 exit $fail
