@@ -467,6 +467,15 @@ static int unbind(int argc, char **argv)
 	return status;
 }
 
+/* A set-up step's result, passed on; a step that succeeded has its end
+ * noted in the start-up phases (--stats-json "startup"). */
+static int phase(struct vm *vm, const char *name, int r)
+{
+	if (!r)
+		stats_note_phase(&vm->stats, name);
+	return r;
+}
+
 static int run(int argc, char **argv)
 {
 	const char *source = "command line";
@@ -494,12 +503,12 @@ static int run(int argc, char **argv)
 
 	/* From here on every path ends in bind_return(), which gives the
 	 * devices back; signals are blocked, so they end here too. */
-	r = bind_devices(&vm.cfg);
+	r = phase(&vm, "bind", bind_devices(&vm.cfg));
 	if (r)
 		return bind_return(EXIT_ERROR);
 	r = register_calls(&vm.cfg);
 	if (!r)
-		r = guest_mem_alloc(&vm.mem, vm.cfg.ram_size, vm.cfg.hugepages);
+		r = phase(&vm, "guest-ram", guest_mem_alloc(&vm.mem, vm.cfg.ram_size, vm.cfg.hugepages));
 	if (r) {
 		pr_err("allocating %llu MiB of guest RAM%s: %s%s",
 		       (unsigned long long)(vm.cfg.ram_size / MiB),
@@ -507,7 +516,7 @@ static int run(int argc, char **argv)
 		       vm.cfg.hugepages ? " (reserve them: /proc/sys/vm/nr_hugepages)" : "");
 		return bind_return(EXIT_ERROR);
 	}
-	r = load_images(&vm, &loaded);
+	r = phase(&vm, "images", load_images(&vm, &loaded));
 	if (!r)
 		r = kvm_open_vm(&vm);
 	if (!r)
@@ -519,15 +528,15 @@ static int run(int argc, char **argv)
 	if (!r)
 		r = spapr_cpu_offer_hwrng(&vm);
 	if (!r)
-		r = kvm_set_smt(&vm, vm.cfg.threads);
+		r = phase(&vm, "kvm-vm", kvm_set_smt(&vm, vm.cfg.threads));
 	if (!r)
-		r = vcpus_create(&vm);
+		r = phase(&vm, "vcpus", vcpus_create(&vm));
 	if (!r)
-		r = irq_create(&vm);
+		r = phase(&vm, "irq", irq_create(&vm));
 	if (!r && vm.cfg.nr_devs)
-		r = spapr_phbs_create(&vm);
+		r = phase(&vm, "devices", spapr_phbs_create(&vm));
 	if (!r)
-		r = build_fdt(&vm, o.dump_dtb);
+		r = phase(&vm, "fdt", build_fdt(&vm, o.dump_dtb));
 	if (!r && !o.dump_dtb) {
 		/* Said after every set-up error could have come, so that an
 		 * error stays the one line pvmm prints. */
@@ -538,7 +547,7 @@ static int run(int argc, char **argv)
 		/* Just before the guest runs, so that a DATE base is that date at
 		 * the guest's first instruction. */
 		vm.tod_offset_s = config_rtc_offset(&vm.cfg, (int64_t)time(NULL));
-		r = console_start(&vm);
+		r = phase(&vm, "console", console_start(&vm));
 		if (!r)
 			r = vcpus_start(&vm, vm.entry, vm.layout.fdt_gpa);
 		if (!r || vm.nr_vcpus) {

@@ -112,8 +112,12 @@ static void write_mark_json(const struct stats *s, const struct stats_mark *m, F
 
 static void write_marks_json(const struct stats *s, FILE *out)
 {
-	fprintf(out, ",\n  \"startup\": {\"first_run_ns\": %llu},\n  \"marks\": [",
+	fprintf(out, ",\n  \"startup\": {\"first_run_ns\": %llu, \"phases\": [",
 		(unsigned long long)s->first_run_ns);
+	for (int i = 0; i < s->nr_phases; i++)
+		fprintf(out, "%s{\"name\": \"%s\", \"end_ns\": %llu}", i ? ", " : "",
+			s->phases[i].name, (unsigned long long)s->phases[i].end_ns);
+	fprintf(out, "]},\n  \"marks\": [");
 	for (int i = 0; i < s->nr_marks; i++) {
 		fputs(i ? "," : "", out);
 		write_mark_json(s, &s->marks[i], out);
@@ -147,6 +151,14 @@ void stats_note_first_run(struct stats *s)
 	pthread_mutex_lock(&s->lock);
 	if (!s->first_run_ns)
 		s->first_run_ns = now_ns() - s->start_ns;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void stats_note_phase(struct stats *s, const char *name)
+{
+	pthread_mutex_lock(&s->lock);
+	if (s->nr_phases < STATS_PHASES_MAX)
+		s->phases[s->nr_phases++] = (struct stats_phase){ name, now_ns() - s->start_ns };
 	pthread_mutex_unlock(&s->lock);
 }
 

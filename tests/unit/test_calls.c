@@ -347,7 +347,7 @@ TEST(stats_json)
 	CHECK_STR_CONTAINS(buf, "\"max_ns\": 3000, \"first_ns\": ");
 	/* first_ns is the first call's time: later calls do not move it. */
 	CHECK(stats_find(&s, 'h', 0x58)->first_ns <= stats_find(&s, 'r', 0x2001)->first_ns);
-	CHECK_STR_CONTAINS(buf, "\"startup\": {\"first_run_ns\": 0}");
+	CHECK_STR_CONTAINS(buf, "\"startup\": {\"first_run_ns\": 0, \"phases\": []}");
 	CHECK_STR_CONTAINS(buf, "\"marks\": [],\n  \"marks_dropped\": 0\n}\n");
 }
 
@@ -411,6 +411,12 @@ TEST(stats_marks_bounded_and_json_safe)
 	stats_free(&s);
 
 	stats_init(&s);
+	stats_note_phase(&s, "guest-ram");
+	stats_note_phase(&s, "images");
+	for (int i = 0; i < STATS_PHASES_MAX; i++)	/* the rest are not kept */
+		stats_note_phase(&s, "more");
+	CHECK_EQ(s.nr_phases, STATS_PHASES_MAX);
+	CHECK(s.phases[1].end_ns >= s.phases[0].end_ns);
 	stats_note_first_run(&s);
 	stats_record(&s, 'h', 0x58, "H_PUT_TERM_CHAR", 7, 0);
 	stats_record(&s, 'r', 0x2001, "get-time-of-day", 5, 0);
@@ -419,6 +425,8 @@ TEST(stats_marks_bounded_and_json_safe)
 	CHECK_EQ(stats_write_json(&s, f, "\"phbs\": []"), 0);
 	fclose(f);
 	CHECK_STR_CONTAINS(buf, "\"startup\": {\"first_run_ns\": ");
+	CHECK_STR_CONTAINS(buf, "\"phases\": [{\"name\": \"guest-ram\", \"end_ns\": ");
+	CHECK_STR_CONTAINS(buf, "}, {\"name\": \"images\", \"end_ns\": ");
 	CHECK_STR_CONTAINS(buf, "{\"label\": \"guest-up\", \"ns\": ");
 	CHECK_STR_CONTAINS(buf, "\"calls\": {\"hcall:H_PUT_TERM_CHAR\": [1, 7], \"rtas:get-time-of-day\": [1, 5]}}");
 	CHECK_STR_CONTAINS(buf, "\"marks_dropped\": 0,\n  \"phbs\": []\n}\n");

@@ -9,13 +9,28 @@
 
 static char dir[] = "/tmp/pvmm-unit-XXXXXX";
 
+static void remove_dir(void)
+{
+	char cmd[64];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd))
+		printf("  could not remove %s\n", dir);
+}
+
 static const char *write_ini(const char *name, const char *text)
 {
 	static char path[512];
+	static int made;
 	FILE *f;
 
-	if (dir[strlen(dir) - 1] == 'X' && !mkdtemp(dir))
-		return NULL;
+	/* A flag, not the template's last letter: mkdtemp's name may end in X. */
+	if (!made) {
+		if (!mkdtemp(dir))
+			return NULL;
+		atexit(remove_dir);
+		made = 1;
+	}
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	f = fopen(path, "w");
 	fputs(text, f);

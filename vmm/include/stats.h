@@ -57,6 +57,19 @@ struct stats_mark {
 	uint64_t total_ns[STATS_MAX_ENTRIES];
 };
 
+/*
+ * Set-up phases: run() notes the end of each step before the first KVM_RUN
+ * (guest RAM, images, the KVM VM, devices...), so that the start-up's share
+ * that is pvmm's own can be split. Names are static strings; at most
+ * STATS_PHASES_MAX are kept.
+ */
+#define STATS_PHASES_MAX 12
+
+struct stats_phase {
+	const char *name;
+	uint64_t end_ns;		/* since stats_init */
+};
+
 struct stats {
 	pthread_mutex_t lock;
 	struct stat_entry e[STATS_MAX_ENTRIES];
@@ -64,6 +77,8 @@ struct stats {
 	uint64_t exits_total;
 	uint64_t start_ns;		/* stats_init: the start of pvmm's run() */
 	uint64_t first_run_ns;		/* the first KVM_RUN, since start_ns; 0 before */
+	struct stats_phase phases[STATS_PHASES_MAX];
+	int nr_phases;
 	/* The console line being written, for marks. */
 	char line[sizeof(STATS_MARK_PREFIX) + STATS_MARK_LABEL];
 	size_t line_len;
@@ -80,6 +95,8 @@ void stats_print(const struct stats *s, FILE *out);
 int stats_write_json(const struct stats *s, FILE *out, const char *extra_json);
 /* The first KVM_RUN is about to happen (later calls change nothing). */
 void stats_note_first_run(struct stats *s);
+/* Set-up step NAME (a static string) has just ended. */
+void stats_note_phase(struct stats *s, const char *name);
 /* Bytes the guest wrote to its console: snapshots at mark lines. */
 void stats_console_feed(struct stats *s, const char *buf, size_t len);
 void stats_free(struct stats *s);
