@@ -112,5 +112,11 @@ case_script bench-unknown-option "^run-bench: unknown option --fast" run-bench -
 case_script bench-option-without-value "^run-bench: --peer needs a value" run-bench --pci 0000:01:00.0 --peer
 case_script bench-no-payload "^run-bench: $T/tcebench.bin: no TCE payload" run-bench --pci 0000:01:00.0
 case_script guest-no-kernel "^run-guest: GUEST_KERNEL: no readable guest kernel \\($T/none\\)" run-guest
+: > "$T/image"
+if [ "$(id -u)" = 0 ]; then	# run-guest checks for root first
+	GUEST_KERNEL=$T/image GUEST_INITRD=$T/image case_script guest-receive-elsewhere \
+		"^run-guest: --receive: 203.0.113.9 is not an address of this host" \
+		run-guest --pci 0000:01:00.0 --peer 203.0.113.9 --receive
+fi
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
