@@ -10,16 +10,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define KERNEL_MAX_FILE (512 * MiB)
 
-int read_whole_file(const char *path, void **buf, size_t *len, size_t max)
+/*
+ * The file mapped read-only: the loaders copy from the page cache into
+ * guest RAM once, instead of reading the whole file into a heap copy
+ * first (a 47 MB vmlinux and a 14 MB initramfs were 60 MB of heap pages
+ * faulted, filled and freed at every start). An empty file maps nothing.
+ */
+int map_whole_file(const char *path, const void **buf, size_t *len, size_t max)
 {
+	static const uint8_t empty[1];
 	struct stat st;
-	size_t done = 0;
-	uint8_t *p;
+	void *p;
 	int fd, e;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -34,25 +41,20 @@ int read_whole_file(const char *path, void **buf, size_t *len, size_t max)
 		close(fd);
 		return -EFBIG;
 	}
-	p = malloc(st.st_size ? st.st_size : 1);
-	if (!p) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (done < (size_t)st.st_size) {
-		ssize_t n = read(fd, p + done, st.st_size - done);
-		if (n <= 0) {
-			e = n < 0 ? -errno : -EIO;
-			free(p);
-			close(fd);
-			return e;
-		}
-		done += n;
-	}
+	p = st.st_size ? mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : (void *)empty;
+	e = p == MAP_FAILED ? -errno : 0;
 	close(fd);
+	if (e)
+		return e;
 	*buf = p;
-	*len = done;
+	*len = st.st_size;
 	return 0;
+}
+
+void unmap_whole_file(const void *buf, size_t len)
+{
+	if (len)
+		munmap((void *)buf, len);
 }
 
 /* ELF fields in the file's own byte order. */
@@ -224,17 +226,17 @@ int load_kernel_file(struct guest_mem *mem, const char *path, uint64_t kernel_ad
 		     struct load_result *res, char *err, size_t errlen)
 {
 	char why[200];
+	const void *img;
 	size_t len;
-	void *img;
 	int r;
 
-	r = read_whole_file(path, &img, &len, KERNEL_MAX_FILE);
+	r = map_whole_file(path, &img, &len, KERNEL_MAX_FILE);
 	if (r) {
 		snprintf(err, errlen, "%s: cannot read kernel: %s", path, strerror(-r));
 		return r;
 	}
 	r = load_elf(mem, img, len, kernel_addr, res, why, sizeof(why));
-	free(img);
+	unmap_whole_file(img, len);
 	if (r)
 		snprintf(err, errlen, "%s: bad kernel image: %s", path, why);
 	return r;
@@ -243,23 +245,24 @@ int load_kernel_file(struct guest_mem *mem, const char *path, uint64_t kernel_ad
 int load_payload_file(struct guest_mem *mem, const char *path,
 		      struct load_result *res, char *err, size_t errlen)
 {
+	const void *img;
+	void *dst;
 	size_t len;
-	void *img, *dst;
 	int r;
 
-	r = read_whole_file(path, &img, &len, KERNEL_MAX_FILE);
+	r = map_whole_file(path, &img, &len, KERNEL_MAX_FILE);
 	if (r) {
 		snprintf(err, errlen, "%s: cannot read payload: %s", path, strerror(-r));
 		return r;
 	}
 	dst = guest_ptr(mem, 0, len);
 	if (!len || !dst) {
-		free(img);
+		unmap_whole_file(img, len);
 		snprintf(err, errlen, "%s: payload is empty or larger than RAM", path);
 		return -EFBIG;
 	}
 	memcpy(dst, img, len);
-	free(img);
+	unmap_whole_file(img, len);
 	*res = (struct load_result){ .entry = 0, .start = 0, .end = len, .little_endian = 1 };
 	return 0;
 }
@@ -267,12 +270,13 @@ int load_payload_file(struct guest_mem *mem, const char *path,
 int load_initrd_file(struct guest_mem *mem, const char *path, uint64_t floor,
 		     uint64_t top, uint64_t *gpa, uint64_t *size, char *err, size_t errlen)
 {
+	const void *img;
+	void *dst;
 	uint64_t at;
 	size_t len;
-	void *img, *dst;
 	int r;
 
-	r = read_whole_file(path, &img, &len, mem->size);
+	r = map_whole_file(path, &img, &len, mem->size);
 	if (r == -EFBIG) {
 		snprintf(err, errlen, "%s: initrd is larger than guest RAM (%llu MiB)", path,
 			 (unsigned long long)(mem->size / MiB));
@@ -284,14 +288,14 @@ int load_initrd_file(struct guest_mem *mem, const char *path, uint64_t floor,
 	}
 	at = len <= top ? ALIGN_DOWN(top - len, INITRD_ALIGN) : 0;
 	if (len > top || at < floor || !(dst = guest_ptr(mem, at, len))) {
-		free(img);
+		unmap_whole_file(img, len);
 		snprintf(err, errlen, "%s: initrd (%zu bytes) does not fit between the kernel "
 			 "(ends 0x%llx) and 0x%llx; give the guest more memory", path, len,
 			 (unsigned long long)floor, (unsigned long long)top);
 		return -EFBIG;
 	}
 	memcpy(dst, img, len);
-	free(img);
+	unmap_whole_file(img, len);
 	*gpa = at;
 	*size = len;
 	return 0;

@@ -427,9 +427,11 @@ static int phb_setup_plan(struct spapr_phb *phb, const struct phb_plan *plan)
 		if (r)
 			return r;
 	}
+	stats_note_phase(&phb->vm->stats, "functions");
 	r = phb_dma_setup(&phb->dma);
 	if (r)
 		return r;
+	stats_note_phase(&phb->vm->stats, "dma-windows");
 	for (unsigned int i = 0; i < phb->nr_fns; i++)
 		pr_info("%s: %04x:%04x on PHB %u slot %u function %u, IOMMU group %d", plan->bdf[i],
 			phb->fns[i]->cfg.vendor, phb->fns[i]->cfg.device, phb->index,

@@ -157,6 +157,7 @@ static int container_set_iommu(struct vfio_container *c, struct vm *vm)
 		return 0;
 	if (ioctl(c->fd, VFIO_IOMMU_SPAPR_REGISTER_MEMORY, &reg) < 0)
 		return FAIL(c->name, "VFIO_IOMMU_SPAPR_REGISTER_MEMORY (guest RAM; check RLIMIT_MEMLOCK)");
+	stats_note_phase(&vm->stats, "ram-pin");
 	c->mem_registered = true;
 	c->ram_vaddr = reg.vaddr;
 	c->ram_size = reg.size;

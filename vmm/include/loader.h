@@ -39,7 +39,9 @@ int load_payload_file(struct guest_mem *mem, const char *path,
 /* Read the initrd just below 'top', above 'floor'; returns its address. */
 int load_initrd_file(struct guest_mem *mem, const char *path, uint64_t floor,
 		     uint64_t top, uint64_t *gpa, uint64_t *size, char *err, size_t errlen);
-/* Read a whole file (malloc'ed). */
-int read_whole_file(const char *path, void **buf, size_t *len, size_t max);
+/* A whole file mapped read-only (the loaders copy from it once; a file
+ * truncated while it is mapped would fault: pvmm maps only for the copy). */
+int map_whole_file(const char *path, const void **buf, size_t *len, size_t max);
+void unmap_whole_file(const void *buf, size_t len);
 
 #endif

@@ -59,11 +59,12 @@ struct stats_mark {
 
 /*
  * Set-up phases: run() notes the end of each step before the first KVM_RUN
- * (guest RAM, images, the KVM VM, devices...), so that the start-up's share
- * that is pvmm's own can be split. Names are static strings; at most
+ * (guest RAM, images, the KVM VM, devices and, per PHB, the pinning of guest
+ * RAM, the functions' opening and the DMA windows...), so that the
+ * start-up's share that is pvmm's own can be split. Names are static strings; at most
  * STATS_PHASES_MAX are kept.
  */
-#define STATS_PHASES_MAX 12
+#define STATS_PHASES_MAX 24
 
 struct stats_phase {
 	const char *name;
