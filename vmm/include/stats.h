@@ -59,10 +59,10 @@ struct stats_mark {
 
 /*
  * Set-up phases: run() notes the end of each step before the first KVM_RUN
- * (guest RAM, images, the KVM VM, devices and, per PHB, the pinning of guest
- * RAM, the functions' opening and the DMA windows...), so that the
- * start-up's share that is pvmm's own can be split. Names are static strings; at most
- * STATS_PHASES_MAX are kept.
+ * (guest RAM, images, the KVM VM, devices and, per PHB, the pinning of
+ * guest RAM, the functions' opening and the DMA windows...), so that the
+ * start-up's share that is pvmm's own can be split. Names are static
+ * strings; at most STATS_PHASES_MAX are kept.
  */
 #define STATS_PHASES_MAX 24
 
