@@ -153,6 +153,7 @@ static int container_set_iommu(struct vfio_container *c, struct vm *vm)
 		 (unsigned long long)c->info.dma32_window_size,
 		 (unsigned long long)c->info.ddw.pgsizes, c->info.ddw.max_dynamic_windows_supported,
 		 c->info.ddw.levels);
+	stats_note_phase(&vm->stats, "vfio-container");
 	if (!c->v2)
 		return 0;
 	if (ioctl(c->fd, VFIO_IOMMU_SPAPR_REGISTER_MEMORY, &reg) < 0)

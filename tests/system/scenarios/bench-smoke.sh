@@ -40,7 +40,7 @@ check "start-up measured, with the guest's uptime and the VMM's share" grep -q \
 	/tmp/bench-smoke.out
 check "pvmm's share broken down" grep -q \
 	"^BENCH startpvmm run=1 first_run_ms=$dec guest_clock_ms=[0-9]*[1-9][0-9.]* boot_exits=[1-9][0-9]* boot_exit_ms=$dec\$" /tmp/bench-smoke.out
-for step in bind guest-ram images kvm-vm vcpus irq ram-pin functions dma-windows devices fdt console; do
+for step in bind guest-ram images kvm-vm vcpus irq vfio-container ram-pin functions dma-windows devices fdt console; do
 	check "pvmm's set-up step $step timed" grep -q "^BENCH startphase vmm=pvmm run=1 name=$step ms=$dec\$" /tmp/bench-smoke.out
 done
 check "boot's exits per call, the console's among them" grep -q \
