@@ -212,6 +212,7 @@ static bool *bool_key(struct vm_config *cfg, const char *key)
 {
 	static const struct { const char *key; size_t off; } keys[] = {
 		{ "vm:hugepages", offsetof(struct vm_config, hugepages) },
+		{ "vm:pin_before_boot", offsetof(struct vm_config, pin_before_boot) },
 		{ "pci:bind", offsetof(struct vm_config, bind) },
 		{ "pci:bind_force", offsetof(struct vm_config, bind_force) },
 		{ "pci:ddw", offsetof(struct vm_config, ddw) },

@@ -22,6 +22,7 @@
 #include "spapr_rtas.h"
 #include "util.h"
 #include "vcpu.h"
+#include "vfio.h"
 #include "vm.h"
 
 #include <errno.h>
@@ -63,6 +64,7 @@ static const struct option long_opts[] = {
 	{ "user-coalesce", required_argument, NULL, 'U' },
 	{ "trusted-guest", no_argument, NULL, 'T' },
 	{ "hugepages", required_argument, NULL, 'H' },
+	{ "pin-before-boot", required_argument, NULL, 'G' },
 	{ "mask-cap", required_argument, NULL, 'M' },
 	{ "bind", no_argument, NULL, 'B' },
 	{ "force", no_argument, NULL, 'F' },
@@ -109,6 +111,9 @@ static void usage(FILE *out)
 		"      --user-coalesce on|off  TCE hcalls pvmm serves: one VFIO map/unmap per\n"
 		"                         run of contiguous entries (on, default) or per entry\n"
 		"      --hugepages on|off guest RAM on the host's default huge pages (hugetlbfs)\n"
+		"      --pin-before-boot on|off  pin guest RAM for VFIO before the guest runs, as\n"
+		"                         QEMU does (off, default: while it boots; the first DMA\n"
+		"                         mapping waits for the pin)\n"
 		"      --stats-json FILE  write the exit summary as JSON\n"
 		"      --dump-dtb FILE    write the guest device tree and exit\n"
 		"      --mask-cap CAP     testing: act as if KVM lacked CAP (spapr_tce_vfio,\n"
@@ -143,6 +148,7 @@ static const char *opt_key(int c)
 	case 'U': return "pci:user_coalesce";
 	case 'T': return "pci:trusted_guest";
 	case 'H': return "vm:hugepages";
+	case 'G': return "vm:pin_before_boot";
 	case 'B': return "pci:bind";
 	case 'F': return "pci:bind_force";
 	default: return NULL;
@@ -537,6 +543,8 @@ static int run(int argc, char **argv)
 		r = phase(&vm, "devices", spapr_phbs_create(&vm));
 	if (!r)
 		r = phase(&vm, "fdt", build_fdt(&vm, o.dump_dtb));
+	if (!r && !o.dump_dtb)
+		r = vfio_ram_pin_start(&vm);
 	if (!r && !o.dump_dtb) {
 		/* Said after every set-up error could have come, so that an
 		 * error stays the one line pvmm prints. */
@@ -554,6 +562,7 @@ static int run(int argc, char **argv)
 			wait_for_exit(&vm, &sigs);
 			vcpus_join(&vm);
 		}
+		vfio_ram_pin_join(&vm);		/* its end is in the summary */
 		console_restore();
 		write_stats(&vm);
 		if (!r)
@@ -564,6 +573,7 @@ static int run(int argc, char **argv)
 		r = r ? EXIT_ERROR : 0;
 	}
 
+	vfio_ram_pin_join(&vm);
 	devices_teardown(&vm);
 	irq_destroy(&vm);
 	vcpus_destroy(&vm);

@@ -21,8 +21,9 @@ static int tce_map(void *opaque, uint64_t iova, uint64_t gpa, uint64_t size, uin
 {
 	struct phb_dma *d = opaque;
 	void *host = guest_ptr(&d->vm->mem, gpa, size);
+	int r = host ? vfio_ram_pin_wait(d->vm) : -EFAULT;
 
-	return host ? vfio_dma_map(&d->ct, iova, host, size, perm) : -EFAULT;
+	return r ? r : vfio_dma_map(&d->ct, iova, host, size, perm);
 }
 
 static int tce_unmap(void *opaque, uint64_t iova, uint64_t size)

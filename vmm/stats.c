@@ -89,6 +89,11 @@ void stats_print(const struct stats *s, FILE *out)
 			(unsigned long long)e->count, (unsigned long long)e->errors,
 			e->total_ns / 1e3, e->count ? e->total_ns / 1e3 / e->count : 0.0);
 	}
+	for (int i = 0; i < s->nr_tasks; i++)
+		fprintf(out, "pvmm: beside the guest: %s from %.3f s to %.3f s; vcpus waited for it "
+			"%llu times, %.3f s in all\n", s->tasks[i].name, s->tasks[i].start_ns / 1e9,
+			s->tasks[i].end_ns / 1e9, (unsigned long long)s->tasks[i].waits,
+			s->tasks[i].waited_ns / 1e9);
 }
 
 /* One mark on one line: the calls counted by then, as "kind:name": [count,
@@ -117,6 +122,12 @@ static void write_marks_json(const struct stats *s, FILE *out)
 	for (int i = 0; i < s->nr_phases; i++)
 		fprintf(out, "%s{\"name\": \"%s\", \"end_ns\": %llu}", i ? ", " : "",
 			s->phases[i].name, (unsigned long long)s->phases[i].end_ns);
+	fprintf(out, "], \"background\": [");
+	for (int i = 0; i < s->nr_tasks; i++)
+		fprintf(out, "%s{\"name\": \"%s\", \"start_ns\": %llu, \"end_ns\": %llu, "
+			"\"waits\": %llu, \"waited_ns\": %llu}", i ? ", " : "", s->tasks[i].name,
+			(unsigned long long)s->tasks[i].start_ns, (unsigned long long)s->tasks[i].end_ns,
+			(unsigned long long)s->tasks[i].waits, (unsigned long long)s->tasks[i].waited_ns);
 	fprintf(out, "]},\n  \"marks\": [");
 	for (int i = 0; i < s->nr_marks; i++) {
 		fputs(i ? "," : "", out);
@@ -159,6 +170,38 @@ void stats_note_phase(struct stats *s, const char *name)
 	pthread_mutex_lock(&s->lock);
 	if (s->nr_phases < STATS_PHASES_MAX)
 		s->phases[s->nr_phases++] = (struct stats_phase){ name, now_ns() - s->start_ns };
+	pthread_mutex_unlock(&s->lock);
+}
+
+int stats_task_begin(struct stats *s, const char *name)
+{
+	int t = -1;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->nr_tasks < STATS_TASKS_MAX) {
+		t = s->nr_tasks++;
+		s->tasks[t] = (struct stats_task){ .name = name, .start_ns = now_ns() - s->start_ns };
+	}
+	pthread_mutex_unlock(&s->lock);
+	return t;
+}
+
+void stats_task_end(struct stats *s, int task)
+{
+	if (task < 0)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->tasks[task].end_ns = now_ns() - s->start_ns;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void stats_task_waited(struct stats *s, int task, uint64_t ns)
+{
+	if (task < 0)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->tasks[task].waits++;
+	s->tasks[task].waited_ns += ns;
 	pthread_mutex_unlock(&s->lock);
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #define FAIL(who, what) (pr_err("%s: %s: %s", who, what, strerror(errno)), -errno)
@@ -126,14 +127,10 @@ int vfio_container_open(struct vfio_container *c, const char *name)
 	return 0;
 }
 
-/* Once the first group is in: the IOMMU type, what the host window
- * offers, and (v2) guest RAM pinned once, up front. */
+/* Once the first group is in: the IOMMU type and what the host window
+ * offers. Guest RAM is pinned later, once for all (vfio_ram_pin_start). */
 static int container_set_iommu(struct vfio_container *c, struct vm *vm)
 {
-	struct vfio_iommu_spapr_register_memory reg = {
-		.argsz = sizeof(reg), .vaddr = (uintptr_t)vm->mem.host, .size = vm->mem.size,
-	};
-
 	if (c->v2 && ioctl(c->fd, VFIO_SET_IOMMU, VFIO_SPAPR_TCE_v2_IOMMU) < 0) {
 		pr_warn("%s: VFIO_SET_IOMMU(v2): %s; trying v1", c->name, strerror(errno));
 		c->v2 = false;
@@ -154,15 +151,154 @@ static int container_set_iommu(struct vfio_container *c, struct vm *vm)
 		 (unsigned long long)c->info.ddw.pgsizes, c->info.ddw.max_dynamic_windows_supported,
 		 c->info.ddw.levels);
 	stats_note_phase(&vm->stats, "vfio-container");
-	if (!c->v2)
-		return 0;
+	return 0;
+}
+
+/* ---- Guest RAM pinned for the v2 containers (struct ram_pin) ---- */
+
+/* v2 maps only pre-registered memory: all of guest RAM, pinned. The
+ * first container's call pins; the kernel finds the same range for the
+ * others and only counts a user more. */
+static int container_register_ram(struct vfio_container *c, struct vm *vm)
+{
+	struct vfio_iommu_spapr_register_memory reg = {
+		.argsz = sizeof(reg), .vaddr = (uintptr_t)vm->mem.host, .size = vm->mem.size,
+	};
+
 	if (ioctl(c->fd, VFIO_IOMMU_SPAPR_REGISTER_MEMORY, &reg) < 0)
 		return FAIL(c->name, "VFIO_IOMMU_SPAPR_REGISTER_MEMORY (guest RAM; check RLIMIT_MEMLOCK)");
-	stats_note_phase(&vm->stats, "ram-pin");
 	c->mem_registered = true;
 	c->ram_vaddr = reg.vaddr;
 	c->ram_size = reg.size;
 	return 0;
+}
+
+static bool pin_wanted(const struct vfio_container *c)
+{
+	return c->v2 && c->iommu_set && !c->mem_registered;
+}
+
+/* Every container of the VM, each once (the group list names them). */
+static int register_all(struct vm *vm)
+{
+	for (struct vfio_group *g = vm->groups; g; g = g->next) {
+		int r = pin_wanted(g->container) ? container_register_ram(g->container, vm) : 0;
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static void pin_finish(struct vm *vm, int err)
+{
+	struct ram_pin *p = &vm->pin;
+
+	stats_task_end(&vm->stats, p->task);
+	pthread_mutex_lock(&p->lock);
+	p->err = err;
+	atomic_store(&p->done, true);
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void *pin_thread(void *arg)
+{
+	struct vm *vm = arg;
+	int r = register_all(vm);
+
+	pin_finish(vm, r);
+	if (r)
+		vm_request_exit(vm, EXIT_ERROR, "guest RAM could not be pinned for VFIO");
+	return NULL;
+}
+
+/* CAP_IPC_LOCK lifts RLIMIT_MEMLOCK for the pin (the kernel's
+ * account_locked_vm); without it the limit must hold all of guest RAM. */
+static bool has_ipc_lock(void)
+{
+	char line[128];
+	unsigned long long caps = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &caps) == 1)
+			break;
+	fclose(f);
+	return caps & (1ULL << 14);	/* CAP_IPC_LOCK */
+}
+
+/* Said before the guest runs, as the pin's own failure used to be. */
+static int check_memlock(const struct vm *vm)
+{
+	struct rlimit rl;
+
+	if (has_ipc_lock() || getrlimit(RLIMIT_MEMLOCK, &rl) || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= vm->mem.size)
+		return 0;
+	pr_err("guest RAM (%llu MiB) is more than RLIMIT_MEMLOCK (%llu KiB) allows "
+	       "VFIO_IOMMU_SPAPR_REGISTER_MEMORY to pin: raise it (ulimit -l) or run pvmm as root",
+	       (unsigned long long)(vm->mem.size >> 20), (unsigned long long)(rl.rlim_cur >> 10));
+	return -ENOMEM;
+}
+
+int vfio_ram_pin_start(struct vm *vm)
+{
+	struct ram_pin *p = &vm->pin;
+	bool wanted = false;
+	int r;
+
+	for (struct vfio_group *g = vm->groups; g; g = g->next)
+		wanted |= pin_wanted(g->container);
+	if (!wanted) {
+		pin_finish(vm, 0);
+		return 0;
+	}
+	r = check_memlock(vm);
+	if (r)
+		return r;
+	if (vm->cfg.pin_before_boot) {
+		r = register_all(vm);
+		pin_finish(vm, r);
+		stats_note_phase(&vm->stats, "ram-pin");
+		return r;
+	}
+	p->task = stats_task_begin(&vm->stats, "ram-pin");
+	r = -pthread_create(&p->thread, NULL, pin_thread, vm);
+	if (r) {
+		pr_err("guest RAM pin: pthread_create: %s", strerror(-r));
+		return r;
+	}
+	p->started = true;
+	return 0;
+}
+
+int vfio_ram_pin_wait(struct vm *vm)
+{
+	struct ram_pin *p = &vm->pin;
+	uint64_t t0;
+	int r;
+
+	if (atomic_load(&p->done))
+		return p->err;
+	t0 = now_ns();
+	pthread_mutex_lock(&p->lock);
+	while (!atomic_load(&p->done))
+		pthread_cond_wait(&p->cond, &p->lock);
+	r = p->err;
+	pthread_mutex_unlock(&p->lock);
+	stats_task_waited(&vm->stats, p->task, now_ns() - t0);
+	return r;
+}
+
+void vfio_ram_pin_join(struct vm *vm)
+{
+	struct ram_pin *p = &vm->pin;
+
+	if (p->started && !p->joined)
+		pthread_join(p->thread, NULL);
+	p->joined = true;
 }
 
 static int group_open(struct vfio_group *g)

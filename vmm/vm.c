@@ -13,6 +13,10 @@ void vm_init_struct(struct vm *vm)
 	stats_init(&vm->stats);
 	atomic_init(&vm->exiting, false);
 	vm->kvm_vfio_fd = -1;
+	pthread_mutex_init(&vm->pin.lock, NULL);
+	pthread_cond_init(&vm->pin.cond, NULL);
+	atomic_init(&vm->pin.done, false);
+	vm->pin.task = -1;
 	vm->next_irq = IRQ_PCI_BASE;
 	vm->next_memslot = MEMSLOT_FIRST_BAR;
 }

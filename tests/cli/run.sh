@@ -67,6 +67,7 @@ case_err cli-threads-cores "command line: vm:threads: 3 vcpus do not make whole 
 case_err threads-bad "thr.ini: vm:threads: not a thread count per core" run --config "$(ini thr.ini '[vm]\nkernel = /k\nthreads = many\n')"
 case_err cli-cpus "command line: vm:vcpus: not a vcpu count" run -k /k -c -1
 case_err cli-user-coalesce "command line: pci:user_coalesce: expected on or off" run -k /k --user-coalesce maybe
+case_err cli-pin-before-boot "command line: vm:pin_before_boot: expected on or off" run -k /k --pin-before-boot later
 case_err cli-extra-arg "command line: unexpected argument \"extra\"" run -k /k extra
 case_err cli-kernel-and-payload "command line: vm:payload: give a kernel or a payload" run -k /k --payload /p
 # --- managed devices (--bind, pvmm unbind) ---

@@ -347,7 +347,7 @@ TEST(stats_json)
 	CHECK_STR_CONTAINS(buf, "\"max_ns\": 3000, \"first_ns\": ");
 	/* first_ns is the first call's time: later calls do not move it. */
 	CHECK(stats_find(&s, 'h', 0x58)->first_ns <= stats_find(&s, 'r', 0x2001)->first_ns);
-	CHECK_STR_CONTAINS(buf, "\"startup\": {\"first_run_ns\": 0, \"phases\": []}");
+	CHECK_STR_CONTAINS(buf, "\"startup\": {\"first_run_ns\": 0, \"phases\": [], \"background\": []}");
 	CHECK_STR_CONTAINS(buf, "\"marks\": [],\n  \"marks_dropped\": 0\n}\n");
 }
 
@@ -417,6 +417,25 @@ TEST(stats_marks_bounded_and_json_safe)
 		stats_note_phase(&s, "more");
 	CHECK_EQ(s.nr_phases, STATS_PHASES_MAX);
 	CHECK(s.phases[1].end_ns >= s.phases[0].end_ns);
+	/* A background task: begun, waited for twice, ended; the ones past
+	 * STATS_TASKS_MAX are not kept and their calls do nothing. */
+	int t = stats_task_begin(&s, "ram-pin");
+	CHECK_EQ(t, 0);
+	stats_task_waited(&s, t, 40);
+	stats_task_waited(&s, t, 2);
+	stats_task_end(&s, t);
+	CHECK(s.tasks[0].end_ns >= s.tasks[0].start_ns);
+	for (int i = 1; i < STATS_TASKS_MAX; i++)
+		CHECK_EQ(stats_task_begin(&s, "more"), i);
+	CHECK_EQ(stats_task_begin(&s, "more"), -1);
+	stats_task_waited(&s, -1, 5);
+	stats_task_end(&s, -1);
+	CHECK_EQ(s.nr_tasks, STATS_TASKS_MAX);
+	f = fmemopen(buf, sizeof(buf), "w");
+	stats_print(&s, f);
+	fclose(f);
+	CHECK_STR_CONTAINS(buf, "pvmm: beside the guest: ram-pin from ");
+	CHECK_STR_CONTAINS(buf, "; vcpus waited for it 2 times, 0.000 s in all\n");
 	stats_note_first_run(&s);
 	stats_record(&s, 'h', 0x58, "H_PUT_TERM_CHAR", 7, 0);
 	stats_record(&s, 'r', 0x2001, "get-time-of-day", 5, 0);
@@ -427,6 +446,8 @@ TEST(stats_marks_bounded_and_json_safe)
 	CHECK_STR_CONTAINS(buf, "\"startup\": {\"first_run_ns\": ");
 	CHECK_STR_CONTAINS(buf, "\"phases\": [{\"name\": \"guest-ram\", \"end_ns\": ");
 	CHECK_STR_CONTAINS(buf, "}, {\"name\": \"images\", \"end_ns\": ");
+	CHECK_STR_CONTAINS(buf, "], \"background\": [{\"name\": \"ram-pin\", \"start_ns\": ");
+	CHECK_STR_CONTAINS(buf, "\"waits\": 2, \"waited_ns\": 42}, {\"name\": \"more\"");
 	CHECK_STR_CONTAINS(buf, "{\"label\": \"guest-up\", \"ns\": ");
 	CHECK_STR_CONTAINS(buf, "\"calls\": {\"hcall:H_PUT_TERM_CHAR\": [1, 7], \"rtas:get-time-of-day\": [1, 5]}}");
 	CHECK_STR_CONTAINS(buf, "\"marks_dropped\": 0,\n  \"phbs\": []\n}\n");

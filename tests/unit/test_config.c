@@ -53,6 +53,7 @@ TEST(config_defaults_are_sane)
 	CHECK_EQ(c.vcpus, 1);
 	CHECK_EQ(c.tce, TCE_AUTO);
 	CHECK_EQ(c.console, CONSOLE_STDIO);
+	CHECK(!c.pin_before_boot);		/* pinned while the guest boots */
 }
 
 /* The default command line goes to Linux kernels only; a given one, even
@@ -150,8 +151,8 @@ TEST(config_good_file)
 
 	CHECK_EQ(load("good.ini", "; comment\n[vm]\nmemory = 1G\nvcpus = 4\nkernel = vmlinux\n"
 		      "initrd = /abs/initrd\ncmdline = \"console=hvc0 quiet\"\nconsole = none\n"
-		      "hugepages = on\n[pci]\nhost = 0000:01:00.0\ntce = user\nddw = off\n"
-		      "kvm_stuff_tce = on\n", &c, err), 0);
+		      "hugepages = on\npin_before_boot = on\n[pci]\nhost = 0000:01:00.0\n"
+		      "tce = user\nddw = off\nkvm_stuff_tce = on\n", &c, err), 0);
 	CHECK_EQ(c.ram_size, 1 * GiB);
 	CHECK_EQ(c.vcpus, 4);
 	/* relative paths are relative to the INI file's directory */
@@ -168,6 +169,7 @@ TEST(config_good_file)
 	CHECK(c.kvm_stuff_tce);
 	CHECK(!c.kvm_indirect_tce);			/* the default: safe */
 	CHECK(c.hugepages);
+	CHECK(c.pin_before_boot);
 	CHECK_EQ(config_validate(&c, "good.ini", err, sizeof(err)), 0);
 }
 
@@ -218,6 +220,7 @@ TEST(config_bad_files)
 	bad("[pci]\nkvm_indirect_tce = yes please\n", "pci:kvm_indirect_tce", "on or off");
 	bad("[pci]\ntrusted_guest = trusted\n", "pci:trusted_guest", "on or off");
 	bad("[vm]\nhugepages = 2M\n", "vm:hugepages", "on or off");
+	bad("[vm]\npin_before_boot = later\n", "vm:pin_before_boot", "on or off");
 	bad("[pci]\nhost = 1:0.0\n", "pci:host", "PCI address");
 	bad("[pci]\nhost = 0000:01:20.0\n", "pci:host", "PCI address");
 	bad("[vm\nmemory = 512\n", "line 1", "syntax error");

@@ -59,6 +59,10 @@ struct vm_config {
 	int64_t rtc_base_date;			/* RTC_DATE: seconds since 1970, UTC */
 	char stats_json[PATH_MAX];		/* write the exit summary as JSON here */
 	bool hugepages;				/* guest RAM on the default huge pages */
+	/* Pin guest RAM for VFIO before the guest's first instruction, as
+	 * QEMU does; off (default): while the guest boots, the first DMA
+	 * mapping waiting for it (vfio.h, vfio_ram_pin_start). */
+	bool pin_before_boot;
 	/* PCI passthrough: the functions, each on a guest PHB (phb = -1:
 	 * one PHB per host IOMMU group, placed at set-up), and the TCE mode
 	 * and DDW of every PHB that has no [phb.N] of its own. */

@@ -59,16 +59,30 @@ struct stats_mark {
 
 /*
  * Set-up phases: run() notes the end of each step before the first KVM_RUN
- * (guest RAM, images, the KVM VM, devices and, per PHB, the pinning of
- * guest RAM, the functions' opening and the DMA windows...), so that the
- * start-up's share that is pvmm's own can be split. Names are static
- * strings; at most STATS_PHASES_MAX are kept.
+ * (guest RAM, images, the KVM VM, devices and, per PHB, the container,
+ * the functions' opening and the DMA windows...), so that the start-up's
+ * share that is pvmm's own can be split. Names are static strings; at
+ * most STATS_PHASES_MAX are kept.
  */
 #define STATS_PHASES_MAX 24
 
 struct stats_phase {
 	const char *name;
 	uint64_t end_ns;		/* since stats_init */
+};
+
+/*
+ * Start-up work that runs beside the guest (the RAM pin): when it began
+ * and ended, and how long vcpus waited for it, so that the start-up's
+ * figures say what was moved out of pvmm's share and what it cost.
+ */
+#define STATS_TASKS_MAX 4
+
+struct stats_task {
+	const char *name;
+	uint64_t start_ns, end_ns;	/* since stats_init; end_ns 0: running */
+	uint64_t waited_ns;
+	uint64_t waits;
 };
 
 struct stats {
@@ -80,6 +94,8 @@ struct stats {
 	uint64_t first_run_ns;		/* the first KVM_RUN, since start_ns; 0 before */
 	struct stats_phase phases[STATS_PHASES_MAX];
 	int nr_phases;
+	struct stats_task tasks[STATS_TASKS_MAX];
+	int nr_tasks;
 	/* The console line being written, for marks. */
 	char line[sizeof(STATS_MARK_PREFIX) + STATS_MARK_LABEL];
 	size_t line_len;
@@ -98,6 +114,12 @@ int stats_write_json(const struct stats *s, FILE *out, const char *extra_json);
 void stats_note_first_run(struct stats *s);
 /* Set-up step NAME (a static string) has just ended. */
 void stats_note_phase(struct stats *s, const char *name);
+/* Background task NAME (a static string) begins: its index, or -1 when
+ * STATS_TASKS_MAX are kept already (the calls below then do nothing). */
+int stats_task_begin(struct stats *s, const char *name);
+void stats_task_end(struct stats *s, int task);
+/* Someone waited ns for the task to end. */
+void stats_task_waited(struct stats *s, int task, uint64_t ns);
 /* Bytes the guest wrote to its console: snapshots at mark lines. */
 void stats_console_feed(struct stats *s, const char *buf, size_t len);
 void stats_free(struct stats *s);

@@ -64,6 +64,18 @@ int vfio_container_open(struct vfio_container *c, const char *name);
 /* The first group sets the IOMMU type and registers guest RAM. */
 int vfio_group_get(struct vm *vm, int id, struct vfio_container *c, struct vfio_group **out);
 void vfio_group_put(struct vm *vm, struct vfio_group *g);
+/*
+ * Guest RAM pinned for every v2 container, after the last group is in:
+ * by a thread while the guest boots, or at once with [vm]
+ * pin_before_boot. A limit that cannot hold guest RAM is refused here,
+ * before the guest runs. A failure later stops the VM (EXIT_ERROR).
+ */
+int vfio_ram_pin_start(struct vm *vm);
+/* Before a DMA mapping: 0 once RAM is pinned (waiting for it), or the
+ * pin's -errno. */
+int vfio_ram_pin_wait(struct vm *vm);
+/* Before teardown: the pin thread has ended. */
+void vfio_ram_pin_join(struct vm *vm);
 /* Windows, then the memory registration: while a group still holds the
  * container's IOMMU. */
 void vfio_container_release(struct vfio_container *c);

@@ -43,6 +43,22 @@ struct vm_device {
 
 #define VM_DEVICES_MAX	16
 
+/*
+ * Guest RAM pinned for VFIO (every v2 container's pre-registration) by a
+ * thread of its own while the guest boots: pinning is the longest step
+ * of pvmm's start-up, and a booting Linux maps no DMA for seconds. The
+ * first DMA mapping waits for it (vfio.c).
+ */
+struct ram_pin {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	pthread_t thread;
+	bool started, joined;
+	atomic_bool done;
+	int err;			/* 0 or the registration's -errno */
+	int task;			/* its stats task (stats_task_begin) */
+};
+
 enum vcpu_state { VCPU_STOPPED, VCPU_RUNNING };
 
 struct vcpu {
@@ -100,6 +116,7 @@ struct vm {
 	 * device KVM allows per VM. */
 	struct vfio_group *groups;
 	int kvm_vfio_fd;
+	struct ram_pin pin;
 	/* Mode kernel: which multi-TCE hcalls KVM serves, decided at the first
 	 * KVM table (KVM_CAP_PPC_ENABLE_HCALL is VM-wide). */
 	bool kvm_tce_decided, kvm_indirect;

@@ -38,11 +38,17 @@ check "mode user-perentry: pvmm served them" grep -q "^BENCH tce vmm=pvmm mode=u
 check "start-up measured, with the guest's uptime and the VMM's share" grep -q \
 	"^BENCH start vmm=pvmm run=1 seconds=$dec hwm_kb=[1-9][0-9]* ram_rss_kb=$num ok=1 guest_uptime_s=[0-9]*[1-9][0-9.]* vmm_share_s=-*$dec\$" \
 	/tmp/bench-smoke.out
+check "start-up measured with guest RAM pinned first too (--pin-before-boot on)" grep -q \
+	"^BENCH start vmm=pvmm-pinfirst run=1 seconds=$dec hwm_kb=[1-9][0-9]* ram_rss_kb=$num ok=1 guest_uptime_s=[0-9]*[1-9][0-9.]* vmm_share_s=-*$dec\$" \
+	/tmp/bench-smoke.out
 check "pvmm's share broken down" grep -q \
 	"^BENCH startpvmm run=1 first_run_ms=$dec guest_clock_ms=[0-9]*[1-9][0-9.]* boot_exits=[1-9][0-9]* boot_exit_ms=$dec\$" /tmp/bench-smoke.out
-for step in bind guest-ram images kvm-vm vcpus irq vfio-container ram-pin functions dma-windows devices fdt console; do
+for step in bind guest-ram images kvm-vm vcpus irq vfio-container functions dma-windows devices fdt console; do
 	check "pvmm's set-up step $step timed" grep -q "^BENCH startphase vmm=pvmm run=1 name=$step ms=$dec\$" /tmp/bench-smoke.out
 done
+check "guest RAM pinned beside the booting guest, not before its first KVM_RUN" \
+	grep -q "^BENCH startbg vmm=pvmm run=1 name=ram-pin from_ms=$dec to_ms=$dec waits=$num waited_ms=$dec\$" /tmp/bench-smoke.out
+check "no set-up step is the RAM pin" test "$(count '^BENCH startphase vmm=pvmm run=1 name=ram-pin ')" = 0
 check "boot's exits per call, the console's among them" grep -q \
 	"^BENCH startexit vmm=pvmm run=1 type=hcall name=H_PUT_TERM_CHAR count=[1-9][0-9]* ms=$dec\$" /tmp/bench-smoke.out
 check "every boot exit line well formed" test "$(count '^BENCH startexit ')" = \
