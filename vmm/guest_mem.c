@@ -1,5 +1,6 @@
 /* Guest RAM allocation (see guest_mem.h). */
 #include "guest_mem.h"
+#include "util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -50,4 +51,14 @@ void guest_mem_free(struct guest_mem *m)
 		munmap(m->host, m->map_size);
 	m->host = NULL;
 	m->size = m->map_size = 0;
+}
+
+uint64_t guest_mem_pin_piece(uint64_t size, uint64_t page_size)
+{
+	uint64_t piece = size / GUEST_PIN_PIECES_MAX;
+
+	if (piece < GUEST_PIN_PIECE_MIN)
+		piece = GUEST_PIN_PIECE_MIN;
+	piece = ALIGN_UP(piece, page_size ? page_size : 4096);
+	return piece < size ? piece : size;
 }

@@ -544,7 +544,7 @@ static int run(int argc, char **argv)
 	if (!r)
 		r = phase(&vm, "fdt", build_fdt(&vm, o.dump_dtb));
 	if (!r && !o.dump_dtb)
-		r = vfio_ram_pin_start(&vm);
+		r = vfio_ram_pin_prepare(&vm);
 	if (!r && !o.dump_dtb) {
 		/* Said after every set-up error could have come, so that an
 		 * error stays the one line pvmm prints. */
@@ -558,6 +558,11 @@ static int run(int argc, char **argv)
 		r = phase(&vm, "console", console_start(&vm));
 		if (!r)
 			r = vcpus_start(&vm, vm.entry, vm.layout.fdt_gpa);
+		/* After the threads are made: see vfio_ram_pin_start. */
+		if (!r)
+			r = vfio_ram_pin_start(&vm);
+		else
+			vfio_ram_pin_cancel(&vm);
 		if (!r || vm.nr_vcpus) {
 			wait_for_exit(&vm, &sigs);
 			vcpus_join(&vm);

@@ -156,26 +156,39 @@ static int container_set_iommu(struct vfio_container *c, struct vm *vm)
 
 /* ---- Guest RAM pinned for the v2 containers (struct ram_pin) ---- */
 
-/* v2 maps only pre-registered memory: all of guest RAM, pinned. The
- * first container's call pins; the kernel finds the same range for the
- * others and only counts a user more. */
-static int container_register_ram(struct vfio_container *c, struct vm *vm)
+static int piece_register(struct vfio_container *c, unsigned int i, bool reg)
 {
-	struct vfio_iommu_spapr_register_memory reg = {
-		.argsz = sizeof(reg), .vaddr = (uintptr_t)vm->mem.host, .size = vm->mem.size,
+	uint64_t off = (uint64_t)i * c->ram_piece;
+	struct vfio_iommu_spapr_register_memory r = {
+		.argsz = sizeof(r), .vaddr = c->ram_vaddr + off,
+		.size = c->ram_size - off < c->ram_piece ? c->ram_size - off : c->ram_piece,
 	};
 
-	if (ioctl(c->fd, VFIO_IOMMU_SPAPR_REGISTER_MEMORY, &reg) < 0)
-		return FAIL(c->name, "VFIO_IOMMU_SPAPR_REGISTER_MEMORY (guest RAM; check RLIMIT_MEMLOCK)");
-	c->mem_registered = true;
-	c->ram_vaddr = reg.vaddr;
-	c->ram_size = reg.size;
+	return ioctl(c->fd, reg ? VFIO_IOMMU_SPAPR_REGISTER_MEMORY :
+		     VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY, &r);
+}
+
+/* v2 maps only pre-registered memory: all of guest RAM, pinned, piece by
+ * piece (guest_mem_pin_piece). The first container's calls pin; the
+ * kernel finds the same pieces for the others and counts a user more. */
+static int container_register_ram(struct vfio_container *c, struct vm *vm)
+{
+	c->ram_vaddr = (uintptr_t)vm->mem.host;
+	c->ram_size = vm->mem.size;
+	c->ram_piece = guest_mem_pin_piece(vm->mem.size, vm->mem.page_size);
+	c->ram_registered = true;
+	for (uint64_t off = 0; off < c->ram_size; off += c->ram_piece) {
+		if (piece_register(c, c->ram_pieces, true) < 0)
+			return FAIL(c->name, "VFIO_IOMMU_SPAPR_REGISTER_MEMORY "
+				    "(guest RAM; check RLIMIT_MEMLOCK)");
+		c->ram_pieces++;
+	}
 	return 0;
 }
 
 static bool pin_wanted(const struct vfio_container *c)
 {
-	return c->v2 && c->iommu_set && !c->mem_registered;
+	return c->v2 && c->iommu_set && !c->ram_registered;
 }
 
 /* Every container of the VM, each once (the group list names them). */
@@ -229,7 +242,6 @@ static bool has_ipc_lock(void)
 	return caps & (1ULL << 14);	/* CAP_IPC_LOCK */
 }
 
-/* Said before the guest runs, as the pin's own failure used to be. */
 static int check_memlock(const struct vm *vm)
 {
 	struct rlimit rl;
@@ -243,35 +255,47 @@ static int check_memlock(const struct vm *vm)
 	return -ENOMEM;
 }
 
-int vfio_ram_pin_start(struct vm *vm)
+int vfio_ram_pin_prepare(struct vm *vm)
 {
-	struct ram_pin *p = &vm->pin;
 	bool wanted = false;
 	int r;
 
 	for (struct vfio_group *g = vm->groups; g; g = g->next)
 		wanted |= pin_wanted(g->container);
-	if (!wanted) {
-		pin_finish(vm, 0);
-		return 0;
-	}
-	r = check_memlock(vm);
-	if (r)
-		return r;
-	if (vm->cfg.pin_before_boot) {
+	r = wanted ? check_memlock(vm) : 0;
+	if (!r && wanted && vm->cfg.pin_before_boot) {
 		r = register_all(vm);
-		pin_finish(vm, r);
-		stats_note_phase(&vm->stats, "ram-pin");
-		return r;
+		if (!r)
+			stats_note_phase(&vm->stats, "ram-pin");
 	}
+	if (r || !wanted || vm->cfg.pin_before_boot)
+		pin_finish(vm, r);
+	return r;
+}
+
+int vfio_ram_pin_start(struct vm *vm)
+{
+	struct ram_pin *p = &vm->pin;
+	int r;
+
+	if (atomic_load(&p->done))
+		return 0;
 	p->task = stats_task_begin(&vm->stats, "ram-pin");
 	r = -pthread_create(&p->thread, NULL, pin_thread, vm);
 	if (r) {
 		pr_err("guest RAM pin: pthread_create: %s", strerror(-r));
+		pin_finish(vm, r);
+		vm_request_exit(vm, EXIT_ERROR, NULL);
 		return r;
 	}
 	p->started = true;
 	return 0;
+}
+
+void vfio_ram_pin_cancel(struct vm *vm)
+{
+	if (!vm->pin.started && !atomic_load(&vm->pin.done))
+		pin_finish(vm, -ECANCELED);
 }
 
 int vfio_ram_pin_wait(struct vm *vm)
@@ -391,16 +415,14 @@ void vfio_group_put(struct vm *vm, struct vfio_group *g)
 
 void vfio_container_release(struct vfio_container *c)
 {
-	struct vfio_iommu_spapr_register_memory reg = {
-		.argsz = sizeof(reg), .vaddr = c->ram_vaddr, .size = c->ram_size,
-	};
-
 	for (unsigned int i = 0; i < VFIO_WINDOWS_MAX; i++)
 		if (c->windows[i].used)
 			vfio_window_remove(c, c->windows[i].start);
-	if (c->mem_registered && ioctl(c->fd, VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY, &reg) < 0)
-		pr_warn("%s: VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY: %s", c->name, strerror(errno));
-	c->mem_registered = false;
+	while (c->ram_pieces)
+		if (piece_register(c, --c->ram_pieces, false) < 0)
+			pr_warn("%s: VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY (piece %u): %s", c->name,
+				c->ram_pieces, strerror(errno));
+	c->ram_registered = false;
 }
 
 void vfio_container_close(struct vfio_container *c)

@@ -76,3 +76,29 @@ TEST(page_init_hcall)
 	CHECK_EQ(hcall_dispatch(&cpu, H_PAGE_INIT, args), H_PARAMETER);
 	free(vm.mem.host);
 }
+
+/* Guest RAM pinned in pieces: whole host pages, at most
+ * GUEST_PIN_PIECES_MAX of them, none under the minimum unless RAM is,
+ * and together exactly RAM. */
+TEST(pin_pieces_cover_ram)
+{
+	static const uint64_t sizes[] = { 16 << 20, 32 << 20, 100 << 20, 512 << 20,
+					  (3ULL << 30) + (5 << 20), 64ULL << 30, 1ULL << 40 };
+	static const uint64_t pages[] = { 0, 4096, 65536, 2 << 20, 1 << 30 };
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		for (size_t j = 0; j < sizeof(pages) / sizeof(pages[0]); j++) {
+			uint64_t size = sizes[i], page = pages[j] ? pages[j] : 4096;
+			uint64_t piece = guest_mem_pin_piece(size, pages[j]), n, covered = 0;
+
+			CHECK(piece > 0 && piece <= size);
+			CHECK(piece == size || piece % page == 0);
+			CHECK(piece == size || piece >= GUEST_PIN_PIECE_MIN);
+			for (n = 0; covered < size; n++)
+				covered += size - covered < piece ? size - covered : piece;
+			CHECK_EQ(covered, size);
+			CHECK(n <= GUEST_PIN_PIECES_MAX);
+		}
+	CHECK_EQ(guest_mem_pin_piece(512 << 20, 4096), 32 << 20);	/* 16 pieces */
+	CHECK_EQ(guest_mem_pin_piece(16 << 20, 4096), 16 << 20);	/* one */
+}

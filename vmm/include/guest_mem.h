@@ -34,4 +34,16 @@ static inline void *guest_ptr(const struct guest_mem *m, uint64_t gpa, uint64_t 
 int guest_mem_alloc(struct guest_mem *m, uint64_t size, bool huge);
 void guest_mem_free(struct guest_mem *m);
 
+/*
+ * Guest RAM is pinned for VFIO a piece at a time, each piece registered
+ * on its own: a registration holds the host mm's lock throughout, and a
+ * thread that maps memory meanwhile (or a guest page fault queued behind
+ * it) waits for the whole registration. At most GUEST_PIN_PIECES_MAX
+ * pieces, since the kernel looks a TCE's piece up in a list; each of at
+ * least GUEST_PIN_PIECE_MIN and whole host pages, the last one shorter.
+ */
+#define GUEST_PIN_PIECES_MAX	16
+#define GUEST_PIN_PIECE_MIN	(32ULL << 20)
+uint64_t guest_mem_pin_piece(uint64_t size, uint64_t page_size);
+
 #endif

@@ -29,8 +29,11 @@ struct vfio_container {
 	char name[32];			/* "PHB 0", for messages */
 	int fd;
 	bool v2, iommu_set;
-	bool mem_registered;
-	uint64_t ram_vaddr, ram_size;
+	/* Guest RAM registered (v2): ram_pieces pieces of ram_piece bytes
+	 * from ram_vaddr, the last one up to ram_size (guest_mem_pin_piece). */
+	uint64_t ram_vaddr, ram_size, ram_piece;
+	unsigned int ram_pieces;
+	bool ram_registered;
 	struct vfio_iommu_spapr_tce_info info;
 	bool default_window_removed;	/* the host's, replaced by ours (v2) */
 	struct vfio_window windows[VFIO_WINDOWS_MAX];
@@ -67,10 +70,17 @@ void vfio_group_put(struct vm *vm, struct vfio_group *g);
 /*
  * Guest RAM pinned for every v2 container, after the last group is in:
  * by a thread while the guest boots, or at once with [vm]
- * pin_before_boot. A limit that cannot hold guest RAM is refused here,
- * before the guest runs. A failure later stops the VM (EXIT_ERROR).
+ * pin_before_boot. Prepare refuses an RLIMIT_MEMLOCK that cannot hold
+ * guest RAM, before the guest runs, and pins at once if asked to (or
+ * ends the pin at once when no container needs it).
  */
+int vfio_ram_pin_prepare(struct vm *vm);
+/* The pin thread, once the guest's threads exist (creating a thread maps
+ * its stack, which would wait for a registration); on failure the pin
+ * ends with that error (the waiters' answer) and the VM stops. */
 int vfio_ram_pin_start(struct vm *vm);
+/* The guest never started: nothing will pin, and nobody may wait. */
+void vfio_ram_pin_cancel(struct vm *vm);
 /* Before a DMA mapping: 0 once RAM is pinned (waiting for it), or the
  * pin's -errno. */
 int vfio_ram_pin_wait(struct vm *vm);
