@@ -128,7 +128,8 @@ int vfio_container_open(struct vfio_container *c, const char *name)
 }
 
 /* Once the first group is in: the IOMMU type and what the host window
- * offers. Guest RAM is pinned later, once for all (vfio_ram_pin_start). */
+ * offers. Guest RAM is pinned later, for all containers at once
+ * (vfio_ram_pin_prepare, vfio_ram_pin_start). */
 static int container_set_iommu(struct vfio_container *c, struct vm *vm)
 {
 	if (c->v2 && ioctl(c->fd, VFIO_SET_IOMMU, VFIO_SPAPR_TCE_v2_IOMMU) < 0) {

@@ -64,7 +64,8 @@ struct vfio_device {
 int vfio_group_of(const char *bdf);
 
 int vfio_container_open(struct vfio_container *c, const char *name);
-/* The first group sets the IOMMU type and registers guest RAM. */
+/* The first group sets the IOMMU type (guest RAM is registered later,
+ * by the pin below). */
 int vfio_group_get(struct vm *vm, int id, struct vfio_container *c, struct vfio_group **out);
 void vfio_group_put(struct vm *vm, struct vfio_group *g);
 /*
