@@ -178,12 +178,10 @@ static int container_register_ram(struct vfio_container *c, struct vm *vm)
 	c->ram_size = vm->mem.size;
 	c->ram_piece = guest_mem_pin_piece(vm->mem.size, vm->mem.page_size);
 	c->ram_registered = true;
-	for (uint64_t off = 0; off < c->ram_size; off += c->ram_piece) {
+	for (; (uint64_t)c->ram_pieces * c->ram_piece < c->ram_size; c->ram_pieces++)
 		if (piece_register(c, c->ram_pieces, true) < 0)
 			return FAIL(c->name, "VFIO_IOMMU_SPAPR_REGISTER_MEMORY "
 				    "(guest RAM; check RLIMIT_MEMLOCK)");
-		c->ram_pieces++;
-	}
 	return 0;
 }
 
@@ -289,13 +287,13 @@ int vfio_ram_pin_start(struct vm *vm)
 		vm_request_exit(vm, EXIT_ERROR, NULL);
 		return r;
 	}
-	p->started = true;
+	p->thread_live = true;
 	return 0;
 }
 
 void vfio_ram_pin_cancel(struct vm *vm)
 {
-	if (!vm->pin.started && !atomic_load(&vm->pin.done))
+	if (!vm->pin.thread_live && !atomic_load(&vm->pin.done))
 		pin_finish(vm, -ECANCELED);
 }
 
@@ -321,9 +319,9 @@ void vfio_ram_pin_join(struct vm *vm)
 {
 	struct ram_pin *p = &vm->pin;
 
-	if (p->started && !p->joined)
+	if (p->thread_live)
 		pthread_join(p->thread, NULL);
-	p->joined = true;
+	p->thread_live = false;
 }
 
 static int group_open(struct vfio_group *g)

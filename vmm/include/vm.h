@@ -53,7 +53,7 @@ struct ram_pin {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	pthread_t thread;
-	bool started, joined;
+	bool thread_live;		/* a pin thread that is not joined yet */
 	atomic_bool done;
 	int err;			/* 0 or the registration's -errno */
 	int task;			/* its stats task (stats_task_begin) */
