@@ -3,7 +3,7 @@
 # and natively with ASan + UBSan. Included by the top-level Makefile.
 
 # host_bind.c does sysfs I/O under a root the tests point at a temp dir.
-UNIT_PURE_SRC := $(PURE_SRC) vmm/host_bind.c
+UNIT_PURE_SRC := $(PURE_SRC) vmm/host/host_bind.c
 UNIT_TEST_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_ALL_SRC  := $(UNIT_PURE_SRC) $(UNIT_TEST_SRC)
 UNIT_DEFS     := -DGOLDEN_DIR='"tests/unit/golden"' -Itests/unit
