@@ -35,14 +35,11 @@ static void expect(const char *name, long got, long want)
 
 /*
  * An access just past the end of the window. In mode kernel KVM serves
- * H_PUT_TCE, H_GET_TCE and H_PUT_TCE_INDIRECT, and checks only a list's
- * first entry (Linux 6.12): so that a list running past the end cannot make
- * the host kernel write past its tables, pvmm gives KVM's and the host's
- * tables 512 spare entries past the guest's window (vmm/spapr_pci.c,
- * kvm_pad). KVM then answers H_SUCCESS for IOBAs in those spare entries
- * (mapping guest RAM only): reported as KVM-ACCEPTS, which the hostile
- * scenario allows for these cases only. H_STUFF_TCE, whose count KVM
- * would not bound at all, is pvmm's in both modes.
+ * H_PUT_TCE and H_GET_TCE, whose one entry it checks against its table
+ * (the guest's window, no larger): a KVM that took one anyway is named as
+ * KVM-ACCEPTS, and the hostile scenario fails on any. H_PUT_TCE_INDIRECT
+ * and H_STUFF_TCE, whose ranges KVM does not bound, are pvmm's in both
+ * modes.
  */
 static void expect_range(const char *name, long got, long want)
 {

@@ -170,19 +170,21 @@ static int fake_check_addr(void *o, uint32_t cfg_addr, uint64_t buid)
 {
 	struct phb_dma *d = o;
 
-	return spapr_phb_check_addr(d->phb, cfg_addr, buid);
+	return d->check_addr(d->check_ctx, cfg_addr, buid);
 }
 
 static const struct ddw_ops fake_ddw_ops = { fake_create, fake_remove, fake_check_addr };
 
-void phb_dma_init(struct phb_dma *d, struct vm *vm, struct spapr_phb *phb, unsigned int index,
-		  uint32_t liobn)
+void phb_dma_init(struct phb_dma *d, struct vm *vm, unsigned int index, uint32_t liobn,
+		  pthread_mutex_t *lock, phb_addr_check_fn check_addr, void *check_ctx)
 {
 	memset(d, 0, sizeof(*d));
 	d->vm = vm;
-	d->phb = phb;
 	d->index = index;
 	d->liobn = liobn;
+	d->lock = lock;
+	d->check_addr = check_addr;
+	d->check_ctx = check_ctx;
 }
 
 int phb_dma_add_group(struct phb_dma *d, int group_id, struct vfio_group **out)
@@ -196,7 +198,7 @@ int phb_dma_add_group(struct phb_dma *d, int group_id, struct vfio_group **out)
 int phb_dma_setup(struct phb_dma *d)
 {
 	ddw_init(&d->ddw, true, DDW_WINDOWS_MAX, DDW_PGSIZE_4K | DDW_PGSIZE_64K, FAKE_WINDOW_MAX,
-		 d->liobn, 0, FAKE_WINDOW_MAX, 12, &fake_ddw_ops, d);
+		 d->liobn, FAKE_WINDOW_MAX, 12, &fake_ddw_ops, d);
 	return 0;
 }
 

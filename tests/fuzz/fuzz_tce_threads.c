@@ -1,12 +1,12 @@
 /*
  * Two vcpus at once on one PHB's DMA, under ThreadSanitizer: TCE hcalls
  * (H_PUT_TCE, H_GET_TCE, H_STUFF_TCE, H_PUT_TCE_INDIRECT through the real
- * hcall table of tce.c, which serialises them on its windows lock) racing
- * the DDW RTAS calls (the real spapr_ddw.c, under the PHB's lock as
+ * hcall table and LIOBN route of spapr_tce_hcall.c, under the PHB's lock)
+ * racing the DDW RTAS calls (the real spapr_ddw.c, under the same lock as
  * spapr_phb.c takes it) that create and remove the windows they use. The
  * host side of a window is spapr_phb_dma.c's, modelled here (that file
- * needs the ppc64 KVM headers): window_open = tce_window_init + add,
- * window_close = remove + free, and the host IOMMU drops a removed
+ * needs the ppc64 KVM headers): window_open = tce_window_init + ready,
+ * window_close = not ready + free, and the host IOMMU drops a removed
  * window's mappings with it.
  *
  * Oracles: TSan for any data race; the host side never sees a window
@@ -19,7 +19,9 @@
 #include "spapr.h"
 #include "spapr_ddw.h"
 #include "spapr_hcall.h"
+#include "spapr_phb_dma.h"
 #include "spapr_rtas.h"
+#include "spapr_tce_hcall.h"
 #include "tce.h"
 #include "util.h"
 #include "vm.h"
@@ -48,8 +50,7 @@ struct host_window {
 static struct vm vm;
 static struct vcpu cpus[2];
 static pthread_mutex_t phb_lock = PTHREAD_MUTEX_INITIALIZER;	/* spapr_phb's lock */
-static struct ddw ddw;
-static struct tce_window win[DDW_WINDOWS_MAX];
+static struct phb_dma dma;	/* its windows and their DDW bookkeeping */
 static struct host_window host[DDW_WINDOWS_MAX];
 
 /* The first entry of a host call's run of pages (several when the table
@@ -107,9 +108,10 @@ static int win_create(void *o, unsigned int slot, uint32_t liobn, uint32_t page_
 		FAIL("a window created twice");
 	*start = slot ? 1ULL << 59 : 0;
 	host[slot] = (struct host_window){ .exists = true, .start = *start, .shift = page_shift };
-	if (tce_window_init(&win[slot], liobn, *start, size, page_shift, &vm.mem, &host_ops,
-			    &host[slot], NULL) || tce_window_add(&win[slot]))
+	if (tce_window_init(&dma.win[slot].tce, liobn, *start, size, page_shift, &vm.mem,
+			    &host_ops, &host[slot], NULL))
 		FAIL("window set-up");
+	dma.win[slot].ready = true;
 	return 0;
 }
 
@@ -118,9 +120,9 @@ static void win_remove(void *o, unsigned int slot, uint64_t *hcalls)
 	(void)o;
 	if (slot >= DDW_WINDOWS_MAX || !host[slot].exists)
 		FAIL("a window removed twice");
-	*hcalls = tce_window_hcalls(&win[slot]);
-	tce_window_remove(&win[slot]);
-	tce_window_free(&win[slot]);
+	*hcalls = dma.win[slot].tce.hcalls;
+	dma.win[slot].ready = false;
+	tce_window_free(&dma.win[slot].tce);
 	host[slot].exists = false;	/* and its mappings with it */
 }
 
@@ -141,7 +143,7 @@ static void rtas(void (*fn)(struct ddw *, struct rtas_call *), uint32_t nargs, u
 	if (fn == ddw_rtas_remove)
 		c.args[0] = a3;
 	pthread_mutex_lock(&phb_lock);
-	fn(&ddw, &c);
+	fn(&dma.ddw, &c);
 	pthread_mutex_unlock(&phb_lock);
 }
 
@@ -212,21 +214,21 @@ static void *vcpu_thread(void *p)
 static void check_state(void)
 {
 	for (unsigned int s = 0; s < DDW_WINDOWS_MAX; s++) {
-		bool active = ddw.win[s].active;
-		struct tce_window *w = tce_window_find(LIOBN + s);
+		bool active = dma.ddw.win[s].active;
+		struct tce_window *w = phb_dma_window(&dma, LIOBN + s);
 		uint64_t n = 0;
 
-		if (active != host[s].exists || (active ? w != &win[s] : w != NULL))
+		if (active != host[s].exists || (active ? w != &dma.win[s].tce : w != NULL))
 			FAIL("DDW's windows, the host's and the hcalls' differ");
 		if (!active)
 			continue;
-		for (uint64_t i = 0; i < win[s].nr_entries; i++) {
-			bool valid = win[s].table[i] & TCE_PERM_MASK;
+		for (uint64_t i = 0; i < w->nr_entries; i++) {
+			bool valid = w->table[i] & TCE_PERM_MASK;
 			if (valid != host[s].mapped[i])
 				FAIL("a valid entry not mapped, or a mapping without one");
 			n += valid;
 		}
-		if (n != win[s].valid)
+		if (n != w->valid)
 			FAIL("the window's count of valid entries");
 	}
 }
@@ -245,12 +247,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		vm.mem.size = RAM;
 		for (int i = 0; i < 2; i++)
 			cpus[i] = (struct vcpu){ .vm = &vm, .id = i, .fd = -1 };
-		if (tce_register_calls())
+		if (spapr_tce_register_calls())
 			abort();
+		dma.vm = &vm;
+		dma.lock = &phb_lock;
+		dma.liobn = LIOBN;
+		vm.dma[0] = &dma;
 	}
 	/* Boot time: the default window (4 KiB pages, 1 MiB) in slot 0. */
 	memset(host, 0, sizeof(host));
-	ddw_init(&ddw, true, DDW_WINDOWS_MAX, DDW_PGSIZE_4K | DDW_PGSIZE_64K, MAX_WINDOW, LIOBN, 0,
+	ddw_init(&dma.ddw, true, DDW_WINDOWS_MAX, DDW_PGSIZE_4K | DDW_PGSIZE_64K, MAX_WINDOW, LIOBN,
 		 1 << 20, 12, &ddw_ops, NULL);
 	win_create(NULL, 0, LIOBN, 12, 1 << 20, &(uint64_t){ 0 });
 	pthread_barrier_init(&start, NULL, 2);

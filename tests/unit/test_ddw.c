@@ -52,7 +52,7 @@ static const struct ddw_ops ops = { fake_create, fake_remove, fake_check };
 static void setup(struct ddw *d, bool enabled)
 {
 	creates = removes = fail_create = 0;
-	ddw_init(d, enabled, 2, DDW_PGSIZE_4K | DDW_PGSIZE_64K, 512ULL << 20, LIOBN, 0,
+	ddw_init(d, enabled, 2, DDW_PGSIZE_4K | DDW_PGSIZE_64K, 512ULL << 20, LIOBN,
 		 512ULL << 20, 12, &ops, NULL);
 }
 
@@ -212,8 +212,9 @@ TEST(ddw_default_window_removed_and_reset)
 	ddw_rtas_reset(&d, &c);
 	CHECK_EQ(c.rets[0], RTAS_OUT_SUCCESS);
 	CHECK(d.win[0].active);
-	CHECK_EQ(d.win[0].page_shift, 12);
-	CHECK_EQ(d.win[0].size, 512ULL << 20);
+	CHECK_EQ(last_slot, 0);
+	CHECK_EQ(last_liobn, LIOBN);
+	CHECK_EQ(last_size, 512ULL << 20);
 	CHECK_EQ(last_shift, 12);
 	CHECK_EQ(d.nlog, 2);	/* the guest's window and the restored default */
 	/* reset with only the default: nothing to do */
@@ -245,8 +246,8 @@ TEST(ddw_off_refuses_everything)
 	CHECK_EQ((int32_t)c.rets[0], RTAS_OUT_PARAM_ERROR);
 	CHECK_EQ(creates + removes, 0);
 	/* a host with one window or no usable page size: off as well */
-	ddw_init(&d, true, 1, DDW_PGSIZE_64K, 1 << 29, LIOBN, 0, 1 << 29, 12, &ops, NULL);
+	ddw_init(&d, true, 1, DDW_PGSIZE_64K, 1 << 29, LIOBN, 1 << 29, 12, &ops, NULL);
 	CHECK(!d.enabled);
-	ddw_init(&d, true, 2, 0, 1 << 29, LIOBN, 0, 1 << 29, 12, &ops, NULL);
+	ddw_init(&d, true, 2, 0, 1 << 29, LIOBN, 1 << 29, 12, &ops, NULL);
 	CHECK(!d.enabled);
 }

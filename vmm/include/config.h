@@ -83,12 +83,13 @@ struct vm_config {
 	 * so a guest can make the host kernel clear memory past its TCE
 	 * tables: off unless every guest is trusted. */
 	bool kvm_stuff_tce;
-	/* Mode kernel: let KVM serve H_PUT_TCE_INDIRECT (default off), with its
-	 * tables padded so that the same unchecked list cannot run past them.
-	 * KVM validates the list and then reads it again from guest memory: a
-	 * second vcpu (or the device's DMA) rewriting it in between makes the
-	 * host kernel BUG. Off: pvmm serves it from one copy, exact answers.
-	 * trusted_guest = on sets both of these. */
+	/* Mode kernel: let KVM serve H_PUT_TCE_INDIRECT (default off). KVM
+	 * checks only the list's first entry against its table, which no
+	 * padding bounds (a list may start at the table's last entry), and
+	 * reads the list again after validating it: a second vcpu (or the
+	 * device's DMA) rewriting it in between makes the host kernel BUG.
+	 * Off: pvmm serves it from one copy, exact answers. trusted_guest =
+	 * on sets both of these. */
 	bool kvm_indirect_tce;
 	/* Managed devices (--bind): pvmm moves every function of each
 	 * device's IOMMU group to vfio-pci and back at exit (host_bind.h);

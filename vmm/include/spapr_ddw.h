@@ -40,11 +40,10 @@ struct ddw_ops {
 	int (*check_addr)(void *opaque, uint32_t cfg_addr, uint64_t buid);
 };
 
-struct ddw_window {
+/* A slot's state; the window itself is described by its owner (the
+ * ops' side: spapr_phb_dma.h), slot i with LIOBN liobn_base + i. */
+struct ddw_slot {
 	bool active;
-	uint32_t liobn;
-	uint64_t start, size;
-	uint32_t page_shift;
 	int log;			/* index into the log, -1 for the boot-time default */
 	bool is_default;		/* the 32-bit window ibm,dma-window names */
 };
@@ -67,7 +66,7 @@ struct ddw {
 	uint32_t liobn_base;
 	uint64_t default_size;		/* slot 0, recreated by reset */
 	uint32_t default_shift;
-	struct ddw_window win[DDW_WINDOWS_MAX];
+	struct ddw_slot win[DDW_WINDOWS_MAX];
 	struct ddw_log_entry log[DDW_LOG_MAX];	/* the first windows, for the summary */
 	unsigned int nlog;
 	uint64_t opened, closed;		/* every host window, logged or not */
@@ -85,8 +84,8 @@ uint32_t ddw_page_shift(uint32_t bit);
 
 /* Slot 0 (the default window, already set up) is recorded as active. */
 void ddw_init(struct ddw *d, bool enabled, unsigned int max_windows, uint32_t page_mask,
-	      uint64_t max_window_size, uint32_t liobn_base, uint64_t default_start,
-	      uint64_t default_size, uint32_t default_shift, const struct ddw_ops *ops, void *opaque);
+	      uint64_t max_window_size, uint32_t liobn_base, uint64_t default_size,
+	      uint32_t default_shift, const struct ddw_ops *ops, void *opaque);
 
 /* The operations, with PAPR RTAS status returns. */
 int ddw_query(const struct ddw *d, uint32_t *avail, uint64_t *largest_block, uint32_t *mask);

@@ -34,7 +34,5 @@ int spapr_phb_register_calls(void);
 /* Place the configured functions on guest PHBs and register each PHB as
  * a device of the VM (set up through the device list). */
 int spapr_phbs_create(struct vm *vm);
-/* RTAS status of (config address, BUID) naming a function of phb. */
-int spapr_phb_check_addr(struct spapr_phb *phb, uint32_t cfg_addr, uint64_t buid);
 
 #endif

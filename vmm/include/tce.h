@@ -43,9 +43,6 @@ struct tce_window {
 	uint64_t size;			/* bytes of bus address space */
 	uint32_t page_shift;
 	uint64_t nr_entries;
-	/* Mode kernel: entries past the window that KVM's table holds and KVM
-	 * may write (see kvm_pad in spapr_phb_dma.c); the table has them too. */
-	uint64_t spare_entries;
 	uint64_t *table;		/* host-endian entries */
 	bool table_owned;
 	const struct guest_mem *mem;
@@ -86,16 +83,13 @@ long tce_put(struct tce_window *w, uint64_t ioba, uint64_t tce);
 long tce_get(struct tce_window *w, uint64_t ioba, uint64_t *tce);
 long tce_put_indirect(struct tce_window *w, uint64_t ioba, uint64_t list_gpa, uint64_t npages);
 long tce_stuff(struct tce_window *w, uint64_t ioba, uint64_t value, uint64_t npages);
-/* Every valid entry, spare ones included, targets a page inside guest RAM
- * (hostile-guest check); *valid counts them. */
+/* Every valid entry targets a page inside guest RAM (hostile-guest
+ * check); *valid counts them. */
 bool tce_window_inside_ram(const struct tce_window *w, uint64_t *valid);
 
-/* Windows the hcalls find by LIOBN, and the hcall table itself. */
-int tce_window_add(struct tce_window *w);
-void tce_window_remove(struct tce_window *w);
-struct tce_window *tce_window_find(uint32_t liobn);
-/* The TCE hcalls w saw: other vcpus' hcalls count under the windows lock. */
-uint64_t tce_window_hcalls(struct tce_window *w);
-int tce_register_calls(void);
+/* H_PUT_TCE, H_GET_TCE (the entry into args[0]), H_PUT_TCE_INDIRECT or
+ * H_STUFF_TCE on w, whose LIOBN args[0] named; counted in w->hcalls. The
+ * caller serialises the calls on one window (its PHB's lock). */
+long tce_hcall(struct tce_window *w, uint64_t opcode, uint64_t *args);
 
 #endif

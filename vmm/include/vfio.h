@@ -19,12 +19,6 @@ struct vm;
 
 #define VFIO_WINDOWS_MAX	2
 
-struct vfio_window {
-	bool used;
-	uint64_t start, size;
-	uint32_t page_shift;
-};
-
 struct vfio_container {
 	char name[32];			/* "PHB 0", for messages */
 	int fd;
@@ -36,7 +30,9 @@ struct vfio_container {
 	bool ram_registered;
 	struct vfio_iommu_spapr_tce_info info;
 	bool default_window_removed;	/* the host's, replaced by ours (v2) */
-	struct vfio_window windows[VFIO_WINDOWS_MAX];
+	/* DMA windows created: each is described by its owner (the PHB's
+	 * struct phb_window), which removes it. */
+	unsigned int nr_windows;
 };
 
 struct vfio_group {
@@ -87,8 +83,8 @@ void vfio_ram_pin_cancel(struct vm *vm);
 int vfio_ram_pin_wait(struct vm *vm);
 /* Before teardown: the pin thread has ended. */
 void vfio_ram_pin_join(struct vm *vm);
-/* Windows, then the memory registration: while a group still holds the
- * container's IOMMU. */
+/* The memory registration, after the windows (their owners remove
+ * them) and while a group still holds the container's IOMMU. */
 void vfio_container_release(struct vfio_container *c);
 void vfio_container_close(struct vfio_container *c);
 

@@ -20,6 +20,7 @@
 
 struct vm;
 struct vfio_group;
+struct phb_dma;
 
 /*
  * A device of the VM: its ops and its own context. The device list drives
@@ -117,9 +118,9 @@ struct vm {
 	struct vfio_group *groups;
 	int kvm_vfio_fd;
 	struct ram_pin pin;
-	/* Mode kernel: which multi-TCE hcalls KVM serves, decided at the first
-	 * KVM table (KVM_CAP_PPC_ENABLE_HCALL is VM-wide). */
-	bool kvm_tce_decided, kvm_indirect;
+	/* Each guest PHB's DMA, by PHB index: what a TCE hcall's LIOBN names
+	 * (spapr_tce_hcall.h). Set before the vcpus run, cleared after. */
+	struct phb_dma *dma[PHB_MAX];
 };
 
 void vm_init_struct(struct vm *vm);

@@ -30,8 +30,8 @@ uint32_t ddw_page_mask(uint64_t host_pgsizes, uint64_t max_page)
 }
 
 void ddw_init(struct ddw *d, bool enabled, unsigned int max_windows, uint32_t page_mask,
-	      uint64_t max_window_size, uint32_t liobn_base, uint64_t default_start,
-	      uint64_t default_size, uint32_t default_shift, const struct ddw_ops *ops, void *opaque)
+	      uint64_t max_window_size, uint32_t liobn_base, uint64_t default_size,
+	      uint32_t default_shift, const struct ddw_ops *ops, void *opaque)
 {
 	memset(d, 0, sizeof(*d));
 	d->enabled = enabled && max_windows > 1 && page_mask;
@@ -43,9 +43,7 @@ void ddw_init(struct ddw *d, bool enabled, unsigned int max_windows, uint32_t pa
 	d->default_shift = default_shift;
 	d->ops = ops;
 	d->opaque = opaque;
-	d->win[0] = (struct ddw_window){ .active = true, .liobn = liobn_base,
-		.start = default_start, .size = default_size, .page_shift = default_shift, .log = -1,
-		.is_default = true };
+	d->win[0] = (struct ddw_slot){ .active = true, .log = -1, .is_default = true };
 }
 
 static unsigned int windows_free(const struct ddw *d)
@@ -86,29 +84,30 @@ static bool page_shift_offered(const struct ddw *d, uint32_t page_shift)
 	return false;
 }
 
-/* Host side and bookkeeping of one window in a free slot. */
-static int window_open(struct ddw *d, unsigned int slot, uint32_t page_shift, uint64_t size)
+/* Host side and bookkeeping of one window in a free slot; *start is
+ * its bus address. */
+static int window_open(struct ddw *d, unsigned int slot, uint32_t page_shift, uint64_t size,
+		       uint64_t *start)
 {
-	struct ddw_window *w = &d->win[slot];
+	struct ddw_slot *w = &d->win[slot];
 	uint32_t liobn = d->liobn_base + slot;
-	uint64_t start = 0;
 
-	if (d->ops->create(d->opaque, slot, liobn, page_shift, size, &start))
+	*start = 0;
+	if (d->ops->create(d->opaque, slot, liobn, page_shift, size, start))
 		return RTAS_OUT_HW_ERROR;
-	*w = (struct ddw_window){ .active = true, .liobn = liobn, .start = start, .size = size,
-		.page_shift = page_shift, .log = -1 };
+	*w = (struct ddw_slot){ .active = true, .log = -1 };
 	d->opened++;
 	if (d->nlog < DDW_LOG_MAX) {
 		w->log = (int)d->nlog;
 		d->log[d->nlog++] = (struct ddw_log_entry){ .slot = slot, .liobn = liobn,
-			.start = start, .size = size, .page_shift = page_shift };
+			.start = *start, .size = size, .page_shift = page_shift };
 	}
 	return RTAS_OUT_SUCCESS;
 }
 
 static void window_close(struct ddw *d, unsigned int slot)
 {
-	struct ddw_window *w = &d->win[slot];
+	struct ddw_slot *w = &d->win[slot];
 	uint64_t hcalls = 0;
 
 	d->ops->remove(d->opaque, slot, &hcalls);
@@ -134,31 +133,27 @@ int ddw_create(struct ddw *d, uint32_t page_shift, uint32_t window_shift, uint32
 		;
 	if (slot == d->max_windows)
 		return RTAS_OUT_HW_ERROR;	/* no free window: the guest did not query */
-	st = window_open(d, slot, page_shift, 1ULL << window_shift);
-	if (st == RTAS_OUT_SUCCESS) {
-		*liobn = d->win[slot].liobn;
-		*start = d->win[slot].start;
-	}
+	st = window_open(d, slot, page_shift, 1ULL << window_shift, start);
+	if (st == RTAS_OUT_SUCCESS)
+		*liobn = d->liobn_base + slot;
 	return st;
 }
 
 int ddw_remove(struct ddw *d, uint32_t liobn)
 {
-	if (!d->enabled)
+	uint32_t slot = liobn - d->liobn_base;	/* below the base: wraps, too big */
+
+	if (!d->enabled || slot >= d->max_windows || !d->win[slot].active)
 		return RTAS_OUT_PARAM_ERROR;
-	for (unsigned int i = 0; i < d->max_windows; i++) {
-		if (d->win[i].active && d->win[i].liobn == liobn) {
-			window_close(d, i);
-			return RTAS_OUT_SUCCESS;
-		}
-	}
-	return RTAS_OUT_PARAM_ERROR;
+	window_close(d, slot);
+	return RTAS_OUT_SUCCESS;
 }
 
 /* Back to the boot-time state: only the default window, in slot 0. */
 int ddw_reset(struct ddw *d)
 {
 	int st = RTAS_OUT_SUCCESS;
+	uint64_t start;
 
 	if (!d->enabled)
 		return RTAS_OUT_PARAM_ERROR;
@@ -166,7 +161,7 @@ int ddw_reset(struct ddw *d)
 		if (d->win[i].active && !d->win[i].is_default)
 			window_close(d, i);
 	if (!d->win[0].active) {
-		st = window_open(d, 0, d->default_shift, d->default_size);
+		st = window_open(d, 0, d->default_shift, d->default_size, &start);
 		d->win[0].is_default = st == RTAS_OUT_SUCCESS;
 	}
 	return st;

@@ -5,9 +5,11 @@
  */
 #include "spapr_phb.h"
 #include "fdt_builder.h"
+#include "kvm.h"
 #include "spapr.h"
 #include "spapr_phb_fdt.h"
 #include "spapr_rtas.h"
+#include "spapr_tce_hcall.h"
 #include "util.h"
 #include "vm.h"
 
@@ -69,8 +71,10 @@ static int phb_decode(struct spapr_phb *phb, uint32_t addr, uint64_t buid, struc
 	return *fn ? RTAS_OUT_SUCCESS : RTAS_OUT_HW_ERROR;
 }
 
-int spapr_phb_check_addr(struct spapr_phb *phb, uint32_t cfg_addr, uint64_t buid)
+/* DDW's check of the function its calls name (phb_addr_check_fn). */
+static int phb_check_addr(void *ctx, uint32_t cfg_addr, uint64_t buid)
 {
+	struct spapr_phb *phb = ctx;
 	struct vfio_pci *fn;
 	uint32_t reg;
 
@@ -234,52 +238,47 @@ static void rtas_ibm_query_interrupt_source_number(struct vcpu *cpu, struct rtas
 /* DDW: the pure handlers in spapr_ddw.c, on the PHB the call names (by
  * BUID, or for remove by the LIOBN's PHB index), under its lock. A call
  * naming no PHB gets a parameter error once its shape is right. */
-static void ddw_call(struct spapr_phb *phb, struct rtas_call *c, uint32_t nargs, uint32_t nret,
+static void ddw_call(struct phb_dma *d, struct rtas_call *c, uint32_t nargs, uint32_t nret,
 		     void (*fn)(struct ddw *, struct rtas_call *))
 {
-	if (!phb) {
+	if (!d) {
 		if (rtas_check(c, nargs, nret)) {
 			memset(c->rets, 0, sizeof(c->rets[0]) * nret);
 			c->rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
 		}
 		return;
 	}
-	pthread_mutex_lock(&phb->lock);
-	fn(&phb->dma.ddw, c);
-	pthread_mutex_unlock(&phb->lock);
+	pthread_mutex_lock(d->lock);
+	fn(&d->ddw, c);
+	pthread_mutex_unlock(d->lock);
 }
 
-static struct spapr_phb *phb_of_call(struct vcpu *cpu, struct rtas_call *c)
+static struct phb_dma *dma_of_call(struct vcpu *cpu, struct rtas_call *c)
 {
-	return c->nargs >= 3 ? phb_by_buid(cpu->vm, buid_of(c)) : NULL;
+	struct spapr_phb *phb = c->nargs >= 3 ? phb_by_buid(cpu->vm, buid_of(c)) : NULL;
+
+	return phb ? &phb->dma : NULL;
 }
 
 static void rtas_ibm_query_pe_dma_window(struct vcpu *cpu, struct rtas_call *c)
 {
-	ddw_call(phb_of_call(cpu, c), c, 3, 5, ddw_rtas_query);
+	ddw_call(dma_of_call(cpu, c), c, 3, 5, ddw_rtas_query);
 }
 
 static void rtas_ibm_create_pe_dma_window(struct vcpu *cpu, struct rtas_call *c)
 {
-	ddw_call(phb_of_call(cpu, c), c, 5, 4, ddw_rtas_create);
+	ddw_call(dma_of_call(cpu, c), c, 5, 4, ddw_rtas_create);
 }
 
 static void rtas_ibm_remove_pe_dma_window(struct vcpu *cpu, struct rtas_call *c)
 {
-	struct spapr_phb *phb = NULL;
-	int idx = c->nargs >= 1 ? phb_index_of_liobn(c->args[0]) : -1;
-
-	for (int i = 0; idx >= 0 && i < cpu->vm->nr_devices; i++) {
-		struct spapr_phb *p = phb_at(cpu->vm, i);
-		if (p && p->index == (unsigned int)idx)
-			phb = p;
-	}
-	ddw_call(phb, c, 1, 1, ddw_rtas_remove);
+	ddw_call(c->nargs >= 1 ? spapr_tce_phb_of(cpu->vm, c->args[0]) : NULL, c, 1, 1,
+		 ddw_rtas_remove);
 }
 
 static void rtas_ibm_reset_pe_dma_window(struct vcpu *cpu, struct rtas_call *c)
 {
-	ddw_call(phb_of_call(cpu, c), c, 3, 1, ddw_rtas_reset);
+	ddw_call(dma_of_call(cpu, c), c, 3, 1, ddw_rtas_reset);
 }
 
 static const struct rtas_def pci_rtas[] = {
@@ -297,7 +296,7 @@ static const struct rtas_def pci_rtas[] = {
 
 int spapr_phb_register_calls(void)
 {
-	int r = tce_register_calls();
+	int r = spapr_tce_register_calls();
 
 	return r ? r : rtas_register(pci_rtas, ARRAY_SIZE(pci_rtas));
 }
@@ -390,6 +389,7 @@ static void phb_teardown(void *ctx)
 	for (unsigned int i = 0; i < DDW_WINDOWS_MAX; i++)
 		windows += phb->dma.win[i].ready;
 	phb_dma_teardown(&phb->dma);
+	phb->vm->dma[phb->index] = NULL;
 	if (phb->set_up)
 		pr_info("PHB %u: released: %s%u TCE window(s), %u function(s), %u group(s) and the container",
 			phb->index, !in_kvm ? "" : groups == 1 ? "group out of kvm-vfio, " :
@@ -440,7 +440,7 @@ static int phb_setup_plan(struct spapr_phb *phb, const struct phb_plan *plan)
 		phb->index, (unsigned long long)phb->dma.win[0].tce.start,
 		(unsigned long long)phb->dma.win[0].tce.size,
 		(unsigned long long)(1ULL << phb->dma.win[0].tce.page_shift) / KiB,
-		tce_mode_name(phb->dma.mode), phb->dma.ddw.enabled ? "on" : "off");
+		tce_mode_name(phb->dma.policy.mode), phb->dma.ddw.enabled ? "on" : "off");
 	phb->set_up = true;
 	return 0;
 }
@@ -465,12 +465,42 @@ static struct spapr_phb *phb_new(struct vm *vm, unsigned int index)
 	pthread_mutex_init(&phb->lock, NULL);
 	phb->bars = (struct bar_window){ phb->res.mmio32_bus, phb->res.mmio32_bus + phb->res.mmio32_size,
 					 phb->res.mmio32_cpu - phb->res.mmio32_bus };
-	phb_dma_init(&phb->dma, vm, phb, index, phb->res.liobn);
+	phb_dma_init(&phb->dma, vm, index, phb->res.liobn, &phb->lock, phb_check_addr, phb);
 	if (vm_device_register(vm, &spapr_phb_ops, phb)) {
 		free(phb);
 		return NULL;
 	}
+	vm->dma[index] = &phb->dma;
 	return phb;
+}
+
+/*
+ * The one VM-wide TCE decision: KVM_CAP_PPC_ENABLE_HCALL holds for every
+ * LIOBN of the VM, so KVM serves H_PUT_TCE_INDIRECT or H_STUFF_TCE for
+ * every mode-kernel PHB or for none. Each PHB's policy derives both from
+ * the same VM-wide trust switches, so they agree; this enables them once
+ * all PHBs are set up and says so. (H_PUT_TCE and H_GET_TCE are on by
+ * default; a LIOBN without a KVM table exits to pvmm either way.)
+ */
+static int kvm_tce_hcalls_enable(struct vm *vm)
+{
+	const struct dma_policy *p = NULL;
+	char hcalls[320];
+	int r = 0;
+
+	for (unsigned int i = 0; i < PHB_MAX && !p; i++)
+		if (vm->dma[i] && vm->dma[i]->policy.mode == TCE_KERNEL)
+			p = &vm->dma[i]->policy;
+	if (!p)
+		return 0;
+	if (p->kvm_indirect)
+		r = kvm_enable_hcall(vm, H_PUT_TCE_INDIRECT);
+	if (!r && p->kvm_stuff)
+		r = kvm_enable_hcall(vm, H_STUFF_TCE);
+	dma_policy_hcalls(p, hcalls, sizeof(hcalls));
+	if (!r)
+		pr_info("mode kernel, for every PHB in it: %s", hcalls);
+	return r;
 }
 
 /* Host slot and function of "dddd:bb:ss.f". */
@@ -525,5 +555,5 @@ int spapr_phbs_create(struct vm *vm)
 			return -ENOMEM;
 		r = phb_setup_plan(phb, &plan);
 	}
-	return r;
+	return r ? r : kvm_tce_hcalls_enable(vm);
 }

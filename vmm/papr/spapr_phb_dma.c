@@ -3,7 +3,6 @@
 #include "kvm.h"
 #include "pci_place.h"
 #include "spapr.h"
-#include "spapr_phb.h"
 #include "util.h"
 #include "vm.h"
 
@@ -52,23 +51,25 @@ static uint64_t pow2_at_least(uint64_t v)
 	return p;
 }
 
-/* Mode kernel: KVM's table for the window's LIOBN, attached to the group,
- * so that the TCE hcalls never leave the kernel. Each step names itself on
- * failure; window_close() undoes the ones before. */
+/* Mode kernel: KVM's table for the window's LIOBN, attached to every
+ * group of the PHB, so that the TCE hcalls KVM serves never leave the
+ * kernel. Each step names itself on failure; window_table_close() undoes
+ * the ones before. */
 static int window_kernel_table(struct phb_dma *d, struct phb_window *w, uint32_t liobn,
 			       uint32_t page_shift, uint64_t start, uint64_t size)
 {
-	struct vm *vm = d->vm;
 	struct kvm_create_spapr_tce_64 args = {
 		.liobn = liobn, .page_shift = page_shift,
 		.offset = start >> page_shift, .size = size >> page_shift,
 	};
+	int err;
 
-	w->table_fd = ioctl(vm->vm_fd, KVM_CREATE_SPAPR_TCE_64, &args);
+	w->table_fd = ioctl(d->vm->vm_fd, KVM_CREATE_SPAPR_TCE_64, &args);
 	if (w->table_fd < 0) {
+		err = errno;
 		pr_err("mode kernel: KVM_CREATE_SPAPR_TCE_64(liobn 0x%x, page shift %u, %llu entries): %s",
-		       liobn, page_shift, (unsigned long long)args.size, strerror(errno));
-		return -errno;
+		       liobn, page_shift, (unsigned long long)args.size, strerror(err));
+		return -err;
 	}
 	pr_info("mode kernel: KVM TCE table for liobn 0x%x: page shift %u, offset 0x%llx, %llu entries",
 		liobn, page_shift, (unsigned long long)args.offset, (unsigned long long)args.size);
@@ -77,143 +78,89 @@ static int window_kernel_table(struct phb_dma *d, struct phb_window *w, uint32_t
 	w->table_map = mmap(NULL, w->table_map_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 			    w->table_fd, 0);
 	if (w->table_map == MAP_FAILED) {
+		err = errno;
 		w->table_map = NULL;
-		pr_err("mode kernel: mmap of the KVM TCE table: %s", strerror(errno));
-		return -errno;
+		pr_err("mode kernel: mmap of the KVM TCE table: %s", strerror(err));
+		return -err;
 	}
-	/* One table, attached to every group of the PHB (one SET_SPAPR_TCE each). */
 	for (unsigned int i = 0; i < d->nr_groups; i++) {
-		int r = kvm_vfio_attach_tce(vm, d->groups[i], w->table_fd);
+		int r = kvm_vfio_attach_tce(d->vm, d->groups[i], w->table_fd);
 		if (r)
 			return r;
 	}
 	return 0;
 }
 
-/*
- * KVM (Linux 6.12, and upstream as of this writing) checks only the FIRST
- * entry of an H_PUT_TCE_INDIRECT or H_STUFF_TCE against the window
- * (iommu_tce_check_ioba ignores npages) and then writes every entry, into
- * its own table and the host IOMMU table: a guest asking for entries past
- * the window's end makes the host kernel write past both tables (seen
- * here: an oops in iommu_tce_xchg_no_kill from H_STUFF_TCE). So in mode
- * kernel every window's KVM and host tables get TCE_INDIRECT_MAX spare
- * entries past the guest's window, which is as far as an indirect list
- * (512 entries at most, that check KVM does make) can reach, and
- * H_STUFF_TCE, whose count has no bound, stays with pvmm unless the user
- * trusts the guest (kvm_stuff_tce). The pad's price: KVM answers H_SUCCESS
- * for an IOBA among the spare entries; kvm_indirect_tce = off keeps
- * H_PUT_TCE_INDIRECT with pvmm too, and every answer exact.
- */
-static uint64_t kvm_pad(const struct phb_dma *d, uint32_t page_shift)
+/* KVM drops its table once the mapping and the fd are gone (the mmap
+ * holds the file, so it goes first). */
+static void window_table_close(struct phb_window *w)
 {
-	if (d->mode != TCE_KERNEL || !d->vm->cfg.kvm_indirect_tce ||
-	    (d->vm->kvm_tce_decided && !d->vm->kvm_indirect))
-		return 0;
-	return (uint64_t)TCE_INDIRECT_MAX << page_shift;
-}
-
-/* Append item to the comma-separated list in buf. */
-static void list_add(char *buf, size_t len, const char *item)
-{
-	size_t n = strlen(buf);
-
-	snprintf(buf + n, len - n, "%s%s", n ? ", " : "", item);
-}
-
-/* After the first window: KVM serves H_PUT_TCE_INDIRECT if that window
- * could be padded, H_STUFF_TCE only if asked. */
-static int kvm_hcalls_decide(struct phb_dma *d, bool padded)
-{
-	struct vm *vm = d->vm;
-	int r = 0;
-
-	d->vm->kvm_tce_decided = true;
-	d->vm->kvm_indirect = padded;
-	if (padded)
-		r = kvm_enable_hcall(vm, H_PUT_TCE_INDIRECT);
-	if (!r && vm->cfg.kvm_stuff_tce)
-		r = kvm_enable_hcall(vm, H_STUFF_TCE);
-	/* Who serves what, in one line: each multi-TCE hcall joins one list. */
-	char kvm[128] = "H_PUT_TCE, H_GET_TCE", own[128] = "";
-	list_add(padded ? kvm : own, sizeof(kvm), padded ? "H_PUT_TCE_INDIRECT" :
-		 vm->cfg.kvm_indirect_tce ? "H_PUT_TCE_INDIRECT (no room to pad the window)" :
-		 "H_PUT_TCE_INDIRECT (kvm_indirect_tce off)");
-	list_add(vm->cfg.kvm_stuff_tce ? kvm : own, sizeof(kvm), vm->cfg.kvm_stuff_tce ?
-		 "H_STUFF_TCE (kvm_stuff_tce on)" : "H_STUFF_TCE (KVM does not bound its count)");
-	pr_info("mode kernel: KVM serves %s; pvmm serves %s", kvm, own[0] ? own : "none");
-	return r;
-}
-
-/* Release a window: pvmm stops finding it, KVM drops its table (the mmap
- * holds the file, so it goes first), then the host window goes unless
- * vfio_dev_close() is to remove it after the device (teardown). */
-static void window_close(struct phb_dma *d, unsigned int slot, bool host_window)
-{
-	struct phb_window *w = &d->win[slot];
-
-	if (w->added)
-		tce_window_remove(&w->tce);
-	io_add(&d->io_closed, &w->tce.io);	/* the summary counts removed windows too */
-	tce_window_free(&w->tce);
 	if (w->table_map)
 		munmap(w->table_map, w->table_map_size);
 	if (w->table_fd >= 0)
 		close(w->table_fd);
-	if (host_window && w->vfio_created && vfio_window_remove(&d->ct, w->vfio_start))
+	w->table_map = NULL;
+	w->table_fd = -1;
+}
+
+static void host_window_remove(struct phb_dma *d, uint64_t start)
+{
+	if (vfio_window_remove(&d->ct, start))
 		pr_warn("%s: window at 0x%llx stays with the container", d->ct.name,
-			(unsigned long long)w->vfio_start);
+			(unsigned long long)start);
+}
+
+/* Release an open window: the hcalls stop finding it (the caller holds
+ * the PHB's lock, or no vcpu runs), KVM drops its table, then the host
+ * window goes. */
+static void window_close(struct phb_dma *d, unsigned int slot)
+{
+	struct phb_window *w = &d->win[slot];
+
+	if (!w->ready)
+		return;
+	w->ready = false;
+	io_add(&d->io_closed, &w->tce.io);	/* the summary counts removed windows too */
+	window_table_close(w);
+	host_window_remove(d, w->tce.start);
+	tce_window_free(&w->tce);
 	memset(w, 0, sizeof(*w));
 	w->table_fd = -1;
 }
 
-static int window_open(struct phb_dma *d, unsigned int slot, uint32_t liobn,
-		       uint32_t page_shift, uint64_t size, uint64_t *start)
+/* The host window VFIO holds, KVM's table in mode kernel, then the
+ * window's own description, which the hcalls then find. */
+static int window_open(struct phb_dma *d, unsigned int slot, uint32_t page_shift, uint64_t size,
+		       uint64_t *start)
 {
 	struct phb_window *w = &d->win[slot];
-	uint64_t pad = kvm_pad(d, page_shift);
-	int r;
+	uint32_t liobn = d->liobn + slot;
+	int r = vfio_window_create(&d->ct, page_shift, size, start);
 
-	/* The host window's size is a power of two: the pad costs a window
-	 * twice the guest's, whose table only has entries where mapped. */
-	r = vfio_window_create(&d->ct, page_shift, pad ? pow2_at_least(size + pad) : size, start);
-	if (r && pad && !d->vm->kvm_tce_decided) {
-		pr_info("%s: no padded host window: H_PUT_TCE_INDIRECT stays with pvmm", d->ct.name);
-		pad = 0;
-		r = vfio_window_create(&d->ct, page_shift, size, start);
-	}
 	if (r)
 		return r;
-	w->vfio_created = true;
-	w->vfio_start = *start;
-	if (d->mode == TCE_KERNEL) {
-		r = window_kernel_table(d, w, liobn, page_shift, *start, size + pad);
-		if (!r && !d->vm->kvm_tce_decided)
-			r = kvm_hcalls_decide(d, pad != 0);
-	}
+	if (d->policy.mode == TCE_KERNEL)
+		r = window_kernel_table(d, w, liobn, page_shift, *start, size);
 	if (!r)
 		r = tce_window_init(&w->tce, liobn, *start, size, page_shift, &d->vm->mem,
 				    &tce_vfio_ops, d, w->table_map);
-	if (!r) {
-		w->tce.spare_entries = pad >> page_shift;
-		w->tce.coalesce = d->coalesce;
+	if (r) {
+		window_table_close(w);
+		host_window_remove(d, *start);
+		return r;
 	}
-	w->ready = !r;
-	if (!r)
-		r = tce_window_add(&w->tce);
-	w->added = !r;
-	if (r)
-		window_close(d, slot, true);
-	return r;
+	w->tce.coalesce = d->policy.coalesce;
+	w->ready = true;
+	return 0;
 }
 
-/* ---- DDW host side ---- */
+/* ---- DDW host side: guest-driven, so its lines are rate-limited ---- */
 
 static int ddw_host_create(void *opaque, unsigned int slot, uint32_t liobn, uint32_t page_shift,
 			   uint64_t size, uint64_t *start)
 {
 	struct phb_dma *d = opaque;
-	int r = window_open(d, slot, liobn, page_shift, size, start);
+	int r = window_open(d, slot, page_shift, size, start);
 
 	if (!r)
 		pr_info("guest created DMA window liobn 0x%x at 0x%llx, 0x%llx bytes, %u KiB pages",
@@ -226,78 +173,73 @@ static void ddw_host_remove(void *opaque, unsigned int slot, uint64_t *hcalls)
 {
 	struct phb_dma *d = opaque;
 
-	*hcalls = tce_window_hcalls(&d->win[slot].tce);	/* other vcpus count under the windows lock */
+	*hcalls = d->win[slot].tce.hcalls;	/* under the PHB's lock, as the hcalls count */
 	pr_info("guest removed DMA window liobn 0x%x", d->win[slot].tce.liobn);
-	window_close(d, slot, true);
+	window_close(d, slot);
 }
 
 static int ddw_check_addr(void *opaque, uint32_t cfg_addr, uint64_t buid)
 {
 	struct phb_dma *d = opaque;
 
-	return spapr_phb_check_addr(d->phb, cfg_addr, buid);
+	return d->check_addr(d->check_ctx, cfg_addr, buid);
 }
 
 static const struct ddw_ops ddw_host_ops = { ddw_host_create, ddw_host_remove, ddw_check_addr };
 
-/* Which mode, and why: the user's choice, or what the kernel offers. */
-static int tce_choose_mode(struct phb_dma *d)
+/* The pages backing guest RAM: a TCE may not span more than one. */
+static uint64_t ram_page_size(const struct vm *vm)
 {
-	struct vm *vm = d->vm;
-	const char *missing = NULL;
-	enum tce_mode tce = config_phb_tce(&vm->cfg, d->index, NULL);
+	return vm->mem.page_size ? vm->mem.page_size : (uint64_t)sysconf(_SC_PAGESIZE);
+}
 
-	if (!kvm_check_extension(vm, KVM_CAP_SPAPR_TCE_VFIO))
-		missing = "KVM lacks KVM_CAP_SPAPR_TCE_VFIO";
-	else if (!kvm_check_extension(vm, KVM_CAP_SPAPR_TCE_64))
-		missing = "KVM lacks KVM_CAP_SPAPR_TCE_64";
-	else if (!d->ct.v2)
-		missing = "the container is not sPAPR TCE v2 (no pre-registered memory)";
-	if (tce == TCE_KERNEL && missing) {
-		pr_err("%s: tce = kernel is impossible here: %s", d->ct.name, missing);
-		return -ENOTSUP;
+/* What KVM and the container offer this PHB. */
+static struct dma_caps dma_caps_of(struct phb_dma *d)
+{
+	return (struct dma_caps){
+		.kvm_tce_vfio = kvm_check_extension(d->vm, KVM_CAP_SPAPR_TCE_VFIO) > 0,
+		.kvm_tce_64 = kvm_check_extension(d->vm, KVM_CAP_SPAPR_TCE_64) > 0,
+		.v2 = d->ct.v2,
+		.host_windows = d->ct.v2 ? d->ct.info.ddw.max_dynamic_windows_supported : 1,
+		.ddw_page_mask = ddw_page_mask(d->ct.info.ddw.pgsizes, ram_page_size(d->vm)),
+	};
+}
+
+/* The policy, said once: every choice with its reason. */
+static int dma_policy_setup(struct phb_dma *d, const struct dma_caps *caps)
+{
+	struct dma_policy *p = &d->policy;
+	char mode[160], hcalls[320];
+	int r = dma_policy_resolve(&d->wants, caps, p);
+
+	if (r) {
+		pr_err("%s: tce = kernel is impossible here: %s", d->ct.name, p->mode_why);
+		return r;
 	}
-	if (tce == TCE_USER) {
-		d->mode = TCE_USER;
-		pr_info("%s: TCE mode user (asked for): pvmm serves the TCE hcalls", d->ct.name);
-	} else if (missing) {
-		d->mode = TCE_USER;
-		pr_info("%s: TCE mode user (auto): %s", d->ct.name, missing);
-	} else {
-		d->mode = TCE_KERNEL;
-		pr_info("%s: TCE mode kernel (%s): KVM serves the TCE hcalls for the PHB's LIOBNs",
-			d->ct.name, tce == TCE_KERNEL ? "asked for" : "auto, KVM_CAP_SPAPR_TCE_VFIO present");
-	}
+	dma_policy_mode(p, mode, sizeof(mode));
+	dma_policy_hcalls(p, hcalls, sizeof(hcalls));
+	pr_info("%s: %s; DDW %s%s%s; %s; pvmm's VFIO calls %s", d->ct.name, mode,
+		p->ddw ? "on" : "off", p->ddw ? "" : ": ", p->ddw ? "" : p->ddw_why, hcalls,
+		p->coalesce ? "per run of entries" : "per entry");
 	return 0;
 }
 
-/* The default window, then what DDW may offer the guest: the host's page
- * sizes no larger than the pages backing guest RAM, windows no larger
- * than RAM needs (which bounds the host table's memory). */
+/* The policy, the default window, then what DDW may offer the guest: the
+ * host's page sizes no larger than the pages backing guest RAM, windows
+ * no larger than RAM needs (which bounds the host table's memory). */
 int phb_dma_setup(struct phb_dma *d)
 {
 	struct vm *vm = d->vm;
 	uint64_t start, size = dma_window_size(vm->mem.size, d->ct.info.dma32_window_size);
-	bool ddw = config_phb_ddw(&vm->cfg, d->index);
-	uint32_t mask;
-	int r;
+	struct dma_caps caps = dma_caps_of(d);
+	int r = dma_policy_setup(d, &caps);
 
-	r = tce_choose_mode(d);
+	if (!r)
+		r = window_open(d, 0, 12, size, &start);
 	if (r)
 		return r;
-	d->coalesce = config_phb_user_coalesce(&vm->cfg, d->index);
-	r = window_open(d, 0, d->liobn, 12, size, &start);
-	if (r)
-		return r;
-	/* A TCE may not span more than one host page of guest RAM. */
-	mask = ddw_page_mask(d->ct.info.ddw.pgsizes,
-			     vm->mem.page_size ? vm->mem.page_size : (uint64_t)sysconf(_SC_PAGESIZE));
-	ddw_init(&d->ddw, ddw && d->ct.v2,
-		 d->ct.v2 ? d->ct.info.ddw.max_dynamic_windows_supported : 1, mask,
-		 pow2_at_least(vm->mem.size), d->liobn, start, size, 12, &ddw_host_ops, d);
-	if (ddw && !d->ddw.enabled)
-		pr_info("%s: DDW off: the host offers %s", d->ct.name, !d->ct.v2 ? "only the v1 IOMMU" :
-			!mask ? "no TCE page size usable for guest RAM" : "a single DMA window");
+	ddw_init(&d->ddw, d->policy.ddw, caps.host_windows, caps.ddw_page_mask,
+		 pow2_at_least(vm->mem.size), d->liobn, size, 12, &ddw_host_ops, d);
 	return 0;
 }
 
@@ -356,21 +298,21 @@ static void report_ddw(const struct phb_dma *dma, FILE *out, int json)
 }
 
 
-void phb_dma_init(struct phb_dma *d, struct vm *vm, struct spapr_phb *phb, unsigned int index,
-		  uint32_t liobn)
+void phb_dma_init(struct phb_dma *d, struct vm *vm, unsigned int index, uint32_t liobn,
+		  pthread_mutex_t *lock, phb_addr_check_fn check_addr, void *check_ctx)
 {
-	char name[32];
-
 	memset(d, 0, sizeof(*d));
 	d->vm = vm;
-	d->phb = phb;
 	d->index = index;
 	d->liobn = liobn;
+	d->lock = lock;
+	d->check_addr = check_addr;
+	d->check_ctx = check_ctx;
+	d->wants = dma_wants_of(&vm->cfg, index);
 	d->ct.fd = -1;
 	for (int i = 0; i < DDW_WINDOWS_MAX; i++)
 		d->win[i].table_fd = -1;
-	snprintf(name, sizeof(name), "PHB %u", index);
-	snprintf(d->ct.name, sizeof(d->ct.name), "%s", name);
+	snprintf(d->ct.name, sizeof(d->ct.name), "PHB %u", index);
 }
 
 int phb_dma_add_group(struct phb_dma *d, int group_id, struct vfio_group **out)
@@ -410,14 +352,38 @@ static void report_io(const struct phb_dma *d, FILE *out, int json)
 	if (json)
 		fprintf(out, "\"user_coalesce\": %s, \"vfio_map_calls\": %llu, "
 			"\"vfio_map_entries\": %llu, \"vfio_unmap_calls\": %llu, "
-			"\"vfio_unmap_entries\": %llu, ", d->coalesce ? "true" : "false",
+			"\"vfio_unmap_entries\": %llu, ", d->policy.coalesce ? "true" : "false",
 			(unsigned long long)io.map_calls, (unsigned long long)io.map_entries,
 			(unsigned long long)io.unmap_calls, (unsigned long long)io.unmap_entries);
 	else
 		fprintf(out, "pvmm:   user_coalesce %s: %llu VFIO_IOMMU_MAP_DMA for %llu entries, "
-			"%llu VFIO_IOMMU_UNMAP_DMA for %llu entries\n", d->coalesce ? "on" : "off",
+			"%llu VFIO_IOMMU_UNMAP_DMA for %llu entries\n", d->policy.coalesce ? "on" : "off",
 			(unsigned long long)io.map_calls, (unsigned long long)io.map_entries,
 			(unsigned long long)io.unmap_calls, (unsigned long long)io.unmap_entries);
+}
+
+/* The PHB's DMA policy, each choice with its reason (dma_policy.h). */
+static void report_policy(const struct phb_dma *d, FILE *out, int json)
+{
+	const struct dma_policy *p = &d->policy;
+	char mode[160], hcalls[320];
+
+	if (!json) {
+		dma_policy_mode(p, mode, sizeof(mode));
+		dma_policy_hcalls(p, hcalls, sizeof(hcalls));
+		fprintf(out, "pvmm:   policy: %s; DDW %s (%s); %s\n", mode, p->ddw ? "on" : "off",
+			p->ddw_why, hcalls);
+		return;
+	}
+	fprintf(out, "\"policy\": {\"mode\": \"%s\", \"mode_auto\": %s, \"mode_why\": \"%s\", "
+		"\"ddw\": %s, \"ddw_why\": \"%s\", \"user_coalesce\": %s, "
+		"\"kvm_put_tce\": %s, \"kvm_get_tce\": %s, \"kvm_indirect_tce\": %s, "
+		"\"kvm_stuff_tce\": %s, \"indirect_why\": \"%s\", \"stuff_why\": \"%s\"}, ",
+		tce_mode_name(p->mode), p->mode_auto ? "true" : "false", p->mode_why,
+		p->ddw ? "true" : "false", p->ddw_why, p->coalesce ? "true" : "false",
+		p->mode == TCE_KERNEL ? "true" : "false", p->mode == TCE_KERNEL ? "true" : "false",
+		p->kvm_indirect ? "true" : "false", p->kvm_stuff ? "true" : "false",
+		p->indirect_why, p->stuff_why);
 }
 
 void phb_dma_report(const struct phb_dma *d, FILE *out, int json)
@@ -434,12 +400,13 @@ void phb_dma_report(const struct phb_dma *d, FILE *out, int json)
 	}
 	if (json)
 		fprintf(out, "\"tce\": {\"mode\": \"%s\", \"valid_entries\": %llu, "
-			"\"all_inside_ram\": %s, ", tce_mode_name(d->mode),
+			"\"all_inside_ram\": %s, ", tce_mode_name(d->policy.mode),
 			(unsigned long long)valid_all, inside_all ? "true" : "false");
 	else
 		fprintf(out, "pvmm: %s TCE mode %s: %llu valid entries, %s\n", d->ct.name,
-			tce_mode_name(d->mode), (unsigned long long)valid_all,
+			tce_mode_name(d->policy.mode), (unsigned long long)valid_all,
 			inside_all ? "all inside guest RAM" : "SOME OUTSIDE GUEST RAM");
+	report_policy(d, out, json);
 	report_io(d, out, json);
 	if (json)
 		fprintf(out, "\"windows\": [");
@@ -461,7 +428,7 @@ void phb_dma_teardown(struct phb_dma *d)
 	for (unsigned int i = 0; i < d->nr_groups; i++)
 		kvm_vfio_del_group(d->vm, d->groups[i]);
 	for (unsigned int i = 0; i < DDW_WINDOWS_MAX; i++)
-		window_close(d, i, false);
+		window_close(d, i);
 	if (d->ct.fd >= 0 && d->ct.iommu_set)
 		vfio_container_release(&d->ct);
 	while (d->nr_groups)

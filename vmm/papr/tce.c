@@ -1,21 +1,11 @@
 /* TCE tables and the TCE hcalls (see tce.h). */
 #include "tce.h"
 #include "spapr.h"
-#include "spapr_hcall.h"
 #include "util.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define TCE_WINDOWS_MAX 4
-
-static struct tce_window *windows[TCE_WINDOWS_MAX];
-/* vcpus issue TCE hcalls concurrently, and the guest may remove a window
- * (DDW) on one vcpu while another uses it: the registry and every table
- * operation are serialised, so a removed window is no longer in use. */
-static pthread_mutex_t windows_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int tce_window_init(struct tce_window *w, uint32_t liobn, uint64_t start, uint64_t size,
 		    uint32_t page_shift, const struct guest_mem *mem,
@@ -327,7 +317,7 @@ bool tce_window_inside_ram(const struct tce_window *w, uint64_t *valid)
 	uint64_t n = 0;
 	bool ok = true;
 
-	for (uint64_t i = 0; i < w->nr_entries + w->spare_entries; i++) {
+	for (uint64_t i = 0; i < w->nr_entries; i++) {
 		if (!(w->table[i] & TCE_PERM_MASK))
 			continue;
 		n++;
@@ -338,96 +328,22 @@ bool tce_window_inside_ram(const struct tce_window *w, uint64_t *valid)
 	return ok;
 }
 
-int tce_window_add(struct tce_window *w)
-{
-	int r = -ENOSPC;
-
-	pthread_mutex_lock(&windows_lock);
-	for (int i = 0; i < TCE_WINDOWS_MAX; i++) {
-		if (!windows[i]) {
-			windows[i] = w;
-			r = 0;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&windows_lock);
-	return r;
-}
-
-void tce_window_remove(struct tce_window *w)
-{
-	pthread_mutex_lock(&windows_lock);
-	for (int i = 0; i < TCE_WINDOWS_MAX; i++)
-		if (windows[i] == w)
-			windows[i] = NULL;
-	pthread_mutex_unlock(&windows_lock);
-}
-
-uint64_t tce_window_hcalls(struct tce_window *w)
-{
-	uint64_t n;
-
-	pthread_mutex_lock(&windows_lock);
-	n = w->hcalls;
-	pthread_mutex_unlock(&windows_lock);
-	return n;
-}
-
-struct tce_window *tce_window_find(uint32_t liobn)
-{
-	for (int i = 0; i < TCE_WINDOWS_MAX; i++)
-		if (windows[i] && windows[i]->liobn == liobn)
-			return windows[i];
-	return NULL;
-}
-
-/* LIOBNs are 32 bits: a value that does not fit names no window. The
- * window counts the hcalls that reached pvmm for it. */
-static struct tce_window *window_for(uint64_t liobn)
-{
-	struct tce_window *w = liobn >> 32 ? NULL : tce_window_find((uint32_t)liobn);
-
-	if (w)
-		w->hcalls++;
-	return w;
-}
-
 /*
- * The four TCE hcalls, under the lock (see windows_lock):
+ * The four TCE hcalls on the window their LIOBN names (the caller found
+ * it and holds its PHB's lock):
  *   H_PUT_TCE(liobn, ioba, tce)
  *   H_GET_TCE(liobn, ioba) -> tce
  *   H_PUT_TCE_INDIRECT(liobn, ioba, list, npages)
  *   H_STUFF_TCE(liobn, ioba, value, npages)
  */
-static long h_tce(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
+long tce_hcall(struct tce_window *w, uint64_t opcode, uint64_t *args)
 {
-	struct tce_window *w;
-	long rc = H_PARAMETER;
-
-	(void)cpu;
-	pthread_mutex_lock(&windows_lock);
-	w = window_for(args[0]);
-	if (w) {
-		switch (opcode) {
-		case H_PUT_TCE: rc = tce_put(w, args[1], args[2]); break;
-		case H_GET_TCE: rc = tce_get(w, args[1], &args[0]); break;
-		case H_PUT_TCE_INDIRECT: rc = tce_put_indirect(w, args[1], args[2], args[3]); break;
-		case H_STUFF_TCE: rc = tce_stuff(w, args[1], args[2], args[3]); break;
-		default: rc = H_FUNCTION; break;
-		}
+	w->hcalls++;
+	switch (opcode) {
+	case H_PUT_TCE: return tce_put(w, args[1], args[2]);
+	case H_GET_TCE: return tce_get(w, args[1], &args[0]);
+	case H_PUT_TCE_INDIRECT: return tce_put_indirect(w, args[1], args[2], args[3]);
+	case H_STUFF_TCE: return tce_stuff(w, args[1], args[2], args[3]);
+	default: return H_FUNCTION;
 	}
-	pthread_mutex_unlock(&windows_lock);
-	return rc;
-}
-
-static const struct hcall_def tce_hcalls[] = {
-	{ H_PUT_TCE, "H_PUT_TCE", "hcall-tce", h_tce },
-	{ H_GET_TCE, "H_GET_TCE", "hcall-tce", h_tce },
-	{ H_PUT_TCE_INDIRECT, "H_PUT_TCE_INDIRECT", "hcall-multi-tce", h_tce },
-	{ H_STUFF_TCE, "H_STUFF_TCE", "hcall-multi-tce", h_tce },
-};
-
-int tce_register_calls(void)
-{
-	return hcall_register(tce_hcalls, ARRAY_SIZE(tce_hcalls));
 }

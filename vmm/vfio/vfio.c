@@ -414,9 +414,6 @@ void vfio_group_put(struct vm *vm, struct vfio_group *g)
 
 void vfio_container_release(struct vfio_container *c)
 {
-	for (unsigned int i = 0; i < VFIO_WINDOWS_MAX; i++)
-		if (c->windows[i].used)
-			vfio_window_remove(c, c->windows[i].start);
 	while (c->ram_pieces)
 		if (piece_register(c, --c->ram_pieces, false) < 0)
 			pr_warn("%s: VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY (piece %u): %s", c->name,
@@ -438,19 +435,19 @@ int vfio_window_create(struct vfio_container *c, uint32_t page_shift, uint64_t s
 	struct vfio_iommu_spapr_tce_create cr = {
 		.argsz = sizeof(cr), .page_shift = page_shift, .window_size = size,
 	};
-	unsigned int levels = c->info.ddw.levels ? c->info.ddw.levels : 1, slot;
+	unsigned int levels = c->info.ddw.levels ? c->info.ddw.levels : 1;
 
-	for (slot = 0; slot < VFIO_WINDOWS_MAX && c->windows[slot].used; slot++)
-		;
-	if (slot == VFIO_WINDOWS_MAX)
+	if (c->nr_windows == VFIO_WINDOWS_MAX) {
+		pr_err("%s: DMA windows exhausted: the container holds %u", c->name, c->nr_windows);
 		return -ENOSPC;
+	}
 	if (!c->v2) {
-		if (slot || page_shift != 12 || size > c->info.dma32_window_size) {
+		if (c->nr_windows || page_shift != 12 || size > c->info.dma32_window_size) {
 			pr_err("%s: v1 IOMMU offers only its 4K-page window of 0x%llx bytes", c->name,
 			       (unsigned long long)c->info.dma32_window_size);
 			return -EINVAL;
 		}
-		c->windows[slot] = (struct vfio_window){ true, c->info.dma32_window_start, size, page_shift };
+		c->nr_windows++;
 		*start = c->info.dma32_window_start;
 		return 0;
 	}
@@ -472,7 +469,7 @@ int vfio_window_create(struct vfio_container *c, uint32_t page_shift, uint64_t s
 	for (cr.levels = 1; ioctl(c->fd, VFIO_IOMMU_SPAPR_TCE_CREATE, &cr) < 0; cr.levels++)
 		if (cr.levels >= levels)
 			return FAIL(c->name, "VFIO_IOMMU_SPAPR_TCE_CREATE");
-	c->windows[slot] = (struct vfio_window){ true, cr.start_addr, size, page_shift };
+	c->nr_windows++;
 	*start = cr.start_addr;
 	pr_debug("%s: DMA window 0x%llx+0x%llx, %u KiB pages, %u levels", c->name,
 		 (unsigned long long)cr.start_addr, (unsigned long long)size,
@@ -484,15 +481,12 @@ int vfio_window_remove(struct vfio_container *c, uint64_t start)
 {
 	struct vfio_iommu_spapr_tce_remove rm = { .argsz = sizeof(rm), .start_addr = start };
 
-	for (unsigned int i = 0; i < VFIO_WINDOWS_MAX; i++) {
-		if (!c->windows[i].used || c->windows[i].start != start)
-			continue;
-		c->windows[i].used = false;
-		if (c->v2 && ioctl(c->fd, VFIO_IOMMU_SPAPR_TCE_REMOVE, &rm) < 0)
-			return FAIL(c->name, "VFIO_IOMMU_SPAPR_TCE_REMOVE");
-		return 0;
-	}
-	return -ENOENT;
+	if (!c->nr_windows)
+		return -ENOENT;
+	c->nr_windows--;
+	if (c->v2 && ioctl(c->fd, VFIO_IOMMU_SPAPR_TCE_REMOVE, &rm) < 0)
+		return FAIL(c->name, "VFIO_IOMMU_SPAPR_TCE_REMOVE");
+	return 0;
 }
 
 int vfio_dma_map(struct vfio_container *c, uint64_t iova, void *vaddr, uint64_t size, uint64_t perm)
