@@ -79,8 +79,8 @@ int vm_take_phb(struct vm *vm, unsigned int index)
 	r = id_pool_reserve(&vm->phb_pool, index, 1);
 	pthread_mutex_unlock(&vm->lock);
 	if (r)
-		pr_err("guest PHB %u: %s", index, r == -EBUSY ? "index already in use" :
-		       "no such index (0..PHB_MAX-1)");
+		pr_err("guest PHB %u: %s (0..%d)", index,
+		       r == -EBUSY ? "index already in use" : "no such index", PHB_MAX - 1);
 	return r;
 }
 
