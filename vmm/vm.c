@@ -17,8 +17,11 @@ void vm_init_struct(struct vm *vm)
 	pthread_cond_init(&vm->pin.cond, NULL);
 	atomic_init(&vm->pin.done, false);
 	vm->pin.task = -1;
-	vm->next_irq = IRQ_PCI_BASE;
-	vm->next_memslot = MEMSLOT_FIRST_BAR;
+	id_pool_init(&vm->xics_pool, "XICS sources", IRQ_PCI_BASE,
+		     XICS_IRQ_BASE + XICS_NR_IRQS - IRQ_PCI_BASE);
+	id_pool_init(&vm->memslot_pool, "KVM memslots", MEMSLOT_FIRST_BAR,
+		     MEMSLOT_MAX - MEMSLOT_FIRST_BAR);
+	id_pool_init(&vm->phb_pool, "guest PHB indexes", 0, PHB_MAX);
 }
 
 int vm_device_register(struct vm *vm, const struct vm_device_ops *ops, void *ctx)
@@ -29,31 +32,71 @@ int vm_device_register(struct vm *vm, const struct vm_device_ops *ops, void *ctx
 	return 0;
 }
 
-int vm_alloc_irqs(struct vm *vm, uint32_t n, uint32_t *first)
+static int alloc_ids(struct vm *vm, struct id_pool *p, const char *who, uint32_t n,
+		     uint32_t *first)
 {
-	int r = -ENOSPC;
+	char msg[160];
+	int r;
 
 	pthread_mutex_lock(&vm->lock);
-	if (vm->next_irq + n <= XICS_IRQ_BASE + XICS_NR_IRQS) {
-		*first = vm->next_irq;
-		vm->next_irq += n;
-		r = 0;
-	}
+	r = id_pool_alloc(p, n, 1, first);
+	if (r == -ENOSPC)
+		id_pool_exhausted(p, n, msg, sizeof(msg));
 	pthread_mutex_unlock(&vm->lock);
+	if (r == -ENOSPC)
+		pr_err("%s: %s", who, msg);
 	return r;
 }
 
-int vm_alloc_memslot(struct vm *vm, uint32_t *slot)
+static int free_ids(struct vm *vm, struct id_pool *p, uint32_t first, uint32_t n)
 {
-	int r = -ENOSPC;
+	int r;
 
 	pthread_mutex_lock(&vm->lock);
-	if (vm->next_memslot < MEMSLOT_MAX) {
-		*slot = vm->next_memslot++;
-		r = 0;
-	}
+	r = id_pool_free(p, first, n);
 	pthread_mutex_unlock(&vm->lock);
+	if (r)
+		pr_err("%s: %u..%u given back but not taken", p->what, first, first + n - 1);
 	return r;
+}
+
+int vm_alloc_irqs(struct vm *vm, const char *who, uint32_t n, uint32_t *first)
+{
+	return alloc_ids(vm, &vm->xics_pool, who, n, first);
+}
+
+int vm_alloc_memslot(struct vm *vm, const char *who, uint32_t *slot)
+{
+	return alloc_ids(vm, &vm->memslot_pool, who, 1, slot);
+}
+
+/* Placement chose the index (pci_place): taking it twice is a bug. */
+int vm_take_phb(struct vm *vm, unsigned int index)
+{
+	int r;
+
+	pthread_mutex_lock(&vm->lock);
+	r = id_pool_reserve(&vm->phb_pool, index, 1);
+	pthread_mutex_unlock(&vm->lock);
+	if (r)
+		pr_err("guest PHB %u: %s (0..%d)", index,
+		       r == -EBUSY ? "index already in use" : "no such index", PHB_MAX - 1);
+	return r;
+}
+
+int vm_free_irqs(struct vm *vm, uint32_t first, uint32_t n)
+{
+	return free_ids(vm, &vm->xics_pool, first, n);
+}
+
+int vm_free_memslot(struct vm *vm, uint32_t slot)
+{
+	return free_ids(vm, &vm->memslot_pool, slot, 1);
+}
+
+int vm_put_phb(struct vm *vm, unsigned int index)
+{
+	return free_ids(vm, &vm->phb_pool, index, 1);
 }
 
 /* The first request wins: a power-off followed by the shutdown it causes

@@ -94,11 +94,11 @@ int vfio_pci_open(struct vfio_pci *f, struct vm *vm, struct vfio_group *g, const
 	uint64_t sizes[PCI_NUM_BARS] = { 0x4000 };
 	int r;
 
-	(void)g; (void)bdf;
+	(void)g;
 	memset(f, 0, sizeof(*f));
 	f->vm = vm;
 	f->devfn = devfn;
-	r = vm_alloc_irqs(vm, MSI_MAX + 1, &f->irq_msi);
+	r = vm_alloc_irqs(vm, bdf, MSI_MAX + 1, &f->irq_msi);
 	if (r)
 		return r;
 	f->irq_intx = f->irq_msi + MSI_MAX;
@@ -142,7 +142,9 @@ void vfio_pci_report(const struct vfio_pci *f, FILE *out, int json)
 
 void vfio_pci_close(struct vfio_pci *f)
 {
-	(void)f;
+	if (f->irq_msi)
+		vm_free_irqs(f->vm, f->irq_msi, MSI_MAX + 1);
+	f->irq_msi = 0;
 }
 
 /* ---- the PHB's DMA: windows in the DDW bookkeeping only ---- */

@@ -35,6 +35,7 @@ struct rtas_entry {
 	uint32_t token;
 };
 
+/* Tokens are fixed per call name (spapr_rtas.c's table): from here. */
 #define RTAS_TOKEN_BASE 0x2000
 
 /* The buffer address in r4 is a real address: KVM (book3s_rtas.c, KVM_PAM)
@@ -45,9 +46,15 @@ struct rtas_entry {
  * nargs >= 16: KVM_RUN then fails with EFAULT or EINVAL. */
 #define KVM_RTAS_ARGS_SIZE 84
 #define KVM_RTAS_MAX_NARGS 16
-#define RTAS_MAX 64
+#define RTAS_MAX 64			/* calls with a token (stats.h counts on it) */
 
+/* Registers each call under its fixed token. A name not in the table
+ * (-ENOENT) or registered twice (-EEXIST) is refused with one error line. */
 int rtas_register(const struct rtas_def *defs, size_t n);
+/* The fixed token of a call name, 0 if pvmm knows no such call. */
+uint32_t rtas_token_of(const char *name);
+/* The table itself (tests): *names gets every known name, token order. */
+size_t rtas_token_table(const char *const **names);
 void rtas_reset(void);			/* for tests */
 int rtas_count(void);
 const struct rtas_entry *rtas_entry_at(int i);

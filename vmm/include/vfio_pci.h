@@ -22,7 +22,7 @@ struct vm;
 struct vfio_pci_bar {
 	uint64_t gpa;
 	void *host;			/* mmap of the VFIO region, NULL if trapped */
-	uint32_t slot;			/* KVM memslot */
+	uint32_t slot;			/* KVM memslot; 0 (RAM's): none taken */
 	bool slot_added;
 };
 
@@ -32,7 +32,7 @@ struct vfio_pci {
 	struct pci_config cfg;
 	struct vfio_pci_bar bars[PCI_NUM_BARS];
 	uint8_t devfn;
-	uint32_t irq_msi;		/* first of MSI_MAX XICS sources */
+	uint32_t irq_msi;		/* first of MSI_MAX XICS sources; 0: none taken */
 	uint32_t irq_intx;		/* the level source of its pin */
 	int msi_fds[MSI_MAX];
 	unsigned int msi_n;

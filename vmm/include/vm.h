@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "guest_mem.h"
+#include "id_pool.h"
 #include "layout.h"
 #include "stats.h"
 
@@ -109,9 +110,11 @@ struct vm {
 	struct vm_device devices[VM_DEVICES_MAX];
 	int nr_devices;
 
-	/* Allocators (under lock): XICS sources and KVM memslots. */
-	uint32_t next_irq;
-	uint32_t next_memslot;
+	/* What the VM numbers (under lock), each given back by its user's
+	 * teardown: XICS sources (IRQ_PCI_BASE on), KVM memslots for mapped
+	 * BARs, guest PHB indexes (an index owns its BUID, MMIO windows and
+	 * LIOBNs, which follow from it: phb_res_of). */
+	struct id_pool xics_pool, memslot_pool, phb_pool;
 
 	/* VFIO: the groups in use (reference-counted), and the one kvm-vfio
 	 * device KVM allows per VM. */
@@ -131,8 +134,16 @@ struct vcpu *vm_vcpu_by_id(struct vm *vm, uint32_t id);
  * it); -EBUSY if it runs or is already being started. */
 int vm_cpu_start_request(struct vm *vm, struct vcpu *cpu, uint64_t pc, uint64_t r3, uint64_t msr);
 int vm_device_register(struct vm *vm, const struct vm_device_ops *ops, void *ctx);
-/* n consecutive XICS sources / KVM memslots; -ENOSPC when none are left. */
-int vm_alloc_irqs(struct vm *vm, uint32_t n, uint32_t *first);
-int vm_alloc_memslot(struct vm *vm, uint32_t *slot);
+/* n consecutive XICS sources / a KVM memslot / guest PHB index "index",
+ * for who (named in the error). -ENOSPC (-EBUSY for a PHB index taken)
+ * with one error line naming what ran out. */
+int vm_alloc_irqs(struct vm *vm, const char *who, uint32_t n, uint32_t *first);
+int vm_alloc_memslot(struct vm *vm, const char *who, uint32_t *slot);
+int vm_take_phb(struct vm *vm, unsigned int index);
+/* Give back what the above took; an ID not taken is refused (-EINVAL,
+ * one error line) and changes nothing. */
+int vm_free_irqs(struct vm *vm, uint32_t first, uint32_t n);
+int vm_free_memslot(struct vm *vm, uint32_t slot);
+int vm_put_phb(struct vm *vm, unsigned int index);
 
 #endif

@@ -395,6 +395,7 @@ static void phb_teardown(void *ctx)
 			phb->index, !in_kvm ? "" : groups == 1 ? "group out of kvm-vfio, " :
 			"groups out of kvm-vfio, ", windows, phb->nr_fns, groups);
 	phb->nr_fns = 0;
+	vm_put_phb(phb->vm, phb->index);
 	pthread_mutex_destroy(&phb->lock);
 	free(phb);
 }
@@ -453,12 +454,21 @@ static const struct vm_device_ops spapr_phb_ops = {
 	.teardown = phb_teardown,
 };
 
-static struct spapr_phb *phb_new(struct vm *vm, unsigned int index)
+/* The PHB with its index taken from the VM's pool: its BUID, MMIO windows
+ * and LIOBNs come with the index. */
+static int phb_new(struct vm *vm, unsigned int index, struct spapr_phb **out)
 {
-	struct spapr_phb *phb = calloc(1, sizeof(*phb));
+	struct spapr_phb *phb;
+	int r = vm_take_phb(vm, index);
 
-	if (!phb)
-		return NULL;
+	if (r)
+		return r;
+	phb = calloc(1, sizeof(*phb));
+	if (!phb) {
+		pr_err("PHB %u: out of memory", index);
+		vm_put_phb(vm, index);
+		return -ENOMEM;
+	}
 	phb->vm = vm;
 	phb->index = index;
 	phb->res = phb_res_of(index);
@@ -466,12 +476,17 @@ static struct spapr_phb *phb_new(struct vm *vm, unsigned int index)
 	phb->bars = (struct bar_window){ phb->res.mmio32_bus, phb->res.mmio32_bus + phb->res.mmio32_size,
 					 phb->res.mmio32_cpu - phb->res.mmio32_bus };
 	phb_dma_init(&phb->dma, vm, index, phb->res.liobn, &phb->lock, phb_check_addr, phb);
-	if (vm_device_register(vm, &spapr_phb_ops, phb)) {
+	r = vm_device_register(vm, &spapr_phb_ops, phb);
+	if (r) {
+		pr_err("PHB %u: more devices than the VM holds (%d)", index, VM_DEVICES_MAX);
+		vm_put_phb(vm, index);
+		pthread_mutex_destroy(&phb->lock);
 		free(phb);
-		return NULL;
+		return r;
 	}
 	vm->dma[index] = &phb->dma;
-	return phb;
+	*out = phb;
+	return 0;
 }
 
 /*
@@ -550,10 +565,9 @@ int spapr_phbs_create(struct vm *vm)
 		}
 		if (!plan.n)
 			continue;
-		phb = phb_new(vm, idx);
-		if (!phb)
-			return -ENOMEM;
-		r = phb_setup_plan(phb, &plan);
+		r = phb_new(vm, idx, &phb);
+		if (!r)
+			r = phb_setup_plan(phb, &plan);
 	}
 	return r ? r : kvm_tce_hcalls_enable(vm);
 }

@@ -10,23 +10,66 @@
 #include <time.h>
 #include <unistd.h>
 
-static struct rtas_entry entries[RTAS_MAX];
+/*
+ * Every RTAS call pvmm knows, each with a token of its own: RTAS_TOKEN_BASE
+ * plus its place here. A call's token so depends on its name alone, not
+ * on which calls a configuration registers or in what order. Append new
+ * calls at the end: a token once given never changes.
+ */
+static const char *const rtas_token_names[] = {
+	"display-character", "get-time-of-day", "set-time-of-day", "power-off",
+	"system-reboot", "ibm,os-term", "event-scan",
+	"start-cpu", "stop-self", "query-cpu-stopped-state",
+	"ibm,set-xive", "ibm,get-xive", "ibm,int-off", "ibm,int-on",
+	"ibm,read-pci-config", "ibm,write-pci-config", "read-pci-config", "write-pci-config",
+	"ibm,change-msi", "ibm,query-interrupt-source-number",
+	"ibm,query-pe-dma-window", "ibm,create-pe-dma-window", "ibm,remove-pe-dma-window",
+	"ibm,reset-pe-dma-windows",
+};
+
+#define RTAS_NR_TOKENS ARRAY_SIZE(rtas_token_names)
+_Static_assert(RTAS_NR_TOKENS <= RTAS_MAX, "more RTAS calls than stats.h makes room for");
+
+/* Registered calls in registration order (the /rtas node's order), and
+ * by token. */
+static struct rtas_entry entries[RTAS_NR_TOKENS];
+static const struct rtas_entry *by_token[RTAS_NR_TOKENS];
 static int nentries;
+
+uint32_t rtas_token_of(const char *name)
+{
+	for (size_t i = 0; i < RTAS_NR_TOKENS; i++)
+		if (!strcmp(rtas_token_names[i], name))
+			return RTAS_TOKEN_BASE + (uint32_t)i;
+	return 0;
+}
+
+size_t rtas_token_table(const char *const **names)
+{
+	*names = rtas_token_names;
+	return RTAS_NR_TOKENS;
+}
 
 void rtas_reset(void)
 {
 	nentries = 0;
+	memset(by_token, 0, sizeof(by_token));
 }
 
 int rtas_register(const struct rtas_def *defs, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (rtas_lookup_name(defs[i].name))
+		uint32_t token = rtas_token_of(defs[i].name);
+		if (!token) {
+			pr_err("RTAS call \"%s\" has no token (spapr_rtas.c's table)", defs[i].name);
+			return -ENOENT;
+		}
+		if (by_token[token - RTAS_TOKEN_BASE]) {
+			pr_err("RTAS call \"%s\" registered twice", defs[i].name);
 			return -EEXIST;
-		if (nentries == RTAS_MAX)
-			return -ENOSPC;
-		entries[nentries] = (struct rtas_entry){ &defs[i], RTAS_TOKEN_BASE + nentries };
-		nentries++;
+		}
+		entries[nentries] = (struct rtas_entry){ &defs[i], token };
+		by_token[token - RTAS_TOKEN_BASE] = &entries[nentries++];
 	}
 	return 0;
 }
@@ -43,17 +86,16 @@ const struct rtas_entry *rtas_entry_at(int i)
 
 const struct rtas_entry *rtas_lookup_name(const char *name)
 {
-	for (int i = 0; i < nentries; i++)
-		if (!strcmp(entries[i].def->name, name))
-			return &entries[i];
-	return NULL;
+	uint32_t token = rtas_token_of(name);
+
+	return token ? by_token[token - RTAS_TOKEN_BASE] : NULL;
 }
 
 static const struct rtas_entry *rtas_lookup_token(uint32_t token)
 {
-	if (token < RTAS_TOKEN_BASE || token - RTAS_TOKEN_BASE >= (uint32_t)nentries)
+	if (token < RTAS_TOKEN_BASE || token - RTAS_TOKEN_BASE >= RTAS_NR_TOKENS)
 		return NULL;
-	return &entries[token - RTAS_TOKEN_BASE];
+	return by_token[token - RTAS_TOKEN_BASE];
 }
 
 int rtas_decode(const struct guest_mem *mem, uint64_t gpa, struct rtas_call *c)

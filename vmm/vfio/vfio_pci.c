@@ -270,12 +270,12 @@ static int bar_map(struct vfio_pci *f, int i)
 		pr_warn("%s: BAR %d: mmap: %s; trapping it instead", f->dev.bdf, i, strerror(errno));
 		return 0;
 	}
-	f->bars[i].host = host;
-	r = vm_alloc_memslot(f->vm, &f->bars[i].slot);
+	r = vm_alloc_memslot(f->vm, f->dev.bdf, &f->bars[i].slot);
 	if (r) {
-		pr_err("%s: BAR %d: no KVM memslot left", f->dev.bdf, i);
+		munmap(host, b->size);
 		return r;
 	}
+	f->bars[i].host = host;
 	if (kvm_add_memslot(f->vm, f->bars[i].slot, f->bars[i].gpa, b->size, host))
 		return -EIO;
 	f->bars[i].slot_added = true;
@@ -427,11 +427,9 @@ int vfio_pci_open(struct vfio_pci *f, struct vm *vm, struct vfio_group *g, const
 		f->msi_fds[i] = -1;
 	f->intx_fd = f->intx_unmask_fd = f->intx_stop_fd = -1;
 	pthread_mutex_init(&f->bar_lock, NULL);
-	r = vm_alloc_irqs(vm, MSI_MAX + 1, &f->irq_msi);
-	if (r) {
-		pr_err("%s: no XICS sources left", bdf);
+	r = vm_alloc_irqs(vm, bdf, MSI_MAX + 1, &f->irq_msi);
+	if (r)
 		return r;
-	}
 	f->irq_intx = f->irq_msi + MSI_MAX;
 	r = vfio_device_open(&f->dev, g, bdf);
 	if (r)
@@ -525,8 +523,14 @@ void vfio_pci_close(struct vfio_pci *f)
 	for (int i = 0; i < PCI_NUM_BARS; i++) {
 		if (f->bars[i].host)
 			munmap(f->bars[i].host, f->cfg.bars[i].size);
+		if (f->bars[i].slot)
+			vm_free_memslot(f->vm, f->bars[i].slot);
 		f->bars[i].slot_added = false;
 		f->bars[i].host = NULL;
+		f->bars[i].slot = 0;
 	}
 	vfio_device_close(&f->dev);
+	if (f->irq_msi)
+		vm_free_irqs(f->vm, f->irq_msi, MSI_MAX + 1);
+	f->irq_msi = f->irq_intx = 0;
 }
