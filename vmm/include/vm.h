@@ -23,13 +23,14 @@ struct vm;
 struct vfio_group;
 
 /*
- * A device of the VM: its ops and its own context. The device list drives
- * set-up, the device tree, trapped MMIO, the exit summary and teardown
- * (reverse order); no handler reaches a device through a global.
+ * A device of the VM: its ops and its own context. A device is set up by
+ * whoever registers it (the "devices" step, spapr_phbs_create); the
+ * device list drives the device tree, trapped MMIO, the exit summary and
+ * teardown (the step's undo, reverse order); no handler reaches a device
+ * through a global.
  */
 struct vm_device_ops {
 	const char *kind;
-	int (*setup)(void *ctx);
 	int (*fdt)(void *ctx, void *fdt, int root, uint32_t xics_phandle);
 	/* 0 if the access was the device's, -ENOENT if not */
 	int (*mmio)(void *ctx, uint64_t gpa, uint8_t *data, uint32_t len, int is_write);
