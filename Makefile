@@ -36,7 +36,8 @@ CFLAGS_NAT := $(CSTD) $(OPT) $(WARN) $(VMM_INC) -I/usr/include/iniparser
 PURE_SRC  := vmm/config.c vmm/fdt.c vmm/guest_mem.c vmm/loader.c vmm/stats.c vmm/steps.c vmm/util.c vmm/vm.c \
 	vmm/papr/spapr_hcall.c vmm/papr/spapr_rtas.c vmm/papr/spapr_cpu_decode.c vmm/papr/console.c \
 	vmm/papr/tce.c vmm/papr/spapr_ddw.c vmm/papr/spapr_phb_fdt.c vmm/papr/spapr_mem.c \
-	vmm/papr/spapr_cpu_rtas.c vmm/pci/pci_config.c vmm/pci/pci_place.c vmm/host/host_bind_state.c
+	vmm/papr/spapr_cpu_rtas.c vmm/pci/pci_config.c vmm/pci/pci_place.c vmm/pci/phb_addr.c \
+	vmm/host/host_bind_state.c
 VMM_SRC   := $(wildcard vmm/*.c vmm/*/*.c)
 VMM_OBJ   := $(patsubst vmm/%.c,build/ppc/vmm/%.o,$(VMM_SRC)) build/ppc/vmm/rtas_blob.o
 FW_BIN    := firmware/rtas.bin
