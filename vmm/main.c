@@ -4,8 +4,10 @@
  *   pvmm run [--config FILE] [-k vmlinux] [-i initrd] [-p "cmdline"] [-c N] [-m MiB] ...
  *   pvmm unbind BDF...      give back what a killed pvmm --bind took
  *
- * main() wires the modules together in the order KVM needs them and owns
- * the teardown; each step's failure is reported by the module that failed.
+ * main() wires the modules together as a table of set-up steps, in the
+ * order KVM needs them, each with its undo: walked forward, and unwound
+ * backward on an error, the guest's exit or a signal. Each step's failure
+ * is reported by the module that failed.
  */
 #include "config.h"
 #include "console.h"
@@ -13,13 +15,16 @@
 #include "host_bind.h"
 #include "irq.h"
 #include "kvm.h"
+#include "kvm_vfio.h"
 #include "loader.h"
+#include "ram_pin.h"
 #include "spapr.h"
 #include "spapr_cpu.h"
 #include "spapr_hcall.h"
 #include "spapr_mem.h"
 #include "spapr_phb.h"
 #include "spapr_rtas.h"
+#include "steps.h"
 #include "util.h"
 #include "vcpu.h"
 #include "vfio.h"
@@ -411,45 +416,10 @@ static void write_stats(struct vm *vm)
 	fclose(f);
 }
 
-/* Signals: vcpu threads and the console block them; main waits for them
- * here, so that handlers never run in the middle of VM state changes. */
-static void wait_for_exit(struct vm *vm, const sigset_t *sigs)
-{
-	struct timespec tick = { 0, 100 * 1000 * 1000 };
-
-	while (!vm_exiting(vm)) {
-		int sig = sigtimedwait(sigs, NULL, &tick);
-		if (sig > 0) {
-			char why[64];
-			snprintf(why, sizeof(why), "stopping: %s", strsignal(sig));
-			vm_request_exit(vm, EXIT_SIGNAL, why);
-		}
-	}
-}
-
-/* --bind: what pvmm took, given back by bind_return() on every exit path
- * of run(), after the VFIO groups are closed (vfio-pci's unbind waits for
- * the device's user to let go). */
+/* --bind: what pvmm took, given back by the "bind" step's undo, after the
+ * VFIO groups are closed (vfio-pci's unbind waits for the device's user to
+ * let go). */
 static struct host_bind binds;
-
-static int bind_devices(const struct vm_config *cfg)
-{
-	int r = 0;
-
-	host_bind_init(&binds, "");
-	binds.force = cfg->bind_force;
-	if (!cfg->bind)
-		return 0;
-	for (unsigned int i = 0; i < cfg->nr_devs && !r; i++)
-		r = host_bind_device(&binds, cfg->devs[i].host);
-	return r;
-}
-
-/* The exit status, or EXIT_ERROR if a device could not be given back. */
-static int bind_return(int status)
-{
-	return host_bind_restore_all(&binds) && status != EXIT_ERROR ? EXIT_ERROR : status;
-}
 
 /* pvmm unbind BDF...: give back what a pvmm --bind that died recorded. */
 static int unbind(int argc, char **argv)
@@ -473,119 +443,334 @@ static int unbind(int argc, char **argv)
 	return status;
 }
 
-/* A set-up step's result, passed on; a step that succeeded has its end
- * noted in the start-up phases (--stats-json "startup"). */
-static int phase(struct vm *vm, const char *name, int r)
+/* What the steps of run() share. */
+struct run_state {
+	struct vm vm;
+	struct run_opts o;
+	struct load_result loaded;
+	sigset_t sigs;			/* the ones that stop pvmm */
+	bool restore_failed;		/* a --bind device not given back */
+};
+
+/* Signals: vcpu threads and the console block them; main takes them here
+ * and between set-up steps, so that handlers never run in the middle of
+ * VM state changes. */
+static void take_signal(struct run_state *st, const struct timespec *wait)
 {
-	if (!r)
-		stats_note_phase(&vm->stats, name);
+	int sig = sigtimedwait(&st->sigs, NULL, wait);
+
+	if (sig > 0) {
+		char why[64];
+		snprintf(why, sizeof(why), "stopping: %s", strsignal(sig));
+		vm_request_exit(&st->vm, EXIT_SIGNAL, why);
+	}
+}
+
+static void wait_for_exit(struct run_state *st)
+{
+	struct timespec tick = { 0, 100 * 1000 * 1000 };
+
+	while (!vm_exiting(&st->vm))
+		take_signal(st, &tick);
+}
+
+/* Before each step: a signal or an exit request unwinds what is set up. */
+static bool stop_requested(void *ctx)
+{
+	struct run_state *st = ctx;
+	struct timespec none = { 0, 0 };
+
+	take_signal(st, &none);
+	return vm_exiting(&st->vm);
+}
+
+/* A step that succeeded has its end noted in the start-up phases
+ * (--stats-json "startup"), if it is one. */
+static void step_completed(void *ctx, const struct step *s)
+{
+	struct run_state *st = ctx;
+
+	if (s->phase)
+		stats_note_phase(&st->vm.stats, s->name);
+}
+
+/* ---- the set-up steps, in the order KVM needs them ---- */
+
+static int step_bind(void *ctx)
+{
+	const struct vm_config *cfg = &((struct run_state *)ctx)->vm.cfg;
+	int r = 0;
+
+	host_bind_init(&binds, "");
+	binds.force = cfg->bind_force;
+	if (!cfg->bind)
+		return 0;
+	for (unsigned int i = 0; i < cfg->nr_devs && !r; i++)
+		r = host_bind_device(&binds, cfg->devs[i].host);
+	if (r)
+		host_bind_restore_all(&binds);
 	return r;
 }
 
-static int run(int argc, char **argv)
+static void undo_bind(void *ctx)
 {
-	const char *source = "command line";
-	struct run_opts o = { 0 };
-	sigset_t sigs;
-	struct load_result loaded;
-	struct vm vm;
+	if (host_bind_restore_all(&binds))
+		((struct run_state *)ctx)->restore_failed = true;
+}
+
+static int step_calls(void *ctx)
+{
+	return register_calls(&((struct run_state *)ctx)->vm.cfg);
+}
+
+static int step_guest_ram(void *ctx)
+{
+	struct vm *vm = &((struct run_state *)ctx)->vm;
+	int r = guest_mem_alloc(&vm->mem, vm->cfg.ram_size, vm->cfg.hugepages);
+
+	if (r)
+		pr_err("allocating %llu MiB of guest RAM%s: %s%s",
+		       (unsigned long long)(vm->cfg.ram_size / MiB),
+		       vm->cfg.hugepages ? " on huge pages" : "", strerror(-r),
+		       vm->cfg.hugepages ? " (reserve them: /proc/sys/vm/nr_hugepages)" : "");
+	return r;
+}
+
+static void undo_guest_ram(void *ctx)
+{
+	guest_mem_free(&((struct run_state *)ctx)->vm.mem);
+}
+
+static int step_images(void *ctx)
+{
+	struct run_state *st = ctx;
+
+	return load_images(&st->vm, &st->loaded);
+}
+
+static int step_kvm_open(void *ctx)
+{
+	struct vm *vm = &((struct run_state *)ctx)->vm;
+	int r = kvm_open_vm(vm);
+
+	if (r)
+		kvm_close_vm(vm);
+	return r;
+}
+
+static void undo_kvm_open(void *ctx)
+{
+	kvm_close_vm(&((struct run_state *)ctx)->vm);
+}
+
+/* What lives in the VM fd: closing it takes them all. H_SET_MODE's LE/AIL
+ * resources still exit to us; enabling it in KVM lets KVM serve the debug
+ * (DAWR) resources itself. */
+static int step_kvm_vm(void *ctx)
+{
+	struct vm *vm = &((struct run_state *)ctx)->vm;
+	int r = kvm_add_memslot(vm, 0, 0, vm->mem.size, vm->mem.host);
+
+	if (!r)
+		r = kvm_enable_hcall(vm, H_SET_MODE);
+	if (!r)
+		r = spapr_cpu_offer_hwrng(vm);
+	if (!r)
+		r = kvm_set_smt(vm, vm->cfg.threads);
+	return r;
+}
+
+static int step_vcpus(void *ctx)
+{
+	struct vm *vm = &((struct run_state *)ctx)->vm;
+	int r = vcpus_create(vm);
+
+	if (r)
+		vcpus_destroy(vm);
+	return r;
+}
+
+static void undo_vcpus(void *ctx)
+{
+	vcpus_destroy(&((struct run_state *)ctx)->vm);
+}
+
+static int step_irq(void *ctx)
+{
+	struct vm *vm = &((struct run_state *)ctx)->vm;
+	int r = irq_create(vm);
+
+	if (r)
+		irq_destroy(vm);
+	return r;
+}
+
+static void undo_irq(void *ctx)
+{
+	irq_destroy(&((struct run_state *)ctx)->vm);
+}
+
+static int step_devices(void *ctx)
+{
+	struct vm *vm = &((struct run_state *)ctx)->vm;
 	int r;
 
-	vm_init_struct(&vm);
-	config_defaults(&vm.cfg);
-	if (parse_args(argc, argv, &vm.cfg, &o, &source))
-		return EXIT_ERROR;
-	vm.cfg_source = source;
-	vm.layout = layout_for_ram(vm.cfg.ram_size);
+	if (!vm->cfg.nr_devs)
+		return STEP_SKIPPED;
+	r = spapr_phbs_create(vm);
+	if (r)
+		devices_teardown(vm);
+	return r;
+}
 
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	sigaddset(&sigs, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);	/* inherited by every thread */
-	sigdelset(&sigs, SIGUSR1);
+static void undo_devices(void *ctx)
+{
+	devices_teardown(&((struct run_state *)ctx)->vm);
+}
+
+static int step_fdt(void *ctx)
+{
+	struct run_state *st = ctx;
+
+	return build_fdt(&st->vm, st->o.dump_dtb);
+}
+
+static const struct step setup_steps[] = {
+	{ "bind", true, step_bind, undo_bind },
+	{ "calls", false, step_calls, NULL },
+	{ "guest-ram", true, step_guest_ram, undo_guest_ram },
+	{ "images", true, step_images, NULL },
+	{ "kvm-open", false, step_kvm_open, undo_kvm_open },
+	{ "kvm-vm", true, step_kvm_vm, NULL },
+	{ "vcpus", true, step_vcpus, undo_vcpus },
+	{ "irq", true, step_irq, undo_irq },
+	{ "devices", true, step_devices, undo_devices },
+	{ "fdt", true, step_fdt, NULL },
+};
+
+/* ---- the boot steps (not with --dump-dtb); their undos are the exit ---- */
+
+static int step_pin_prepare(void *ctx)
+{
+	return vfio_ram_pin_prepare(&((struct run_state *)ctx)->vm);
+}
+
+/* The guest never started, or has stopped: nothing will pin, and nobody
+ * may wait. */
+static void undo_pin_prepare(void *ctx)
+{
+	vfio_ram_pin_cancel(&((struct run_state *)ctx)->vm);
+}
+
+/* Said after every set-up error could have come, so that an error stays
+ * the one line pvmm prints; the exit summary is its undo, once every
+ * thread is joined and while the devices still exist. */
+static int step_report(void *ctx)
+{
+	struct run_state *st = ctx;
+	struct vm *vm = &st->vm;
+
+	say_what_was_loaded(vm, &st->loaded);
+	pr_info("booting %s: %d vcpu(s), %llu MiB, %s%s", vm->cfg.payload[0] ? vm->cfg.payload : vm->cfg.kernel,
+		vm->nr_vcpus, (unsigned long long)(vm->mem.size / MiB),
+		vm->initrd_size ? "initrd " : "", vm->initrd_size ? vm->cfg.initrd : "no initrd");
+	/* Just before the guest runs, so that a DATE base is that date at
+	 * the guest's first instruction. */
+	vm->tod_offset_s = config_rtc_offset(&vm->cfg, (int64_t)time(NULL));
+	return 0;
+}
+
+static void undo_report(void *ctx)
+{
+	write_stats(&((struct run_state *)ctx)->vm);
+}
+
+static int step_console(void *ctx)
+{
+	return console_start(&((struct run_state *)ctx)->vm);
+}
+
+static void undo_console(void *ctx)
+{
+	(void)ctx;
+	console_stop();
+}
+
+static int step_vcpu_threads(void *ctx)
+{
+	struct vm *vm = &((struct run_state *)ctx)->vm;
+
+	return vcpus_start(vm, vm->entry, vm->layout.fdt_gpa);
+}
+
+/* On an error after it the VM is not stopping yet: the first request's
+ * code wins, so a guest's own exit keeps its status. */
+static void undo_vcpu_threads(void *ctx)
+{
+	struct vm *vm = &((struct run_state *)ctx)->vm;
+
+	vm_request_exit(vm, EXIT_ERROR, NULL);
+	vcpus_join(vm);
+}
+
+/* After the threads are made: see vfio_ram_pin_start. */
+static int step_pin_thread(void *ctx)
+{
+	return vfio_ram_pin_start(&((struct run_state *)ctx)->vm);
+}
+
+static void undo_pin_thread(void *ctx)
+{
+	vfio_ram_pin_join(&((struct run_state *)ctx)->vm);	/* its end is in the summary */
+}
+
+static const struct step boot_steps[] = {
+	{ "ram-pin-prepare", false, step_pin_prepare, undo_pin_prepare },
+	{ "report", false, step_report, undo_report },
+	{ "console", true, step_console, undo_console },
+	{ "vcpu-threads", false, step_vcpu_threads, undo_vcpu_threads },
+	{ "ram-pin-thread", false, step_pin_thread, undo_pin_thread },
+};
+
+static int run(int argc, char **argv)
+{
+	static struct run_state st;
+	const char *source = "command line";
+	struct steps setup = { .table = setup_steps, .n = ARRAY_SIZE(setup_steps), .ctx = &st,
+			       .stop = stop_requested, .completed = step_completed };
+	struct steps boot = { .table = boot_steps, .n = ARRAY_SIZE(boot_steps), .ctx = &st,
+			      .stop = stop_requested, .completed = step_completed };
+	int r, status;
+
+	vm_init_struct(&st.vm);
+	config_defaults(&st.vm.cfg);
+	if (parse_args(argc, argv, &st.vm.cfg, &st.o, &source))
+		return EXIT_ERROR;
+	st.vm.cfg_source = source;
+	st.vm.layout = layout_for_ram(st.vm.cfg.ram_size);
+
+	sigemptyset(&st.sigs);
+	sigaddset(&st.sigs, SIGINT);
+	sigaddset(&st.sigs, SIGTERM);
+	sigaddset(&st.sigs, SIGHUP);
+	sigaddset(&st.sigs, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &st.sigs, NULL);	/* inherited by every thread */
+	sigdelset(&st.sigs, SIGUSR1);
 	signal(SIGPIPE, SIG_IGN);
 
-	/* From here on every path ends in bind_return(), which gives the
-	 * devices back; signals are blocked, so they end here too. */
-	r = phase(&vm, "bind", bind_devices(&vm.cfg));
-	if (r)
-		return bind_return(EXIT_ERROR);
-	r = register_calls(&vm.cfg);
-	if (!r)
-		r = phase(&vm, "guest-ram", guest_mem_alloc(&vm.mem, vm.cfg.ram_size, vm.cfg.hugepages));
-	if (r) {
-		pr_err("allocating %llu MiB of guest RAM%s: %s%s",
-		       (unsigned long long)(vm.cfg.ram_size / MiB),
-		       vm.cfg.hugepages ? " on huge pages" : "", strerror(-r),
-		       vm.cfg.hugepages ? " (reserve them: /proc/sys/vm/nr_hugepages)" : "");
-		return bind_return(EXIT_ERROR);
+	/* From here on every path unwinds what was set up (the devices given
+	 * back last); signals are blocked, so they end here too. */
+	r = steps_forward(&setup);
+	if (!r && !st.o.dump_dtb) {
+		r = steps_forward(&boot);
+		if (!r)
+			wait_for_exit(&st);
 	}
-	r = phase(&vm, "images", load_images(&vm, &loaded));
-	if (!r)
-		r = kvm_open_vm(&vm);
-	if (!r)
-		r = kvm_add_memslot(&vm, 0, 0, vm.mem.size, vm.mem.host);
-	/* H_SET_MODE's LE/AIL resources still exit to us; enabling it in KVM
-	 * lets KVM serve the debug (DAWR) resources itself. */
-	if (!r)
-		r = kvm_enable_hcall(&vm, H_SET_MODE);
-	if (!r)
-		r = spapr_cpu_offer_hwrng(&vm);
-	if (!r)
-		r = phase(&vm, "kvm-vm", kvm_set_smt(&vm, vm.cfg.threads));
-	if (!r)
-		r = phase(&vm, "vcpus", vcpus_create(&vm));
-	if (!r)
-		r = phase(&vm, "irq", irq_create(&vm));
-	if (!r && vm.cfg.nr_devs)
-		r = phase(&vm, "devices", spapr_phbs_create(&vm));
-	if (!r)
-		r = phase(&vm, "fdt", build_fdt(&vm, o.dump_dtb));
-	if (!r && !o.dump_dtb)
-		r = vfio_ram_pin_prepare(&vm);
-	if (!r && !o.dump_dtb) {
-		/* Said after every set-up error could have come, so that an
-		 * error stays the one line pvmm prints. */
-		say_what_was_loaded(&vm, &loaded);
-		pr_info("booting %s: %d vcpu(s), %llu MiB, %s%s", vm.cfg.payload[0] ? vm.cfg.payload : vm.cfg.kernel,
-			vm.nr_vcpus, (unsigned long long)(vm.mem.size / MiB),
-			vm.initrd_size ? "initrd " : "", vm.initrd_size ? vm.cfg.initrd : "no initrd");
-		/* Just before the guest runs, so that a DATE base is that date at
-		 * the guest's first instruction. */
-		vm.tod_offset_s = config_rtc_offset(&vm.cfg, (int64_t)time(NULL));
-		r = phase(&vm, "console", console_start(&vm));
-		if (!r)
-			r = vcpus_start(&vm, vm.entry, vm.layout.fdt_gpa);
-		/* After the threads are made: see vfio_ram_pin_start. */
-		if (!r)
-			r = vfio_ram_pin_start(&vm);
-		else
-			vfio_ram_pin_cancel(&vm);
-		if (!r || vm.nr_vcpus) {
-			wait_for_exit(&vm, &sigs);
-			vcpus_join(&vm);
-		}
-		vfio_ram_pin_join(&vm);		/* its end is in the summary */
-		console_restore();
-		write_stats(&vm);
-		if (!r)
-			r = vm.exit_code;
-		else
-			r = EXIT_ERROR;
-	} else {
-		r = r ? EXIT_ERROR : 0;
-	}
-
-	vfio_ram_pin_join(&vm);
-	devices_teardown(&vm);
-	irq_destroy(&vm);
-	vcpus_destroy(&vm);
-	kvm_close_vm(&vm);
-	guest_mem_free(&vm.mem);
-	stats_free(&vm.stats);
-	return bind_return(r);
+	status = r == -EINTR || (!r && !st.o.dump_dtb) ? st.vm.exit_code : r ? EXIT_ERROR : 0;
+	steps_unwind(&boot);
+	steps_unwind(&setup);
+	stats_free(&st.vm.stats);
+	return st.restore_failed && status != EXIT_ERROR ? EXIT_ERROR : status;
 }
 
 int main(int argc, char **argv)

@@ -3,7 +3,10 @@
 #include "util.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <linux/kvm.h>
 
 void vm_init_struct(struct vm *vm)
 {
@@ -99,6 +102,19 @@ int vm_put_phb(struct vm *vm, unsigned int index)
 	return free_ids(vm, &vm->phb_pool, index, 1);
 }
 
+/* Under vm->lock. A vcpu without a thread yet still gets immediate_exit
+ * (its run mapping exists from creation), so its first KVM_RUN returns. */
+static void kick_vcpus_locked(struct vm *vm)
+{
+	for (int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *c = &vm->vcpus[i];
+		if (c->run)
+			((struct kvm_run *)c->run)->immediate_exit = 1;
+		if (c->thread_started)
+			pthread_kill(c->thread, VM_SIG_KICK);
+	}
+}
+
 /* The first request wins: a power-off followed by the shutdown it causes
  * must not turn exit status 0 into something else. */
 void vm_request_exit(struct vm *vm, int code, const char *why)
@@ -113,11 +129,45 @@ void vm_request_exit(struct vm *vm, int code, const char *why)
 	}
 	for (int i = 0; i < vm->nr_vcpus; i++)
 		pthread_cond_broadcast(&vm->vcpus[i].wake);
+	kick_vcpus_locked(vm);
 	pthread_mutex_unlock(&vm->lock);
 	if (first && why)
 		pr_info("%s", why);
-	if (vm->kick)
-		vm->kick(vm);
+}
+
+void vm_vcpu_thread_published(struct vm *vm, struct vcpu *c)
+{
+	pthread_mutex_lock(&vm->lock);
+	c->thread_started = true;
+	pthread_mutex_unlock(&vm->lock);
+}
+
+void vm_join_vcpus(struct vm *vm)
+{
+	for (int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *c = &vm->vcpus[i];
+		bool started;
+
+		pthread_mutex_lock(&vm->lock);
+		started = c->thread_started;
+		c->thread_started = false;
+		pthread_mutex_unlock(&vm->lock);
+		if (started)
+			pthread_join(c->thread, NULL);
+	}
+}
+
+struct vcpu *vm_take_vcpus(struct vm *vm, int *n)
+{
+	struct vcpu *v;
+
+	pthread_mutex_lock(&vm->lock);
+	v = vm->vcpus;
+	*n = vm->nr_vcpus;
+	vm->vcpus = NULL;
+	vm->nr_vcpus = 0;
+	pthread_mutex_unlock(&vm->lock);
+	return v;
 }
 
 struct vcpu *vm_vcpu_by_id(struct vm *vm, uint32_t id)

@@ -17,12 +17,20 @@ build/unit/asan: $(UNIT_ALL_SRC) $(wildcard vmm/include/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_NAT) $(UNIT_SAN) -O1 $(UNIT_DEFS) -Wno-missing-prototypes -o $@ $(UNIT_ALL_SRC) -lfdt -liniparser -lpthread
 
+# The exit protocol's threads (test_vm_exit.c) under ThreadSanitizer, which
+# does not combine with ASan; clang, as the TSan fuzzer has it.
+TSAN_CC ?= clang
+build/unit/tsan: $(UNIT_ALL_SRC) $(wildcard vmm/include/*.h tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(TSAN_CC) $(CFLAGS_NAT) -fsanitize=thread -O1 -g $(UNIT_DEFS) -Wno-missing-prototypes -o $@ \
+		$(UNIT_ALL_SRC) -lfdt -liniparser -lpthread
+
 build/unit/ppc64le: $(UNIT_ALL_SRC) $(wildcard vmm/include/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CROSS_CC) -static $(CFLAGS_PPC) $(UNIT_DEFS) -Wno-missing-prototypes -o $@ $(UNIT_ALL_SRC) \
 		$(CROSS_LDFLAGS_SYS) -lfdt -liniparser -lpthread
 
-.PHONY: unit-asan unit-golden unit-modules
+.PHONY: unit-asan unit-tsan unit-golden unit-modules
 unit-native: setup build/unit/native
 	build/unit/native
 unit-ppc: setup build/unit/ppc64le
@@ -30,9 +38,11 @@ unit-ppc: setup build/unit/ppc64le
 unit-asan: setup build/unit/asan
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 build/unit/asan
 # kernel/guest-modules on the real guest kernel's modules.alias and modules.dep.
+unit-tsan: setup build/unit/tsan
+	TSAN_OPTIONS=halt_on_error=1 build/unit/tsan vm_exit
 unit-modules: setup
 	bash tests/unit/guest_modules.sh
-unit: unit-native unit-ppc unit-asan unit-modules
+unit: unit-native unit-ppc unit-asan unit-tsan unit-modules
 # Rewrite the golden device tree after a deliberate FDT change (and review the .dts diff).
 unit-golden: build/unit/native
 	UPDATE_GOLDEN=1 build/unit/native fdt_matches_golden

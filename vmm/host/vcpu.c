@@ -15,24 +15,9 @@
 #include <sys/ioctl.h>
 #include <linux/kvm.h>
 
-#define SIG_KICK SIGUSR1
-
 static void kick_handler(int sig)
 {
-	(void)sig;	/* only there to make KVM_RUN return EINTR */
-}
-
-/* Make every vcpu leave KVM_RUN: immediate_exit covers a vcpu that is
- * about to enter, the signal one that is inside. */
-static void vcpus_kick(struct vm *vm)
-{
-	for (int i = 0; i < vm->nr_vcpus; i++) {
-		struct vcpu *c = &vm->vcpus[i];
-		if (c->run)
-			((struct kvm_run *)c->run)->immediate_exit = 1;
-		if (c->thread_started)
-			pthread_kill(c->thread, SIG_KICK);
-	}
+	(void)sig;	/* only there to make KVM_RUN return EINTR (vm_request_exit) */
 }
 
 int vcpus_create(struct vm *vm)
@@ -41,7 +26,7 @@ int vcpus_create(struct vm *vm)
 	int r;
 
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIG_KICK, &sa, NULL) < 0)
+	if (sigaction(VM_SIG_KICK, &sa, NULL) < 0)
 		return -errno;
 	vm->vcpus = calloc(vm->cfg.vcpus, sizeof(*vm->vcpus));
 	if (!vm->vcpus)
@@ -58,7 +43,6 @@ int vcpus_create(struct vm *vm)
 		if (r)
 			return r;
 	}
-	vm->kick = vcpus_kick;
 	return 0;
 }
 
@@ -194,7 +178,7 @@ static void *vcpu_thread(void *arg)
 	bool ran = false;
 
 	sigemptyset(&set);
-	sigaddset(&set, SIG_KICK);
+	sigaddset(&set, VM_SIG_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 
 	while (vcpu_wait_start(cpu)) {
@@ -229,27 +213,25 @@ int vcpus_start(struct vm *vm, uint64_t pc, uint64_t r3)
 		if (r) {
 			pr_err("pthread_create for vcpu %d: %s", i, strerror(r));
 			vm_request_exit(vm, EXIT_ERROR, NULL);
+			vm_join_vcpus(vm);
 			return -r;
 		}
-		vm->vcpus[i].thread_started = true;
+		vm_vcpu_thread_published(vm, &vm->vcpus[i]);
 	}
 	return 0;
 }
 
 void vcpus_join(struct vm *vm)
 {
-	for (int i = 0; i < vm->nr_vcpus; i++) {
-		if (vm->vcpus[i].thread_started)
-			pthread_join(vm->vcpus[i].thread, NULL);
-		vm->vcpus[i].thread_started = false;
-	}
+	vm_join_vcpus(vm);
 }
 
 void vcpus_destroy(struct vm *vm)
 {
-	for (int i = 0; i < vm->nr_vcpus; i++)
-		kvm_vcpu_destroy(&vm->vcpus[i]);
-	free(vm->vcpus);
-	vm->vcpus = NULL;
-	vm->nr_vcpus = 0;
+	int n;
+	struct vcpu *v = vm_take_vcpus(vm, &n);
+
+	for (int i = 0; i < n; i++)
+		kvm_vcpu_destroy(&v[i]);
+	free(v);
 }

@@ -13,7 +13,10 @@
 struct vm;
 
 int console_register_calls(void);
+/* The stdin thread (console stdio), joined by console_stop; a thread that
+ * cannot be made is a one-line error. */
 int console_start(struct vm *vm);
+void console_stop(void);
 void console_restore(void);
 /* Pack/unpack up to 16 console bytes into/from two registers (big-endian
  * byte order within each register, as PAPR defines). Pure, for tests. */

@@ -64,25 +64,6 @@ int vfio_container_open(struct vfio_container *c, const char *name);
  * by the pin below). */
 int vfio_group_get(struct vm *vm, int id, struct vfio_container *c, struct vfio_group **out);
 void vfio_group_put(struct vm *vm, struct vfio_group *g);
-/*
- * Guest RAM pinned for every v2 container, after the last group is in:
- * by a thread while the guest boots, or at once with [vm]
- * pin_before_boot. Prepare refuses an RLIMIT_MEMLOCK that cannot hold
- * guest RAM, before the guest runs, and pins at once if asked to (or
- * ends the pin at once when no container needs it).
- */
-int vfio_ram_pin_prepare(struct vm *vm);
-/* The pin thread, once the guest's threads exist (creating a thread maps
- * its stack, which would wait for a registration); on failure the pin
- * ends with that error (the waiters' answer) and the VM stops. */
-int vfio_ram_pin_start(struct vm *vm);
-/* The guest never started: nothing will pin, and nobody may wait. */
-void vfio_ram_pin_cancel(struct vm *vm);
-/* Before a DMA mapping: 0 once RAM is pinned (waiting for it), or the
- * pin's -errno. */
-int vfio_ram_pin_wait(struct vm *vm);
-/* Before teardown: the pin thread has ended. */
-void vfio_ram_pin_join(struct vm *vm);
 /* The memory registration, after the windows (their owners remove
  * them) and while a group still holds the container's IOMMU. */
 void vfio_container_release(struct vfio_container *c);
@@ -108,13 +89,5 @@ int vfio_set_irqs(struct vfio_device *d, uint32_t index, const int *fds, uint32_
 int vfio_set_intx(struct vfio_device *d, int fd, int unmask_fd);
 /* INTx: unmask the line now (when pvmm, not KVM, sees the guest end it). */
 int vfio_unmask_intx(struct vfio_device *d);
-
-/* kvm-vfio (kvm_vfio.c): the VM's one device, created on first use. A
- * group is added right before its first TCE table is attached (mode
- * kernel only: a group KVM knows without a table makes GROUP_DEL WARN in
- * Linux 6.12), and leaves before the tables close. */
-int kvm_vfio_attach_tce(struct vm *vm, struct vfio_group *g, int table_fd);
-void kvm_vfio_del_group(struct vm *vm, struct vfio_group *g);
-void kvm_vfio_close(struct vm *vm);
 
 #endif

@@ -7,6 +7,7 @@
 #define PVMM_VM_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -24,13 +25,14 @@ struct vfio_group;
 struct phb_dma;
 
 /*
- * A device of the VM: its ops and its own context. The device list drives
- * set-up, the device tree, trapped MMIO, the exit summary and teardown
- * (reverse order); no handler reaches a device through a global.
+ * A device of the VM: its ops and its own context. A device is set up by
+ * whoever registers it (the "devices" step, spapr_phbs_create); the
+ * device list drives the device tree, trapped MMIO, the exit summary and
+ * teardown (the step's undo, reverse order); no handler reaches a device
+ * through a global.
  */
 struct vm_device_ops {
 	const char *kind;
-	int (*setup)(void *ctx);
 	int (*fdt)(void *ctx, void *fdt, int root, uint32_t xics_phandle);
 	/* 0 if the access was the device's, -ENOENT if not */
 	int (*mmio)(void *ctx, uint64_t gpa, uint8_t *data, uint32_t len, int is_write);
@@ -70,7 +72,7 @@ struct vcpu {
 	void *run;			/* struct kvm_run mapping */
 	size_t run_size;
 	pthread_t thread;
-	bool thread_started;
+	bool thread_started;		/* under vm->lock: published once made, taken before the join */
 	enum vcpu_state state;		/* under vm->lock */
 	bool start_pending;		/* start-cpu asked; the thread applies it */
 	uint64_t start_pc, start_r3, start_msr;
@@ -95,10 +97,13 @@ struct vm {
 	int nr_vcpus;
 	struct vcpu *vcpus;
 
+	/* Orders exit requests (from vcpus, the pin and the console thread)
+	 * against the joins and teardown of main: a kick reaches only vcpus
+	 * whose thread is published and not yet taken for joining, and no
+	 * vcpu once main has taken the array (vm_take_vcpus). */
 	pthread_mutex_t lock;
 	atomic_bool exiting;
 	int exit_code;
-	void (*kick)(struct vm *vm);	/* interrupt every vcpu out of KVM_RUN */
 
 	uint64_t lpcr_set, lpcr_clear;	/* guest-requested LPCR bits (H_SET_MODE) */
 	uint64_t entry;			/* kernel entry, guest physical */
@@ -127,7 +132,18 @@ struct vm {
 };
 
 void vm_init_struct(struct vm *vm);
+/* The one way to stop the VM, from any thread: the first request's code
+ * wins; every published vcpu thread is kicked out of KVM_RUN
+ * (immediate_exit for one about to enter, VM_SIG_KICK for one inside). */
 void vm_request_exit(struct vm *vm, int code, const char *why);
+#define VM_SIG_KICK	SIGUSR1
+/* A vcpu thread made by pthread_create: kicks reach it from now on. */
+void vm_vcpu_thread_published(struct vm *vm, struct vcpu *c);
+/* Join every published vcpu thread; each is taken from the kicks first. */
+void vm_join_vcpus(struct vm *vm);
+/* The vcpu array handed to its destroyer (*n entries); exit requests
+ * touch no vcpu after this. */
+struct vcpu *vm_take_vcpus(struct vm *vm, int *n);
 static inline bool vm_exiting(struct vm *vm) { return atomic_load(&vm->exiting); }
 struct vcpu *vm_vcpu_by_id(struct vm *vm, uint32_t id);
 /* Ask a stopped vcpu to start at pc with r3 and msr (its thread applies

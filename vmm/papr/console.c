@@ -7,6 +7,7 @@
 #include "vm.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <string.h>
@@ -23,7 +24,10 @@ static struct {
 	struct termios saved;
 	bool raw;
 	struct vm *vm;
-} con = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	pthread_t thread;
+	bool thread_live;		/* made and not joined yet (main only) */
+	int stop_pipe[2];		/* console_stop writes, the thread polls */
+} con = { .lock = PTHREAD_MUTEX_INITIALIZER, .stop_pipe = { -1, -1 } };
 
 size_t console_unpack(uint64_t len, uint64_t hi, uint64_t lo, char *out)
 {
@@ -130,15 +134,32 @@ void console_restore(void)
 	}
 }
 
+/* stdin has input (or EOF); false when console_stop asks the thread to end. */
+static bool console_wait_input(void)
+{
+	struct pollfd p[2] = { { .fd = STDIN_FILENO, .events = POLLIN },
+			       { .fd = con.stop_pipe[0], .events = POLLIN } };
+
+	for (;;) {
+		int n = poll(p, 2, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || p[1].revents)
+			return false;
+		if (p[0].revents)
+			return true;
+	}
+}
+
 static void *console_input_thread(void *arg)
 {
 	bool escape = false, tty = isatty(STDIN_FILENO);
 	struct vm *vm = arg;
 	char buf[256];
 
-	for (;;) {
+	while (console_wait_input()) {
 		ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n <= 0)
 			return NULL;	/* EOF: the guest just sees no more input */
@@ -158,16 +179,30 @@ static void *console_input_thread(void *arg)
 			console_push_input(&buf[i], 1);
 		}
 	}
+	return NULL;
+}
+
+static void close_stop_pipe(void)
+{
+	for (int i = 0; i < 2; i++) {
+		if (con.stop_pipe[i] >= 0)
+			close(con.stop_pipe[i]);
+		con.stop_pipe[i] = -1;
+	}
 }
 
 int console_start(struct vm *vm)
 {
-	pthread_t t;
 	int r;
 
 	con.vm = vm;
 	if (vm->cfg.console != CONSOLE_STDIO)
 		return 0;
+	if (pipe(con.stop_pipe) < 0) {
+		r = -errno;
+		pr_err("console: pipe: %s", strerror(-r));
+		return r;
+	}
 	if (isatty(STDIN_FILENO)) {
 		struct termios raw;
 		if (tcgetattr(STDIN_FILENO, &con.saved) == 0) {
@@ -176,12 +211,28 @@ int console_start(struct vm *vm)
 			if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0)
 				con.raw = true;
 		}
-		pr_info("console: Ctrl-A x quits");
 	}
-	/* Detached: it may sit in read() until pvmm exits. */
-	r = pthread_create(&t, NULL, console_input_thread, vm);
-	if (r)
+	r = pthread_create(&con.thread, NULL, console_input_thread, vm);
+	if (r) {
+		console_restore();
+		pr_err("console: pthread_create: %s", strerror(r));
+		close_stop_pipe();
 		return -r;
-	pthread_detach(t);
+	}
+	con.thread_live = true;
+	if (isatty(STDIN_FILENO))
+		pr_info("console: Ctrl-A x quits");
 	return 0;
+}
+
+void console_stop(void)
+{
+	if (con.thread_live) {
+		ssize_t w = write(con.stop_pipe[1], "", 1);
+		(void)w;	/* a pipe with room: only fails if closed, and it is not */
+		pthread_join(con.thread, NULL);
+		con.thread_live = false;
+	}
+	close_stop_pipe();
+	console_restore();
 }

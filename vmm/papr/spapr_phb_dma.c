@@ -1,7 +1,9 @@
 /* A guest PHB's DMA windows and their TCE tables (see spapr_phb_dma.h). */
 #include "spapr_phb_dma.h"
 #include "kvm.h"
+#include "kvm_vfio.h"
 #include "pci_place.h"
+#include "ram_pin.h"
 #include "spapr.h"
 #include "util.h"
 #include "vm.h"

@@ -1,9 +1,10 @@
 /*
- * kvm-vfio: the VM's one KVM_DEV_TYPE_VFIO device (see vfio.h). Each group
+ * kvm-vfio: the VM's one KVM_DEV_TYPE_VFIO device (see kvm_vfio.h). Each group
  * in mode kernel is added once (KVM takes it as an external user, holding
  * a reference on it), gets each KVM TCE table of its PHB attached with
  * KVM_DEV_VFIO_GROUP_SET_SPAPR_TCE, and leaves before those tables close.
  */
+#include "kvm_vfio.h"
 #include "vfio.h"
 #include "util.h"
 #include "vm.h"
