@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "report.h"
 #include "spapr_ddw.h"
 #include "tce.h"
 #include "vfio.h"
@@ -51,7 +52,7 @@ void phb_dma_init(struct phb_dma *d, struct vm *vm, struct spapr_phb *phb, unsig
 int phb_dma_add_group(struct phb_dma *d, int group_id, struct vfio_group **out);
 /* Mode, default window, what DDW may offer. */
 int phb_dma_setup(struct phb_dma *d);
-void phb_dma_report(const struct phb_dma *d, FILE *out, int json);
+void phb_dma_report(const struct phb_dma *d, struct report *r);
 /* Reverse order: groups out of kvm-vfio, tables, windows, memory, groups, container. */
 void phb_dma_teardown(struct phb_dma *d);
 
