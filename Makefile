@@ -33,8 +33,9 @@ CFLAGS_NAT := $(CSTD) $(OPT) $(WARN) $(VMM_INC) -I/usr/include/iniparser
 
 # Pure modules: no ioctls, unit-tested natively and under qemu-user.
 # The pure modules (no ioctls): unit-tested and fuzzed natively, one list for both.
-PURE_SRC  := vmm/config.c vmm/fdt.c vmm/guest_mem.c vmm/id_pool.c vmm/loader.c vmm/stats.c vmm/steps.c \
-	vmm/util.c vmm/vm.c vmm/papr/spapr_hcall.c vmm/papr/spapr_rtas.c vmm/papr/spapr_cpu_decode.c \
+PURE_SRC  := vmm/config.c vmm/fdt.c vmm/guest_mem.c vmm/id_pool.c vmm/json.c vmm/loader.c \
+	vmm/report.c vmm/stats.c vmm/steps.c vmm/util.c vmm/vm.c \
+	vmm/papr/spapr_hcall.c vmm/papr/spapr_rtas.c vmm/papr/spapr_cpu_decode.c \
 	vmm/papr/console.c vmm/papr/tce.c vmm/papr/spapr_tce_hcall.c vmm/papr/dma_policy.c \
 	vmm/papr/spapr_ddw.c vmm/papr/spapr_phb_fdt.c vmm/papr/spapr_mem.c vmm/papr/spapr_cpu_rtas.c \
 	vmm/pci/pci_config.c vmm/pci/pci_place.c vmm/pci/phb_addr.c vmm/host/host_bind_state.c
@@ -52,7 +53,7 @@ all: setup pvmm
 setup:
 	@bash kernel/setup.sh
 
-pvmm: vmm/pvmm $(PAYLOADS) build/hostprobe build/netfeat build/sniff build/ptyrun build/tcecheck
+pvmm: vmm/pvmm $(PAYLOADS) build/hostprobe build/netfeat build/sniff build/ptyrun build/tcecheck build/jsonq
 
 # The host scenario's probe: runs in the emulated host.
 # The guest's one ethtool call (kernel/guest-tools/netfeat.c).
@@ -72,6 +73,11 @@ build/ptyrun: tests/system/ptyrun.c
 
 # Reads a running pvmm's KVM TCE tables on its own (scenarios, in the emulated host).
 build/tcecheck: tests/system/tcecheck.c
+	@mkdir -p build
+	$(CROSS_CC) -static $(CSTD) $(OPT) $(WARN) -o $@ $<
+
+# Reads pvmm's --stats-json for the scenarios and kernel/run-bench (jsonq.h).
+build/jsonq: kernel/guest-tools/jsonq.c kernel/guest-tools/jsonq.h
 	@mkdir -p build
 	$(CROSS_CC) -static $(CSTD) $(OPT) $(WARN) -o $@ $<
 

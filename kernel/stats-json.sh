@@ -1,10 +1,17 @@
 # Sourced by kernel/run-bench and the scenarios (lib-common.sh): pvmm's
-# --stats-json read with busybox's tools only.
+# --stats-json read with jsonq (kernel/guest-tools/jsonq.h: a JSON parser
+# with a path query), which make builds beside pvmm (build/jsonq) and the
+# emulated host has in /pvmm/bin.
+for JSONQ in "${here:-/pvmm/bin}/jsonq" "${here:-/pvmm/bin}/../build/jsonq" /pvmm/bin/jsonq; do
+	[ -x "$JSONQ" ] && break
+done
+
+# json_get JSON PATH [FIELD...]: what jsonq prints (nothing if the path
+# selects nothing or the file is not JSON).
+json_get() { "$JSONQ" "$@" 2>/dev/null; }
 
 # hcall_count JSON NAME: how many NAME calls reached pvmm (its --stats-json).
-hcall_count() {
-	grep "\"name\": \"$2\"" "$1" 2>/dev/null | sed -n 's/.*"count": \([0-9]*\).*/\1/p' | head -n1
-}
+hcall_count() { json_get "$1" "calls[name=$2].count"; }
 
 # tce_exit_total JSON: the TCE hcalls that reached pvmm, all four kinds.
 tce_exit_total() {
@@ -17,26 +24,15 @@ tce_exit_total() {
 # printed "PVMM-MARK LABEL" (its --stats-json "marks"), one line each:
 # KIND NAME COUNT TOTAL_NS. Nothing if there is no such mark.
 mark_calls() {
-	grep -F "{\"label\": \"$2\", " "$1" 2>/dev/null | head -n1 | awk '{
-		sub(/.*"calls": \{/, ""); sub(/\}\}.*/, "")
-		n = split($0, part, /\], "/)
-		for (i = 1; i <= n; i++) {
-			p = part[i]; gsub(/^"|\]$/, "", p)
-			split(p, kv, /": \[/); split(kv[2], cn, /, /)
-			c = index(kv[1], ":")
-			print substr(kv[1], 1, c - 1), substr(kv[1], c + 1), cn[1], cn[2]
-		}
-	}'
+	json_get -k "$1" "marks[label=$2].calls.*" 0 1 |
+		awk '{c = index($1, ":"); print substr($1, 1, c - 1), substr($1, c + 1), $2, $3}'
 }
 
 # mark_has JSON LABEL: pvmm took that mark.
-mark_has() { grep -qF "{\"label\": \"$2\", " "$1" 2>/dev/null; }
+mark_has() { json_get "$1" "marks[label=$2].label" > /dev/null; }
 
 # mark_field JSON LABEL FIELD: a number of the mark (ns, exits_total).
-mark_field() {
-	grep -F "{\"label\": \"$2\", " "$1" 2>/dev/null | head -n1 |
-		sed -n "s/.*\"$3\": \([0-9]*\).*/\1/p"
-}
+mark_field() { json_get "$1" "marks[label=$2].$3"; }
 
 # mark_delta JSON FROM TO KIND NAME: how many KIND NAME calls reached pvmm
 # between the two marks.
@@ -45,4 +41,12 @@ mark_delta() {
 	from=$(mark_calls "$1" "$2" | awk -v k="$4" -v n="$5" '$1 == k && $2 == n {print $3}')
 	to=$(mark_calls "$1" "$3" | awk -v k="$4" -v n="$5" '$1 == k && $2 == n {print $3}')
 	echo $(( ${to:-0} - ${from:-0} ))
+}
+
+# tce_all_inside_ram JSON: pvmm reported guest PHBs, and every one of their
+# tables' entries (each window's too) points inside guest RAM.
+tce_all_inside_ram() {
+	local v
+	v=$( { json_get "$1" "phbs.*.tce.all_inside_ram"; json_get "$1" "phbs.*.tce.windows.*.all_inside_ram"; } | sort -u)
+	[ "$v" = true ]
 }

@@ -18,6 +18,7 @@
 #include "kvm_vfio.h"
 #include "loader.h"
 #include "ram_pin.h"
+#include "report.h"
 #include "spapr.h"
 #include "spapr_cpu.h"
 #include "spapr_hcall.h"
@@ -330,19 +331,17 @@ static int devices_fdt(void *fdt, int root, uint32_t xics_phandle, const void *c
 }
 
 /* The exit summary's device part; in JSON the "phbs" member. */
-static void devices_report(struct vm *vm, FILE *out, int json)
+static void devices_report(struct vm *vm, struct report *r)
 {
-	if (json && vm->nr_devices)
-		fprintf(out, "\"phbs\": [");
+	if (!vm->nr_devices)
+		return;
+	report_array_begin(r, "phbs");
 	for (int i = 0; i < vm->nr_devices; i++) {
 		const struct vm_device *d = &vm->devices[i];
-		if (json && i)
-			fprintf(out, ", ");
 		if (d->ops->report)
-			d->ops->report(d->ctx, out, json);
+			d->ops->report(d->ctx, r);
 	}
-	if (json && vm->nr_devices)
-		fprintf(out, "]");
+	report_array_end(r);
 }
 
 /* Reverse order of registration, so later devices go first. */
@@ -389,12 +388,16 @@ static int build_fdt(struct vm *vm, const char *dump_path)
 	return 0;
 }
 
+/* The exit summary: the text on stderr, and --stats-json's file. */
 static void write_stats(struct vm *vm)
 {
+	struct report r;
+	struct json j;
 	FILE *f;
 
 	stats_print(&vm->stats, stderr);
-	devices_report(vm, stderr, 0);
+	report_init_text(&r, stderr);
+	devices_report(vm, &r);
 	if (!vm->cfg.stats_json[0])
 		return;
 	f = fopen(vm->cfg.stats_json, "w");
@@ -402,18 +405,14 @@ static void write_stats(struct vm *vm)
 		pr_err("%s: cannot create: %s", vm->cfg.stats_json, strerror(errno));
 		return;
 	}
-	{
-		char *extra = NULL;
-		size_t len = 0;
-		FILE *m = open_memstream(&extra, &len);
-		if (m) {
-			devices_report(vm, m, 1);
-			fclose(m);
-		}
-		stats_write_json(&vm->stats, f, extra && *extra ? extra : NULL);
-		free(extra);
-	}
-	fclose(f);
+	json_init(&j, f, 2);
+	json_object_begin(&j, NULL);
+	stats_write_json(&vm->stats, &j);
+	report_init_json(&r, &j);
+	devices_report(vm, &r);
+	json_object_end(&j);
+	if (json_finish(&j) | fclose(f))
+		pr_err("%s: write failed", vm->cfg.stats_json);
 }
 
 /* --bind: what pvmm took, given back by the "bind" step's undo, after the

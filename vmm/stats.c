@@ -96,65 +96,81 @@ void stats_print(const struct stats *s, FILE *out)
 			s->tasks[i].waited_ns / 1e9);
 }
 
-/* One mark on one line: the calls counted by then, as "kind:name": [count,
- * total_ns] (not "name": keys, which the scenarios grep the totals by). */
-static void write_mark_json(const struct stats *s, const struct stats_mark *m, FILE *out)
+/* One mark: the calls counted by then, as "kind:name": [count, total_ns]. */
+static void write_mark_json(const struct stats *s, const struct stats_mark *m, struct json *j)
 {
-	int first = 1;
-
-	fprintf(out, "\n    {\"label\": \"%s\", \"ns\": %llu, \"exits_total\": %llu, \"calls\": {",
-		m->label, (unsigned long long)m->ns, (unsigned long long)m->exits_total);
+	json_object_begin(j, NULL);
+	json_str(j, "label", m->label);
+	json_u64(j, "ns", m->ns);
+	json_u64(j, "exits_total", m->exits_total);
+	json_object_begin(j, "calls");
 	for (int i = 0; i < m->rows; i++) {
+		char key[96];
 		if (!m->count[i])
 			continue;
-		fprintf(out, "%s\"%s:%s\": [%llu, %llu]", first ? "" : ", ", kind_name(s->e[i].kind),
-			s->e[i].name ? s->e[i].name : "?", (unsigned long long)m->count[i],
-			(unsigned long long)m->total_ns[i]);
-		first = 0;
+		snprintf(key, sizeof(key), "%s:%s", kind_name(s->e[i].kind),
+			 s->e[i].name ? s->e[i].name : "?");
+		json_array_begin(j, key);
+		json_u64(j, NULL, m->count[i]);
+		json_u64(j, NULL, m->total_ns[i]);
+		json_array_end(j);
 	}
-	fprintf(out, "}}");
+	json_object_end(j);
+	json_object_end(j);
 }
 
-static void write_marks_json(const struct stats *s, FILE *out)
+static void write_startup_json(const struct stats *s, struct json *j)
 {
-	fprintf(out, ",\n  \"startup\": {\"first_run_ns\": %llu, \"phases\": [",
-		(unsigned long long)s->first_run_ns);
-	for (int i = 0; i < s->nr_phases; i++)
-		fprintf(out, "%s{\"name\": \"%s\", \"end_ns\": %llu}", i ? ", " : "",
-			s->phases[i].name, (unsigned long long)s->phases[i].end_ns);
-	fprintf(out, "], \"background\": [");
-	for (int i = 0; i < s->nr_tasks; i++)
-		fprintf(out, "%s{\"name\": \"%s\", \"start_ns\": %llu, \"end_ns\": %llu, "
-			"\"waits\": %llu, \"waited_ns\": %llu}", i ? ", " : "", s->tasks[i].name,
-			(unsigned long long)s->tasks[i].start_ns, (unsigned long long)s->tasks[i].end_ns,
-			(unsigned long long)s->tasks[i].waits, (unsigned long long)s->tasks[i].waited_ns);
-	fprintf(out, "]},\n  \"marks\": [");
-	for (int i = 0; i < s->nr_marks; i++) {
-		fputs(i ? "," : "", out);
-		write_mark_json(s, &s->marks[i], out);
+	json_object_begin(j, "startup");
+	json_u64(j, "first_run_ns", s->first_run_ns);
+	json_array_begin(j, "phases");
+	for (int i = 0; i < s->nr_phases; i++) {
+		json_object_begin(j, NULL);
+		json_str(j, "name", s->phases[i].name);
+		json_u64(j, "end_ns", s->phases[i].end_ns);
+		json_object_end(j);
 	}
-	fprintf(out, "%s],\n  \"marks_dropped\": %llu", s->nr_marks ? "\n  " : "",
-		(unsigned long long)s->marks_dropped);
+	json_array_end(j);
+	json_array_begin(j, "background");
+	for (int i = 0; i < s->nr_tasks; i++) {
+		const struct stats_task *t = &s->tasks[i];
+		json_object_begin(j, NULL);
+		json_str(j, "name", t->name);
+		json_u64(j, "start_ns", t->start_ns);
+		json_u64(j, "end_ns", t->end_ns);
+		json_u64(j, "waits", t->waits);
+		json_u64(j, "waited_ns", t->waited_ns);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_object_end(j);
 }
 
-int stats_write_json(const struct stats *s, FILE *out, const char *extra_json)
+void stats_write_json(const struct stats *s, struct json *j)
 {
-	fprintf(out, "{\n  \"exits_total\": %llu,\n  \"wall_ns\": %llu,\n  \"calls\": [",
-		(unsigned long long)s->exits_total, (unsigned long long)(now_ns() - s->start_ns));
+	json_u64(j, "exits_total", s->exits_total);
+	json_u64(j, "wall_ns", now_ns() - s->start_ns);
+	json_array_begin(j, "calls");
 	for (int i = 0; i < stats_rows(s); i++) {
 		const struct stat_entry *e = &s->e[i];
-		fprintf(out, "%s\n    {\"kind\": \"%s\", \"name\": \"%s\", \"id\": %llu, "
-			"\"count\": %llu, \"errors\": %llu, \"total_ns\": %llu, \"max_ns\": %llu, "
-			"\"first_ns\": %llu}",
-			i ? "," : "", kind_name(e->kind), e->name ? e->name : "?",
-			(unsigned long long)e->id, (unsigned long long)e->count,
-			(unsigned long long)e->errors, (unsigned long long)e->total_ns,
-			(unsigned long long)e->max_ns, (unsigned long long)e->first_ns);
+		json_object_begin(j, NULL);
+		json_str(j, "kind", kind_name(e->kind));
+		json_str(j, "name", e->name ? e->name : "?");
+		json_u64(j, "id", e->id);
+		json_u64(j, "count", e->count);
+		json_u64(j, "errors", e->errors);
+		json_u64(j, "total_ns", e->total_ns);
+		json_u64(j, "max_ns", e->max_ns);
+		json_u64(j, "first_ns", e->first_ns);
+		json_object_end(j);
 	}
-	fprintf(out, "\n  ]");
-	write_marks_json(s, out);
-	fprintf(out, "%s%s\n}\n", extra_json ? ",\n  " : "", extra_json ? extra_json : "");
-	return ferror(out) ? -1 : 0;
+	json_array_end(j);
+	write_startup_json(s, j);
+	json_array_begin(j, "marks");
+	for (int i = 0; i < s->nr_marks; i++)
+		write_mark_json(s, &s->marks[i], j);
+	json_array_end(j);
+	json_u64(j, "marks_dropped", s->marks_dropped);
 }
 
 void stats_note_first_run(struct stats *s)

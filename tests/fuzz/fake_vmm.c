@@ -135,9 +135,9 @@ uint8_t vfio_pci_intx_pin(const struct vfio_pci *f)
 	return 0;
 }
 
-void vfio_pci_report(const struct vfio_pci *f, FILE *out, int json)
+void vfio_pci_report(const struct vfio_pci *f, struct report *r)
 {
-	(void)f; (void)out; (void)json;
+	(void)f; (void)r;
 }
 
 void vfio_pci_close(struct vfio_pci *f)
@@ -204,9 +204,9 @@ int phb_dma_setup(struct phb_dma *d)
 	return 0;
 }
 
-void phb_dma_report(const struct phb_dma *d, FILE *out, int json)
+void phb_dma_report(const struct phb_dma *d, struct report *r)
 {
-	(void)d; (void)out; (void)json;
+	(void)d; (void)r;
 }
 
 void phb_dma_teardown(struct phb_dma *d)

@@ -3,6 +3,7 @@
 #include "test.h"
 #include "config.h"
 #include "vm.h"
+#include "jsonq.h"
 
 #include <libfdt.h>
 #include <stdlib.h>
@@ -36,4 +37,27 @@ void check_golden_dtb(const void *fdt, const char *name)
 	fclose(f);
 	CHECK_EQ(n, fdt_totalsize(fdt));
 	CHECK(n == fdt_totalsize(fdt) && !memcmp(gold, fdt, n));
+}
+
+const char *json_query_text(const char *text, const char *path, const char *field, bool keys)
+{
+	static char out[2048];
+	struct jq_doc d;
+	FILE *f;
+	int n;
+
+	memset(out, 0, sizeof(out));
+	if (jq_parse(&d, text, strlen(text))) {
+		snprintf(out, sizeof(out), "parse error: %s at %zu", d.error, d.error_at);
+		jq_free(&d);
+		return out;
+	}
+	f = fmemopen(out, sizeof(out) - 1, "w");
+	n = jq_query(&d, path, field ? &field : NULL, field ? 1 : 0, keys, f);
+	fclose(f);
+	jq_free(&d);
+	for (char *p = out; *p; p++)
+		if (*p == '\n')
+			*p = p[1] ? '|' : 0;
+	return n < 0 ? "bad path" : out;
 }

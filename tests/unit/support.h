@@ -3,6 +3,7 @@
 #ifndef PVMM_TEST_SUPPORT_H
 #define PVMM_TEST_SUPPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct vm;
@@ -14,5 +15,9 @@ void test_vm_init(struct vm *vm, size_t ram);
 /* CHECKs that the flattened tree at fdt is byte-for-byte
  * tests/unit/golden/<name>.dtb; UPDATE_GOLDEN=1 rewrites that file. */
 void check_golden_dtb(const void *fdt, const char *name);
+
+/* jsonq's answer to PATH [FIELD] over TEXT (keys: -k), its lines joined by
+ * '|'; "parse error: ..." or "bad path" when jsonq refuses. Static buffer. */
+const char *json_query_text(const char *text, const char *path, const char *field, bool keys);
 
 #endif

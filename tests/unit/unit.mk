@@ -3,17 +3,18 @@
 # and natively with ASan + UBSan. Included by the top-level Makefile.
 
 # host_bind.c does sysfs I/O under a root the tests point at a temp dir.
-UNIT_PURE_SRC := $(PURE_SRC) vmm/host/host_bind.c
+# jsonq's parser and query (kernel/guest-tools) are tested too, without its main().
+UNIT_PURE_SRC := $(PURE_SRC) vmm/host/host_bind.c kernel/guest-tools/jsonq.c
 UNIT_TEST_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_ALL_SRC  := $(UNIT_PURE_SRC) $(UNIT_TEST_SRC)
-UNIT_DEFS     := -DGOLDEN_DIR='"tests/unit/golden"' -Itests/unit
+UNIT_DEFS     := -DGOLDEN_DIR='"tests/unit/golden"' -Itests/unit -Ikernel/guest-tools -DJSONQ_NO_MAIN
 UNIT_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-build/unit/native: $(UNIT_ALL_SRC) $(wildcard vmm/include/*.h tests/unit/*.h)
+build/unit/native: $(UNIT_ALL_SRC) $(wildcard vmm/include/*.h tests/unit/*.h kernel/guest-tools/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_NAT) $(UNIT_DEFS) -Wno-missing-prototypes -o $@ $(UNIT_ALL_SRC) -lfdt -liniparser -lpthread
 
-build/unit/asan: $(UNIT_ALL_SRC) $(wildcard vmm/include/*.h tests/unit/*.h)
+build/unit/asan: $(UNIT_ALL_SRC) $(wildcard vmm/include/*.h tests/unit/*.h kernel/guest-tools/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_NAT) $(UNIT_SAN) -O1 $(UNIT_DEFS) -Wno-missing-prototypes -o $@ $(UNIT_ALL_SRC) -lfdt -liniparser -lpthread
 
@@ -25,7 +26,7 @@ build/unit/tsan: $(UNIT_ALL_SRC) $(wildcard vmm/include/*.h tests/unit/*.h)
 	$(TSAN_CC) $(CFLAGS_NAT) -fsanitize=thread -O1 -g $(UNIT_DEFS) -Wno-missing-prototypes -o $@ \
 		$(UNIT_ALL_SRC) -lfdt -liniparser -lpthread
 
-build/unit/ppc64le: $(UNIT_ALL_SRC) $(wildcard vmm/include/*.h tests/unit/*.h)
+build/unit/ppc64le: $(UNIT_ALL_SRC) $(wildcard vmm/include/*.h tests/unit/*.h kernel/guest-tools/*.h)
 	@mkdir -p $(dir $@)
 	$(CROSS_CC) -static $(CFLAGS_PPC) $(UNIT_DEFS) -Wno-missing-prototypes -o $@ $(UNIT_ALL_SRC) \
 		$(CROSS_LDFLAGS_SYS) -lfdt -liniparser -lpthread

@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "dma_policy.h"
+#include "report.h"
 #include "spapr_ddw.h"
 #include "tce.h"
 #include "vfio.h"
@@ -64,7 +65,7 @@ void phb_dma_init(struct phb_dma *d, struct vm *vm, unsigned int index, uint32_t
 int phb_dma_add_group(struct phb_dma *d, int group_id, struct vfio_group **out);
 /* The policy, the default window, what DDW may offer. */
 int phb_dma_setup(struct phb_dma *d);
-void phb_dma_report(const struct phb_dma *d, FILE *out, int json);
+void phb_dma_report(const struct phb_dma *d, struct report *r);
 /* Reverse order: groups out of kvm-vfio, tables, windows, memory, groups, container. */
 void phb_dma_teardown(struct phb_dma *d);
 

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "json.h"
+
 /*
  * A guest must not be able to push a call out of the table: every hcall
  * number pvmm does not know is counted in one row (kind 'u', id
@@ -109,7 +111,8 @@ void stats_record(struct stats *s, char kind, uint64_t id, const char *name,
 		  uint64_t ns, int failed);
 const struct stat_entry *stats_find(const struct stats *s, char kind, uint64_t id);
 void stats_print(const struct stats *s, FILE *out);
-int stats_write_json(const struct stats *s, FILE *out, const char *extra_json);
+/* The summary's members, into the JSON object J has open. */
+void stats_write_json(const struct stats *s, struct json *j);
 /* The first KVM_RUN is about to happen (later calls change nothing). */
 void stats_note_first_run(struct stats *s);
 /* Set-up step NAME (a static string) has just ended. */

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "pci_config.h"
+#include "report.h"
 #include "vfio.h"
 
 struct vm;
@@ -73,7 +74,7 @@ int vfio_pci_set_msi(struct vfio_pci *f, uint32_t index, unsigned int n);
 /* A trapped BAR access; -ENOENT if the address is not in its BARs. */
 int vfio_pci_mmio(struct vfio_pci *f, uint64_t gpa, uint8_t *data, uint32_t len, int is_write);
 uint8_t vfio_pci_intx_pin(const struct vfio_pci *f);
-void vfio_pci_report(const struct vfio_pci *f, FILE *out, int json);
+void vfio_pci_report(const struct vfio_pci *f, struct report *r);
 void vfio_pci_close(struct vfio_pci *f);
 
 #endif

@@ -23,6 +23,7 @@
 struct vm;
 struct vfio_group;
 struct phb_dma;
+struct report;
 
 /*
  * A device of the VM: its ops and its own context. A device is set up by
@@ -36,7 +37,8 @@ struct vm_device_ops {
 	int (*fdt)(void *ctx, void *fdt, int root, uint32_t xics_phandle);
 	/* 0 if the access was the device's, -ENOENT if not */
 	int (*mmio)(void *ctx, uint64_t gpa, uint8_t *data, uint32_t len, int is_write);
-	void (*report)(void *ctx, FILE *out, int json);
+	/* its object of the summary's "phbs" (report.h: JSON and text alike) */
+	void (*report)(void *ctx, struct report *r);
 	void (*teardown)(void *ctx);
 };
 

@@ -350,25 +350,21 @@ static int phb_mmio(void *ctx, uint64_t gpa, uint8_t *data, uint32_t len, int is
 	return -ENOENT;
 }
 
-static void phb_report(void *ctx, FILE *out, int json)
+static void phb_report(void *ctx, struct report *r)
 {
 	struct spapr_phb *phb = ctx;
 
-	if (json)
-		fprintf(out, "{\"index\": %u, \"buid\": %llu, ", phb->index, (unsigned long long)phb->res.buid);
-	else
-		fprintf(out, "pvmm: PHB %u (BUID 0x%llx): %u function(s), %u IOMMU group(s)\n", phb->index,
-			(unsigned long long)phb->res.buid, phb->nr_fns, phb->dma.nr_groups);
-	phb_dma_report(&phb->dma, out, json);
-	if (json)
-		fprintf(out, ", \"functions\": [");
-	for (unsigned int i = 0; i < phb->nr_fns; i++) {
-		if (json && i)
-			fprintf(out, ", ");
-		vfio_pci_report(phb->fns[i], out, json);
-	}
-	if (json)
-		fprintf(out, "]}");
+	report_object_begin(r, NULL);
+	report_u64(r, "index", phb->index);
+	report_u64(r, "buid", phb->res.buid);
+	report_u64(r, "iommu_groups", phb->dma.nr_groups);
+	report_line(r, "pvmm: PHB {index} (BUID 0x{buid:x}): {iommu_groups} IOMMU group(s)");
+	phb_dma_report(&phb->dma, r);
+	report_array_begin(r, "functions");
+	for (unsigned int i = 0; i < phb->nr_fns; i++)
+		vfio_pci_report(phb->fns[i], r);
+	report_array_end(r);
+	report_object_end(r);
 }
 
 /* Reverse order of set-up; safe on a partial one. Said once it is all

@@ -245,58 +245,55 @@ int phb_dma_setup(struct phb_dma *d)
 	return 0;
 }
 
-static void report_window(const struct phb_dma *d, unsigned int slot, bool first, FILE *out,
-			  int json)
+static void report_window(const struct phb_dma *d, unsigned int slot, struct report *r)
 {
 	const struct tce_window *w = &d->win[slot].tce;
 	uint64_t valid = 0;
 	bool inside = tce_window_inside_ram(w, &valid);
 
-	if (json)
-		fprintf(out, "%s{\"liobn\": %u, \"start\": %llu, \"size\": %llu, \"page_shift\": %u, "
-			"\"valid_entries\": %llu, \"all_inside_ram\": %s, \"hcalls\": %llu, "
-			"\"vfio_map_calls\": %llu, \"vfio_unmap_calls\": %llu}",
-			first ? "" : ", ", w->liobn, (unsigned long long)w->start,
-			(unsigned long long)w->size, w->page_shift, (unsigned long long)valid,
-			inside ? "true" : "false", (unsigned long long)w->hcalls,
-			(unsigned long long)w->io.map_calls, (unsigned long long)w->io.unmap_calls);
-	else
-		fprintf(out, "pvmm:   window liobn 0x%x 0x%llx+0x%llx, %u KiB pages: %llu valid entries, "
-			"%s, %llu TCE hcalls in pvmm\n", w->liobn, (unsigned long long)w->start,
-			(unsigned long long)w->size, 1u << (w->page_shift - 10),
-			(unsigned long long)valid, inside ? "all inside guest RAM" : "SOME OUTSIDE GUEST RAM",
-			(unsigned long long)w->hcalls);
+	report_object_begin(r, NULL);
+	report_u64(r, "liobn", w->liobn);
+	report_u64(r, "start", w->start);
+	report_u64(r, "size", w->size);
+	report_u64(r, "page_shift", w->page_shift);
+	report_u64(r, "valid_entries", valid);
+	report_bool(r, "all_inside_ram", inside);
+	report_u64(r, "hcalls", w->hcalls);
+	report_u64(r, "vfio_map_calls", w->io.map_calls);
+	report_u64(r, "vfio_unmap_calls", w->io.unmap_calls);
+	report_line(r, "pvmm:   window liobn 0x{liobn:x} 0x{start:x}+0x{size:x}, {page_shift:kib} KiB pages: "
+		    "{valid_entries} valid entries, {all_inside_ram?all inside guest RAM|SOME OUTSIDE GUEST RAM}, "
+		    "{hcalls} TCE hcalls in pvmm");
+	report_object_end(r);
 }
 
 /* What the guest did with DDW: every window it created, live or removed. */
-static void report_ddw(const struct phb_dma *dma, FILE *out, int json)
+static void report_ddw(const struct phb_dma *dma, struct report *r)
 {
 	const struct ddw *d = &dma->ddw;
 
-	if (json)
-		fprintf(out, ", \"ddw\": {\"enabled\": %s, \"rtas_errors\": %llu, \"created\": [",
-			d->enabled ? "true" : "false", (unsigned long long)d->rtas_errors);
-	else
-		fprintf(out, "pvmm:   DDW %s, host windows opened %llu, closed %llu (the first %u listed)\n",
-			d->enabled ? "on" : "off", (unsigned long long)d->opened,
-			(unsigned long long)d->closed, d->nlog);
+	report_object_begin(r, "ddw");
+	report_bool(r, "enabled", d->enabled);
+	report_u64(r, "rtas_errors", d->rtas_errors);
+	report_u64(r, "windows_opened", d->opened);
+	report_u64(r, "windows_closed", d->closed);
+	report_line(r, "pvmm:   DDW {enabled?on|off}, host windows opened {windows_opened}, closed {windows_closed}");
+	report_array_begin(r, "created");
 	for (unsigned int i = 0; i < d->nlog; i++) {
 		const struct ddw_log_entry *e = &d->log[i];
-		uint64_t hcalls = e->removed ? e->hcalls : dma->win[e->slot].tce.hcalls;
-		if (json)
-			fprintf(out, "%s{\"liobn\": %u, \"start\": %llu, \"size\": %llu, "
-				"\"page_shift\": %u, \"removed\": %s, \"hcalls\": %llu}", i ? ", " : "",
-				e->liobn, (unsigned long long)e->start, (unsigned long long)e->size,
-				e->page_shift, e->removed ? "true" : "false", (unsigned long long)hcalls);
-		else
-			fprintf(out, "pvmm:   DDW liobn 0x%x 0x%llx+0x%llx, %u KiB pages, %s, %llu TCE hcalls in pvmm\n",
-				e->liobn, (unsigned long long)e->start, (unsigned long long)e->size,
-				1u << (e->page_shift - 10), e->removed ? "removed" : "in use",
-				(unsigned long long)hcalls);
+		report_object_begin(r, NULL);
+		report_u64(r, "liobn", e->liobn);
+		report_u64(r, "start", e->start);
+		report_u64(r, "size", e->size);
+		report_u64(r, "page_shift", e->page_shift);
+		report_bool(r, "removed", e->removed);
+		report_u64(r, "hcalls", e->removed ? e->hcalls : dma->win[e->slot].tce.hcalls);
+		report_line(r, "pvmm:   DDW liobn 0x{liobn:x} 0x{start:x}+0x{size:x}, {page_shift:kib} KiB pages, "
+			    "{removed?removed|in use}, {hcalls} TCE hcalls in pvmm");
+		report_object_end(r);
 	}
-	if (json)
-		fprintf(out, "], \"windows_opened\": %llu, \"windows_closed\": %llu}",
-			(unsigned long long)d->opened, (unsigned long long)d->closed);
+	report_array_end(r);
+	report_object_end(r);
 }
 
 
@@ -344,51 +341,51 @@ int phb_dma_add_group(struct phb_dma *d, int group_id, struct vfio_group **out)
 /* The VFIO map/unmap calls pvmm made for the PHB's TCE hcalls, every
  * window's (removed ones too), and the entries they covered: with
  * user_coalesce on, calls < entries shows the runs at work. */
-static void report_io(const struct phb_dma *d, FILE *out, int json)
+static void report_io(const struct phb_dma *d, struct report *r)
 {
 	struct tce_io_stats io = d->io_closed;
 
 	for (unsigned int i = 0; i < DDW_WINDOWS_MAX; i++)
 		if (d->win[i].ready)
 			io_add(&io, &d->win[i].tce.io);
-	if (json)
-		fprintf(out, "\"user_coalesce\": %s, \"vfio_map_calls\": %llu, "
-			"\"vfio_map_entries\": %llu, \"vfio_unmap_calls\": %llu, "
-			"\"vfio_unmap_entries\": %llu, ", d->policy.coalesce ? "true" : "false",
-			(unsigned long long)io.map_calls, (unsigned long long)io.map_entries,
-			(unsigned long long)io.unmap_calls, (unsigned long long)io.unmap_entries);
-	else
-		fprintf(out, "pvmm:   user_coalesce %s: %llu VFIO_IOMMU_MAP_DMA for %llu entries, "
-			"%llu VFIO_IOMMU_UNMAP_DMA for %llu entries\n", d->policy.coalesce ? "on" : "off",
-			(unsigned long long)io.map_calls, (unsigned long long)io.map_entries,
-			(unsigned long long)io.unmap_calls, (unsigned long long)io.unmap_entries);
+	report_bool(r, "user_coalesce", d->policy.coalesce);
+	report_u64(r, "vfio_map_calls", io.map_calls);
+	report_u64(r, "vfio_map_entries", io.map_entries);
+	report_u64(r, "vfio_unmap_calls", io.unmap_calls);
+	report_u64(r, "vfio_unmap_entries", io.unmap_entries);
+	report_line(r, "pvmm:   user_coalesce {user_coalesce?on|off}: {vfio_map_calls} VFIO_IOMMU_MAP_DMA for "
+		    "{vfio_map_entries} entries, {vfio_unmap_calls} VFIO_IOMMU_UNMAP_DMA for "
+		    "{vfio_unmap_entries} entries");
 }
 
 /* The PHB's DMA policy, each choice with its reason (dma_policy.h). */
-static void report_policy(const struct phb_dma *d, FILE *out, int json)
+static void report_policy(const struct phb_dma *d, struct report *r)
 {
 	const struct dma_policy *p = &d->policy;
 	char mode[160], hcalls[320];
 
-	if (!json) {
-		dma_policy_mode(p, mode, sizeof(mode));
-		dma_policy_hcalls(p, hcalls, sizeof(hcalls));
-		fprintf(out, "pvmm:   policy: %s; DDW %s (%s); %s\n", mode, p->ddw ? "on" : "off",
-			p->ddw_why, hcalls);
-		return;
-	}
-	fprintf(out, "\"policy\": {\"mode\": \"%s\", \"mode_auto\": %s, \"mode_why\": \"%s\", "
-		"\"ddw\": %s, \"ddw_why\": \"%s\", \"user_coalesce\": %s, "
-		"\"kvm_put_tce\": %s, \"kvm_get_tce\": %s, \"kvm_indirect_tce\": %s, "
-		"\"kvm_stuff_tce\": %s, \"indirect_why\": \"%s\", \"stuff_why\": \"%s\"}, ",
-		tce_mode_name(p->mode), p->mode_auto ? "true" : "false", p->mode_why,
-		p->ddw ? "true" : "false", p->ddw_why, p->coalesce ? "true" : "false",
-		p->mode == TCE_KERNEL ? "true" : "false", p->mode == TCE_KERNEL ? "true" : "false",
-		p->kvm_indirect ? "true" : "false", p->kvm_stuff ? "true" : "false",
-		p->indirect_why, p->stuff_why);
+	dma_policy_mode(p, mode, sizeof(mode));
+	dma_policy_hcalls(p, hcalls, sizeof(hcalls));
+	report_object_begin(r, "policy");
+	report_str(r, "mode", tce_mode_name(p->mode));
+	report_bool(r, "mode_auto", p->mode_auto);
+	report_str(r, "mode_why", p->mode_why);
+	report_bool(r, "ddw", p->ddw);
+	report_str(r, "ddw_why", p->ddw_why);
+	report_bool(r, "user_coalesce", p->coalesce);
+	report_bool(r, "kvm_put_tce", p->mode == TCE_KERNEL);
+	report_bool(r, "kvm_get_tce", p->mode == TCE_KERNEL);
+	report_bool(r, "kvm_indirect_tce", p->kvm_indirect);
+	report_bool(r, "kvm_stuff_tce", p->kvm_stuff);
+	report_str(r, "indirect_why", p->indirect_why);
+	report_str(r, "stuff_why", p->stuff_why);
+	report_str(r, "summary", mode);
+	report_str(r, "hcalls", hcalls);
+	report_line(r, "pvmm:   policy: {summary}; DDW {ddw?on|off} ({ddw_why}); {hcalls}");
+	report_object_end(r);
 }
 
-void phb_dma_report(const struct phb_dma *d, FILE *out, int json)
+void phb_dma_report(const struct phb_dma *d, struct report *r)
 {
 	uint64_t valid_all = 0;
 	bool inside_all = true;
@@ -400,26 +397,21 @@ void phb_dma_report(const struct phb_dma *d, FILE *out, int json)
 		inside_all &= tce_window_inside_ram(&d->win[i].tce, &valid);
 		valid_all += valid;
 	}
-	if (json)
-		fprintf(out, "\"tce\": {\"mode\": \"%s\", \"valid_entries\": %llu, "
-			"\"all_inside_ram\": %s, ", tce_mode_name(d->policy.mode),
-			(unsigned long long)valid_all, inside_all ? "true" : "false");
-	else
-		fprintf(out, "pvmm: %s TCE mode %s: %llu valid entries, %s\n", d->ct.name,
-			tce_mode_name(d->policy.mode), (unsigned long long)valid_all,
-			inside_all ? "all inside guest RAM" : "SOME OUTSIDE GUEST RAM");
-	report_policy(d, out, json);
-	report_io(d, out, json);
-	if (json)
-		fprintf(out, "\"windows\": [");
-	for (unsigned int i = 0, n = 0; i < DDW_WINDOWS_MAX; i++)
+	report_object_begin(r, "tce");
+	report_str(r, "mode", tce_mode_name(d->policy.mode));
+	report_u64(r, "valid_entries", valid_all);
+	report_bool(r, "all_inside_ram", inside_all);
+	report_line(r, "pvmm: PHB {index} TCE mode {mode}: {valid_entries} valid entries, "
+		    "{all_inside_ram?all inside guest RAM|SOME OUTSIDE GUEST RAM}");
+	report_policy(d, r);
+	report_io(d, r);
+	report_array_begin(r, "windows");
+	for (unsigned int i = 0; i < DDW_WINDOWS_MAX; i++)
 		if (d->win[i].ready)
-			report_window(d, i, !n++, out, json);
-	if (json)
-		fprintf(out, "]");
-	report_ddw(d, out, json);
-	if (json)
-		fprintf(out, "}");
+			report_window(d, i, r);
+	report_array_end(r);
+	report_ddw(d, r);
+	report_object_end(r);
 }
 
 /* design.md's order: the groups leave kvm-vfio, KVM's tables go, then the

@@ -490,28 +490,29 @@ int vfio_pci_mmio(struct vfio_pci *f, uint64_t gpa, uint8_t *data, uint32_t len,
 	return r;
 }
 
-void vfio_pci_report(const struct vfio_pci *f, FILE *out, int json)
+void vfio_pci_report(const struct vfio_pci *f, struct report *r)
 {
-	if (json)
-		fprintf(out, "{\"host\": \"%s\", \"group\": %d, \"devfn\": %u, \"vendor\": %u, "
-			"\"device\": %u, \"msi_vectors\": %u, \"msi_type\": \"%s\", \"msi_changes\": %llu, "
-			"\"intx\": %s, \"intx_served_by_pvmm\": %llu}", f->dev.bdf,
-			f->dev.group ? f->dev.group->id : -1, f->devfn, f->cfg.vendor, f->cfg.device,
-			f->msi_n, !f->msi_n ? "none" : f->msi_index == VFIO_PCI_MSIX_IRQ_INDEX ? "msix" : "msi",
-			(unsigned long long)f->msi_changes, f->intx_offered ? "true" : "false",
-			(unsigned long long)f->intx_count);
-	else
-		fprintf(out, "pvmm:   function %02x.%x = %s (%04x:%04x, group %d): %u %s vector(s)%s\n",
-			f->devfn >> 3, f->devfn & 7, f->dev.bdf, f->cfg.vendor, f->cfg.device,
-			f->dev.group ? f->dev.group->id : -1, f->msi_n,
-			f->msi_index == VFIO_PCI_MSIX_IRQ_INDEX ? "MSI-X" : "MSI",
-			f->intx_offered ? ", INTx offered" : "");
-	if (!json && f->intx_user)
-		fprintf(out, "pvmm:   INTx served by pvmm: %llu interrupts\n",
-			(unsigned long long)f->intx_count);
-	if (!json && f->decode_off_accesses)
-		fprintf(out, "pvmm:   BAR accesses while memory decode was off or not in D0: %llu "
-			"(read all ones, writes dropped)\n", (unsigned long long)f->decode_off_accesses);
+	report_object_begin(r, NULL);
+	report_str(r, "host", f->dev.bdf);
+	report_i64(r, "group", f->dev.group ? f->dev.group->id : -1);
+	report_u64(r, "devfn", f->devfn);
+	report_u64(r, "vendor", f->cfg.vendor);
+	report_u64(r, "device", f->cfg.device);
+	report_u64(r, "msi_vectors", f->msi_n);
+	report_str(r, "msi_type", !f->msi_n ? "none" :
+		   f->msi_index == VFIO_PCI_MSIX_IRQ_INDEX ? "msix" : "msi");
+	report_u64(r, "msi_changes", f->msi_changes);
+	report_bool(r, "intx", f->intx_offered);
+	report_u64(r, "intx_served_by_pvmm", f->intx_count);
+	report_u64(r, "bar_accesses_decode_off", f->decode_off_accesses);
+	report_line(r, "pvmm:   function {devfn:devfn} = {host} ({vendor:04x}:{device:04x}, group {group}): "
+		    "{msi_vectors} {msi_type} vector(s){intx?, INTx offered|}");
+	if (f->intx_user)
+		report_line(r, "pvmm:   INTx served by pvmm: {intx_served_by_pvmm} interrupts");
+	if (f->decode_off_accesses)
+		report_line(r, "pvmm:   BAR accesses while memory decode was off or not in D0: "
+			    "{bar_accesses_decode_off} (read all ones, writes dropped)");
+	report_object_end(r);
 }
 
 /* Reverse order of set-up; safe on a partial one. */

@@ -4,11 +4,11 @@
 # peer: make test's time),
 # checked for well-formed output only: no figure is asserted. What it does
 # check is behaviour: where each floor and TCE hcall was served.
-( BENCH_N=50 BENCH_REPEAT=1 BENCH_XFER_REPEAT=1 BENCH_MB=2 BENCH_PEER=0 /pvmm/scenarios/bench.sh; echo $? > /tmp/bench-smoke.rc ) |
+. /pvmm/scenarios/lib-common.sh
+( bench_here --no-peer --n 50 --repeat 1 --xfers 1 --mb 2; echo $? > /tmp/bench-smoke.rc ) |
 	tee /tmp/bench-smoke.out
 rc=$(cat /tmp/bench-smoke.rc)
 fail=0
-. /pvmm/scenarios/lib-common.sh
 count() { grep -c "$1" /tmp/bench-smoke.out; }
 num='[0-9][0-9]*' dec='[0-9][0-9.]*'
 # The host's identity heads the table (kernel/run-bench host_identity).
@@ -71,5 +71,5 @@ check "DDW off, mode kernel-trusted: no TCE hcall reached pvmm during the transf
 	test "$(tce_of kernel-trusted off put)$(tce_of kernel-trusted off indirect)$(tce_of kernel-trusted off stuff)$(tce_of kernel-trusted off get)" = 0000
 check "DDW on, mode kernel: no TCE hcall reached pvmm during the transfer" \
 	test "$(tce_of kernel on put)$(tce_of kernel on indirect)$(tce_of kernel on stuff)$(tce_of kernel on get)" = 0000
-check "bench.sh exited 0" test "$rc" = 0
+check "run-bench exited 0" test "$rc" = 0
 exit $fail

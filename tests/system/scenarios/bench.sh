@@ -11,14 +11,11 @@
 # The emulated host's e1000e model drops frames whose TX buffer spans two
 # pages (README, Known problems): the guest sends without scatter-gather.
 . /pvmm/scenarios/lib-common.sh
-QEMU=/usr/bin/qemu-system-ppc64
-set -- --pci "$NIC_A_BDF" --peer 192.0.2.1 --receive --append "pvmm.netfeat=sg:off"
-[ "${BENCH_PEER:-1}" = 1 ] && [ -x "$QEMU" ] &&
-	set -- "$@" --qemu "$QEMU" --qemu-machine "$PEER_QEMU_M" --qemu-args "-L /usr/share/qemu"
+set --
+[ "${BENCH_PEER:-1}" = 1 ] || set -- --no-peer
 [ -n "${BENCH_XFER:-}" ] && set -- "$@" --configs "$BENCH_XFER"
 for o in n:BENCH_N repeat:BENCH_REPEAT mb:BENCH_MB xfers:BENCH_XFER_REPEAT itr:BENCH_ITR; do
 	eval v=\${${o#*:}:-}
 	[ -n "$v" ] && set -- "$@" "--${o%%:*}" "$v"
 done
-mkdir -p /tmp/bench
-RUN_DIR=/tmp/bench PVMM_FIRMWARE=$PVMM_FIRMWARE exec /pvmm/bin/run-bench "$@"
+bench_here "$@"

@@ -43,7 +43,7 @@ check "guest kernel took itself for a KVM guest (hard lockup detector off)" test
 check "guest boot script finished" grep -q GUEST-BOOT-OK $OUT
 check "pvmm exited 0 after guest power-off" test "$rc" = 0
 check "pvmm printed its exit summary" grep -q "exit summary" $OUT
-check "stats JSON written" grep -q '"exits_total"' /tmp/boot-stats.json
+check "stats JSON written" test -n "$(json_get /tmp/boot-stats.json exits_total)"
 # --dump-dtb: the device tree pvmm builds, written out; a valid FDT header.
 "$PVMM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD" -c $VCPUS -m $MEM_MB --dump-dtb /tmp/guest.dtb </dev/null
 rc=$?

@@ -6,10 +6,11 @@
 # through the 32-bit window, every mapping a TCE hcall (served by pvmm in
 # mode user; in mode kernel's safe default KVM serves H_PUT_TCE and pvmm
 # H_STUFF_TCE).
-lib=/pvmm/scenarios/lib-passthrough.sh
 fail=0
-EXPECT_DDW=off $lib user ddw-off 8 --ddw off || fail=1
+. /pvmm/scenarios/lib-common.sh
+. /pvmm/scenarios/lib-passthrough.sh
+passthrough ddw-off user 8 --expect-ddw off $(scenario_options) -- --ddw off || fail=1
 # Mode kernel's safe default with DDW off: what it costs a Linux guest (its
 # H_STUFF_TCE, which KVM is not given, reach pvmm for every unmap).
-EXPECT_DDW=off $lib kernel ddw-off-kernel 8 --ddw off || fail=1
+passthrough ddw-off-kernel kernel 8 --expect-ddw off $(scenario_options) -- --ddw off || fail=1
 exit $fail

@@ -96,14 +96,14 @@ for mode in user kernel; do
 			"$(sed -n 's/^CHECKPOINT ddw-cycles-before TCECHECK total tables=\([0-9]*\).*/\1/p' /tmp/hostile-$mode.fds)" = \
 			"$(sed -n 's/^CHECKPOINT ddw-cycles-after TCECHECK total tables=\([0-9]*\).*/\1/p' /tmp/hostile-$mode.fds)"
 	fi
-	check "$mode: every TCE inside guest RAM" grep -q '"all_inside_ram": true' /tmp/hostile-$mode.json
+	check "$mode: every TCE inside guest RAM" tce_all_inside_ram /tmp/hostile-$mode.json
 	accepted=$(sed -n 's/^HOSTILE \(.*\) KVM-ACCEPTS.*/\1/p' /tmp/hostile-$mode.out | tr '\n' ' ')
 	echo "RESULT hostile mode=$mode kvm_accepts=\"$accepted\""
 	check "$mode: every range past the window refused" test -z "$accepted"
 done
 
 # ram_pin_waits JSON: how often vcpus waited for the RAM pin.
-ram_pin_waits() { sed -n 's/.*"name": "ram-pin", "start_ns": [0-9]*, "end_ns": [0-9]*, "waits": \([0-9]*\).*/\1/p' "$1"; }
+ram_pin_waits() { json_get "$1" "startup.background[name=ram-pin].waits"; }
 
 # A guest that maps DMA from its first instruction, before pvmm has pinned
 # guest RAM beside it (tcebench maps at once; the pin of 512 MiB takes
@@ -118,7 +118,7 @@ for tce in user kernel; do
 	sed "s/^/L2[pin-$tce]| /" /tmp/pin-$tce.out | grep -v "^L2\[pin-$tce\]| TCEBENCH op="
 	check "pin $tce: the payload mapped before the pin ended, then ran to the end, exit 0" \
 		test $rc = 0 -a "$(ram_pin_waits /tmp/pin-$tce.json)" -ge 1 -a -n "$(grep TCEBENCH-DONE /tmp/pin-$tce.out)"
-	check "pin $tce: every TCE inside guest RAM" grep -q '"all_inside_ram": true' /tmp/pin-$tce.json
+	check "pin $tce: every TCE inside guest RAM" tce_all_inside_ram /tmp/pin-$tce.json
 done
 check "pin kernel: KVM handed the H_PUT_TCE it could not map yet to pvmm" \
 	test "$(hcall_count /tmp/pin-kernel.json H_PUT_TCE)" -ge 1

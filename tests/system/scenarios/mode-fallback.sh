@@ -5,6 +5,7 @@
 # user and the transfer passes.
 fail=0
 . /pvmm/scenarios/lib-common.sh
+. /pvmm/scenarios/lib-passthrough.sh
 
 "$PVMM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD" -m 512 --pci "$NIC_A_BDF" --tce kernel \
 	--mask-cap spapr_tce_vfio </dev/null > /tmp/fb.out 2>&1
@@ -14,7 +15,7 @@ check "explicit kernel mode refused (exit 1)" test $rc -eq 1
 check "the reason names the missing capability" grep -q "tce = kernel is impossible here: KVM lacks KVM_CAP_SPAPR_TCE_VFIO" /tmp/fb.out
 check "one error line" test "$(grep -c 'error' /tmp/fb.out)" -eq 1
 
-( EXPECT_MODE=user /pvmm/scenarios/lib-passthrough.sh auto mode-fallback 16 --mask-cap spapr_tce_vfio 2>&1
+( passthrough mode-fallback auto 16 --expect-mode user -- --mask-cap spapr_tce_vfio 2>&1
   echo $? > /tmp/fb2.rc ) | tee /tmp/fb2.out
 rc=$(cat /tmp/fb2.rc)
 check "auto fell back to user with the reason" grep -q "TCE mode user (auto): KVM lacks KVM_CAP_SPAPR_TCE_VFIO" /tmp/fb2.out

@@ -19,10 +19,10 @@ guest_one_slot() {
 
 two_links mf-kernel 8 --pci "${MFD_BDFS% *}" --pci "${MFD_BDFS#* }" --tce kernel
 j=/tmp/mf-kernel.json
-devfns=$(phb_json $j 0 | grep -o '"devfn": [0-9]*' | cut -d' ' -f2 | sort -n | tr '\n' ' ')
-echo "RESULT mf-kernel devfns=$devfns groups=$(phb_json $j 0 | grep -o '"group": [0-9]*' | sort -u | tr '\n' ' ')"
+devfns=$(phb_get $j 0 "functions.*.devfn" | sort -n | tr '\n' ' ')
+echo "RESULT mf-kernel devfns=$devfns groups=$(phb_get $j 0 "functions.*.group" | sort -u | tr '\n' ' ')"
 check "one guest PHB" test -z "$(phb_json $j 1)"
-check "one IOMMU group" test "$(phb_json $j 0 | grep -o '"group": [0-9]*' | sort -u | wc -l)" -eq 1
+check "one IOMMU group" test "$(phb_groups $j 0)" -eq 1
 check "functions 0 and 1 of one slot on the guest PHB" one_slot $devfns
 check "the guest sees one two-function device" guest_one_slot /tmp/mf-kernel.out
 check_kvm_tables mf-kernel 1

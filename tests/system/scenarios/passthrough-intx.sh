@@ -6,5 +6,6 @@
 # it (this emulated host: 6.12, XICS on XIVE) pvmm asserts the line itself
 # and ends each interrupt 1 ms later. The transfer must pass as with MSI,
 # and the guest's kernel must not oops (check_link).
-GUEST_ARGS="pci=nomsi ${GUEST_ARGS:-}" EXPECT_IRQ=intx \
-	exec /pvmm/scenarios/lib-passthrough.sh kernel passthrough-intx 16
+. /pvmm/scenarios/lib-common.sh
+. /pvmm/scenarios/lib-passthrough.sh
+passthrough passthrough-intx kernel 16 --guest-args pci=nomsi --expect-irq intx $(scenario_options)

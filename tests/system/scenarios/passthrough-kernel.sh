@@ -6,4 +6,6 @@
 # H_PUT_TCE_INDIRECT and H_STUFF_TCE from KVM, is what the signals,
 # group-reuse and ddw scenarios run. The guest maps all its RAM through a
 # dynamic DMA window, whose KVM table holds every mapping.
-EXPECT_DDW=on TRUSTED_GUEST=on exec /pvmm/scenarios/lib-passthrough.sh kernel passthrough-kernel 8
+. /pvmm/scenarios/lib-common.sh
+. /pvmm/scenarios/lib-passthrough.sh
+passthrough passthrough-kernel kernel 8 --expect-ddw on --trusted-guest $(scenario_options)

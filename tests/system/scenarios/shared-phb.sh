@@ -10,10 +10,10 @@ fail=0
 
 two_links sp-kernel 8 --pci "$NIC_A_BDF,phb=0" --pci "$NIC_C_BDF,phb=0" --tce kernel --trusted-guest
 j=/tmp/sp-kernel.json
-groups=$(phb_json $j 0 | grep -o '"group": [0-9]*' | sort -u | wc -l)
+groups=$(phb_groups $j 0)
 echo "RESULT sp-kernel groups_on_phb0=$groups valid_entries=$(phb_valid_entries $j 0) tce_exits=$(tce_exit_total $j)"
 check "one guest PHB" test -z "$(phb_json $j 1)"
-check "both functions on PHB 0" phb_has $j 0 "\"host\": \"$NIC_A_BDF\".*\"host\": \"$NIC_C_BDF\""
+check "both functions on PHB 0" test "$(phb_hosts $j 0 | tr '\n' ' ')" = "$NIC_A_BDF $NIC_C_BDF "
 check "two IOMMU groups on PHB 0" test "$groups" -eq 2
 check "the guest created a DDW window on the shared PHB and uses it" phb_ddw_in_use $j 0
 check "no TCE hcall at all reached pvmm (mode kernel, trusted guest)" test "$(tce_exit_total $j)" -eq 0

@@ -9,6 +9,7 @@
 # full transfer.
 fail=0
 . /pvmm/scenarios/lib-common.sh
+. /pvmm/scenarios/lib-passthrough.sh
 
 # stop_on_pty NAME MODE HOW...: HOW is ptyrun's -s SIGNUM or -k BYTES.
 stop_on_pty() {
@@ -44,7 +45,7 @@ stop_on_pty escape kernel -k '\x01x'
 expect_stop "Ctrl-A x" 0 "quit from the console" "group out of kvm-vfio"
 
 # mode kernel's safe default, with the guest's DDW window in a KVM table
-EXPECT_DDW=on /pvmm/scenarios/lib-passthrough.sh kernel signals 8 2>&1
+passthrough signals kernel 8 --expect-ddw on 2>&1
 rc=$?
 check "after three stops the group is reused and the transfer passes" test $rc -eq 0
 exit $fail

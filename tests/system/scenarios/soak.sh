@@ -3,11 +3,12 @@
 # 3) in TCE mode SOAK_MODE (default kernel), SOAK_MB MiB each (default 16),
 # with DDW SOAK_DDW (default off: every DMA mapping is a TCE hcall). For
 # intermittent failures; not part of make test.
-lib=/pvmm/scenarios/lib-passthrough.sh
+. /pvmm/scenarios/lib-common.sh
+. /pvmm/scenarios/lib-passthrough.sh
 runs=${SOAK_RUNS:-3} mode=${SOAK_MODE:-kernel} mb=${SOAK_MB:-16} ddw=${SOAK_DDW:-off}
 fail=0 ok=0
 for i in $(seq 1 "$runs"); do
-	if PVMM_TIMEOUT=${SOAK_TIMEOUT:-300} $lib "$mode" "soak-$i" "$mb" --ddw "$ddw"; then
+	if passthrough "soak-$i" "$mode" "$mb" --timeout "${SOAK_TIMEOUT:-300}" $(scenario_options) -- --ddw "$ddw"; then
 		ok=$((ok + 1))
 	else
 		fail=1
