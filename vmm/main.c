@@ -388,6 +388,7 @@ static void write_stats(struct vm *vm)
 {
 	FILE *f;
 
+	guest_log_flush();	/* the vcpus are joined: no guest-driven line comes after */
 	stats_print(&vm->stats, stderr);
 	devices_report(vm, stderr, 0);
 	if (!vm->cfg.stats_json[0])

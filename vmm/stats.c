@@ -1,5 +1,6 @@
 /* Exit statistics (see stats.h). */
 #include "stats.h"
+#include "ratelimit.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -75,6 +76,33 @@ static const char *kind_name(char kind)
 	return kind == 'r' ? "rtas" : kind == 'u' ? "unknown-hcall" : kind == 'o' ? "other" : "hcall";
 }
 
+/* Guest-driven log lines per kind, when the stats have a limiter: text
+ * (the kinds with lines) or JSON (every kind, so that a reader finds zeros). */
+static void write_log_limit(const struct stats *s, FILE *out, int json)
+{
+	struct ratelimit_kind k[RATELIMIT_KINDS_MAX];
+	int n;
+
+	if (!s->log_limit)
+		return;
+	n = ratelimit_snapshot(s->log_limit, k, RATELIMIT_KINDS_MAX);
+	if (json)
+		fprintf(out, ",\n  \"guest_log\": [");
+	for (int i = 0; i < n; i++) {
+		if (json)
+			fprintf(out, "%s{\"kind\": \"%s\", \"lines\": %llu, \"printed\": %llu, "
+				"\"suppressed\": %llu}", i ? ", " : "", k[i].name,
+				(unsigned long long)k[i].lines, (unsigned long long)k[i].printed,
+				(unsigned long long)k[i].suppressed);
+		else if (k[i].lines)
+			fprintf(out, "pvmm: guest-driven log lines, %s: %llu, %llu printed, %llu suppressed\n",
+				k[i].name, (unsigned long long)k[i].lines,
+				(unsigned long long)k[i].printed, (unsigned long long)k[i].suppressed);
+	}
+	if (json)
+		fprintf(out, "]");
+}
+
 void stats_print(const struct stats *s, FILE *out)
 {
 	fprintf(out, "pvmm: exit summary: %llu hcall exits reached pvmm in %.3f s\n",
@@ -94,6 +122,7 @@ void stats_print(const struct stats *s, FILE *out)
 			"%llu times, %.3f s in all\n", s->tasks[i].name, s->tasks[i].start_ns / 1e9,
 			s->tasks[i].end_ns / 1e9, (unsigned long long)s->tasks[i].waits,
 			s->tasks[i].waited_ns / 1e9);
+	write_log_limit(s, out, 0);
 }
 
 /* One mark on one line: the calls counted by then, as "kind:name": [count,
@@ -153,6 +182,7 @@ int stats_write_json(const struct stats *s, FILE *out, const char *extra_json)
 	}
 	fprintf(out, "\n  ]");
 	write_marks_json(s, out);
+	write_log_limit(s, out, 1);
 	fprintf(out, "%s%s\n}\n", extra_json ? ",\n  " : "", extra_json ? extra_json : "");
 	return ferror(out) ? -1 : 0;
 }

@@ -92,6 +92,7 @@ static int window_open(struct ddw *d, unsigned int slot, uint32_t page_shift, ui
 	struct ddw_window *w = &d->win[slot];
 	uint32_t liobn = d->liobn_base + slot;
 	uint64_t start = 0;
+	GUEST_LOG_SCOPE(GUEST_LOG_DDW);	/* a guest can loop on it: the host side's lines too */
 
 	if (d->ops->create(d->opaque, slot, liobn, page_shift, size, &start))
 		return RTAS_OUT_HW_ERROR;
@@ -110,6 +111,7 @@ static void window_close(struct ddw *d, unsigned int slot)
 {
 	struct ddw_window *w = &d->win[slot];
 	uint64_t hcalls = 0;
+	GUEST_LOG_SCOPE(GUEST_LOG_DDW);
 
 	d->ops->remove(d->opaque, slot, &hcalls);
 	d->closed++;
