@@ -299,8 +299,9 @@ static int write_file(const char *path, const void *buf, size_t len)
 	int bad;
 
 	if (!f) {
-		pr_err("%s: cannot create: %s", path, strerror(errno));
-		return -errno;
+		int err = errno;
+		pr_err("%s: cannot create: %s", path, strerror(err));
+		return -err;
 	}
 	bad = fwrite(buf, 1, len, f) != len;
 	bad |= fclose(f) != 0;
