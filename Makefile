@@ -34,7 +34,7 @@ CFLAGS_NAT := $(CSTD) $(OPT) $(WARN) $(VMM_INC) -I/usr/include/iniparser
 # Pure modules: no ioctls, unit-tested natively and under qemu-user.
 # The pure modules (no ioctls): unit-tested and fuzzed natively, one list for both.
 PURE_SRC  := vmm/config.c vmm/fdt.c vmm/guest_mem.c vmm/id_pool.c vmm/json.c vmm/loader.c \
-	vmm/report.c vmm/stats.c vmm/steps.c vmm/util.c vmm/vm.c \
+	vmm/ratelimit.c vmm/report.c vmm/stats.c vmm/steps.c vmm/util.c vmm/vm.c \
 	vmm/papr/spapr_hcall.c vmm/papr/spapr_rtas.c vmm/papr/spapr_cpu_decode.c \
 	vmm/papr/console.c vmm/papr/tce.c vmm/papr/spapr_tce_hcall.c vmm/papr/dma_policy.c \
 	vmm/papr/spapr_ddw.c vmm/papr/spapr_phb_fdt.c vmm/papr/spapr_mem.c vmm/papr/spapr_cpu_rtas.c \

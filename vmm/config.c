@@ -514,8 +514,9 @@ int config_load_file(struct vm_config *cfg, const char *path, char *err, size_t 
 
 	f = fopen(path, "r");
 	if (!f) {
-		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-		return -errno;
+		int e = errno;
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(e));
+		return -e;
 	}
 	fclose(f);
 	ini_error[0] = '\0';

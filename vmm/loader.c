@@ -32,8 +32,8 @@ int map_whole_file(const char *path, const void **buf, size_t *len, size_t max)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		e = S_ISREG(st.st_mode) ? -errno : -EINVAL;
+	e = fstat(fd, &st) < 0 ? -errno : !S_ISREG(st.st_mode) ? -EINVAL : 0;
+	if (e) {
 		close(fd);
 		return e;
 	}

@@ -305,8 +305,9 @@ static int write_file(const char *path, const void *buf, size_t len)
 	int bad;
 
 	if (!f) {
-		pr_err("%s: cannot create: %s", path, strerror(errno));
-		return -errno;
+		int err = errno;
+		pr_err("%s: cannot create: %s", path, strerror(err));
+		return -err;
 	}
 	bad = fwrite(buf, 1, len, f) != len;
 	bad |= fclose(f) != 0;
@@ -395,6 +396,7 @@ static void write_stats(struct vm *vm)
 	struct json j;
 	FILE *f;
 
+	guest_log_flush();	/* the vcpus are joined: no guest-driven line comes after */
 	stats_print(&vm->stats, stderr);
 	report_init_text(&r, stderr);
 	devices_report(vm, &r);

@@ -1,5 +1,6 @@
 /* Exit statistics (see stats.h). */
 #include "stats.h"
+#include "ratelimit.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -75,6 +76,41 @@ static const char *kind_name(char kind)
 	return kind == 'r' ? "rtas" : kind == 'u' ? "unknown-hcall" : kind == 'o' ? "other" : "hcall";
 }
 
+/* Guest-driven log lines per kind, when the stats have a limiter: the
+ * text lists the kinds with lines. */
+static void write_log_limit_text(const struct stats *s, FILE *out)
+{
+	struct ratelimit_kind k[RATELIMIT_KINDS_MAX];
+	int n = s->log_limit ? ratelimit_snapshot(s->log_limit, k, RATELIMIT_KINDS_MAX) : 0;
+
+	for (int i = 0; i < n; i++)
+		if (k[i].lines)
+			fprintf(out, "pvmm: guest-driven log lines, %s: %llu, %llu printed, %llu suppressed\n",
+				k[i].name, (unsigned long long)k[i].lines,
+				(unsigned long long)k[i].printed, (unsigned long long)k[i].suppressed);
+}
+
+/* The JSON lists every kind, so that a reader finds zeros. */
+static void write_log_limit_json(const struct stats *s, struct json *j)
+{
+	struct ratelimit_kind k[RATELIMIT_KINDS_MAX];
+	int n;
+
+	if (!s->log_limit)
+		return;
+	n = ratelimit_snapshot(s->log_limit, k, RATELIMIT_KINDS_MAX);
+	json_array_begin(j, "guest_log");
+	for (int i = 0; i < n; i++) {
+		json_object_begin(j, NULL);
+		json_str(j, "kind", k[i].name);
+		json_u64(j, "lines", k[i].lines);
+		json_u64(j, "printed", k[i].printed);
+		json_u64(j, "suppressed", k[i].suppressed);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
 void stats_print(const struct stats *s, FILE *out)
 {
 	fprintf(out, "pvmm: exit summary: %llu hcall exits reached pvmm in %.3f s\n",
@@ -94,6 +130,7 @@ void stats_print(const struct stats *s, FILE *out)
 			"%llu times, %.3f s in all\n", s->tasks[i].name, s->tasks[i].start_ns / 1e9,
 			s->tasks[i].end_ns / 1e9, (unsigned long long)s->tasks[i].waits,
 			s->tasks[i].waited_ns / 1e9);
+	write_log_limit_text(s, out);
 }
 
 /* One mark: the calls counted by then, as "kind:name": [count, total_ns]. */
@@ -171,6 +208,7 @@ void stats_write_json(const struct stats *s, struct json *j)
 		write_mark_json(s, &s->marks[i], j);
 	json_array_end(j);
 	json_u64(j, "marks_dropped", s->marks_dropped);
+	write_log_limit_json(s, j);
 }
 
 void stats_note_first_run(struct stats *s)

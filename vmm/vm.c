@@ -14,6 +14,7 @@ void vm_init_struct(struct vm *vm)
 	vm->kvm_fd = vm->vm_fd = vm->xics_fd = -1;
 	pthread_mutex_init(&vm->lock, NULL);
 	stats_init(&vm->stats);
+	vm->stats.log_limit = &guest_log;
 	atomic_init(&vm->exiting, false);
 	vm->kvm_vfio_fd = -1;
 	pthread_mutex_init(&vm->pin.lock, NULL);

@@ -17,6 +17,7 @@
 #define RACE_ENTRIES	16
 
 static int pass, fail, kvm_accepts, mode_kernel, race_off;
+static unsigned long flood;	/* hostile.flood=N: the flood's rounds (0: none) */
 static uint64_t list[1024] __attribute__((aligned(4096)));
 static uint64_t race_list[512] __attribute__((aligned(4096)));
 static uint32_t rbuf[512] __attribute__((aligned(16)));
@@ -888,6 +889,40 @@ static void ddw_remove_race(const struct ddw_pe *pe, uint32_t cpu1)
 	expect("ddw-remove-race-cpu1-stopped", wait_state(cpu1, 0), 1);
 }
 
+/*
+ * A guest looping on what makes pvmm log: `flood` DDW create/remove pairs
+ * (a window of 1 MiB: a small host table, so that a pair is cheap), then
+ * `flood` loads from a hole of the PHB window, where no device is. Every
+ * call must answer; the scenario counts pvmm's lines between the two
+ * checkpoints (a few: they are rate-limited) and reads the counts in the
+ * JSON (every one).
+ */
+static void flood_cases(const struct ddw_pe *pe)
+{
+	uint32_t args[5] = { pe->addr[0], pe->addr[1], pe->addr[2], 12, 20 }, rets[4];
+	uint64_t hole = win_cpu + win_size - 8;
+	unsigned long failed = 0, loads = 0;
+
+	if (!flood)
+		return;
+	checkpoint("flood-before");
+	for (unsigned long i = 0; i < flood; i++) {
+		uint32_t rm[1];
+		if (rtas_call(pe->create, 5, 4, args, rets)) {
+			failed++;
+			continue;
+		}
+		rm[0] = rets[1];
+		failed += rtas_call(pe->remove, 1, 1, rm, rets) != 0;
+	}
+	for (unsigned long i = 0; i < flood; i++)
+		loads += mmio_read32(hole) == ALL_ONES;
+	checkpoint("flood-after");
+	printf("HOSTILE flood pairs=%lu failed=%lu loads=%lu all-ones=%lu\n", flood, failed, flood, loads);
+	expect("flood-ddw-pairs", failed, 0);
+	expect("flood-loads-all-ones", loads == flood, 1);
+}
+
 static void ddw_cases(uint32_t cpu1)
 {
 	struct ddw_pe pe;
@@ -898,6 +933,7 @@ static void ddw_cases(uint32_t cpu1)
 	}
 	ddw_shape_cases(&pe);
 	ddw_cycles(&pe);
+	flood_cases(&pe);
 	if (cpu1)
 		ddw_remove_race(&pe, cpu1);
 	else
@@ -916,6 +952,9 @@ void payload_main(void)
 			mode_kernel = 1;
 		if (!strncmp(p, "hostile.race=off", 16))
 			race_off = 1;
+		if (!strncmp(p, "hostile.flood=", 14))
+			for (const char *d = p + 14; *d >= '0' && *d <= '9'; d++)
+				flood = flood * 10 + (unsigned long)(*d - '0');
 	}
 	printf("HOSTILE-START ram=0x%lx tce=%s\n", (unsigned long)ram_size(), mode_kernel ? "kernel" : "user");
 	rtas_cases();

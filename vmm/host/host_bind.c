@@ -205,8 +205,9 @@ static int mkdir_p(const char *root)
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
 		pathf(path, sizeof(path), root, "%s", dirs[i]);
 		if (mkdir(path, 0755) && errno != EEXIST) {
-			pr_err("%s: cannot create: %s", path, strerror(errno));
-			return -errno;
+			int err = errno;
+			pr_err("%s: cannot create: %s", path, strerror(err));
+			return -err;
 		}
 	}
 	return 0;
@@ -563,8 +564,9 @@ static int list_group(const char *root, int group, char names[][BDF_LEN], int ma
 	pathf(path, sizeof(path), root, "/sys/kernel/iommu_groups/%d/devices", group);
 	dir = opendir(path);
 	if (!dir) {
-		pr_err("IOMMU group %d: cannot list %s: %s", group, path, strerror(errno));
-		return -errno;
+		int err = errno;
+		pr_err("IOMMU group %d: cannot list %s: %s", group, path, strerror(err));
+		return -err;
 	}
 	while ((de = readdir(dir))) {
 		size_t len = strlen(de->d_name);

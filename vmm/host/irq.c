@@ -47,15 +47,17 @@ int irq_create(struct vm *vm)
 	int r;
 
 	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &cd) < 0) {
-		pr_err("KVM_CREATE_DEVICE(KVM_DEV_TYPE_XICS): %s", strerror(errno));
-		return -errno;
+		int err = errno;
+		pr_err("KVM_CREATE_DEVICE(KVM_DEV_TYPE_XICS): %s", strerror(err));
+		return -err;
 	}
 	vm->xics_fd = cd.fd;
 	/* Sizing the server range is optional (older KVMs lack it). */
 	if (ioctl(vm->xics_fd, KVM_HAS_DEVICE_ATTR, &attr) == 0 &&
 	    ioctl(vm->xics_fd, KVM_SET_DEVICE_ATTR, &attr) < 0) {
-		pr_err("KVM_SET_DEVICE_ATTR(XICS NR_SERVERS=%u): %s", nr_servers, strerror(errno));
-		return -errno;
+		int err = errno;
+		pr_err("KVM_SET_DEVICE_ATTR(XICS NR_SERVERS=%u): %s", nr_servers, strerror(err));
+		return -err;
 	}
 	for (int i = 0; i < vm->nr_vcpus; i++) {
 		r = kvm_vcpu_enable_xics(&vm->vcpus[i], vm->xics_fd);
@@ -82,8 +84,9 @@ int irq_init_sources(struct vm *vm, uint32_t first, uint32_t n, int level)
 			.group = KVM_DEV_XICS_GRP_SOURCES, .attr = irq, .addr = (uintptr_t)&state,
 		};
 		if (ioctl(vm->xics_fd, KVM_SET_DEVICE_ATTR, &attr) < 0) {
-			pr_err("KVM_SET_DEVICE_ATTR(XICS source %u): %s", irq, strerror(errno));
-			return -errno;
+			int err = errno;
+			pr_err("KVM_SET_DEVICE_ATTR(XICS source %u): %s", irq, strerror(err));
+			return -err;
 		}
 	}
 	return 0;
@@ -96,8 +99,9 @@ int irq_irqfd(struct vm *vm, int fd, uint32_t irq, int assign)
 				 .flags = assign ? 0 : KVM_IRQFD_FLAG_DEASSIGN };
 
 	if (ioctl(vm->vm_fd, KVM_IRQFD, &req) < 0) {
-		pr_err("KVM_IRQFD(%s source %u): %s", assign ? "assign" : "deassign", irq, strerror(errno));
-		return -errno;
+		int err = errno;
+		pr_err("KVM_IRQFD(%s source %u): %s", assign ? "assign" : "deassign", irq, strerror(err));
+		return -err;
 	}
 	return 0;
 }
@@ -113,9 +117,10 @@ int irq_irqfd_resample(struct vm *vm, int fd, int resamplefd, uint32_t irq, int 
 		req.flags = KVM_IRQFD_FLAG_DEASSIGN;
 	}
 	if (ioctl(vm->vm_fd, KVM_IRQFD, &req) < 0) {
+		int err = errno;
 		pr_err("KVM_IRQFD(%s, resample, source %u): %s", assign ? "assign" : "deassign", irq,
-		       strerror(errno));
-		return -errno;
+		       strerror(err));
+		return -err;
 	}
 	return 0;
 }
@@ -125,8 +130,9 @@ int irq_set_level(struct vm *vm, uint32_t irq, int level)
 	struct kvm_irq_level req = { .irq = irq, .level = (uint32_t)level };
 
 	if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &req) < 0) {
-		pr_err("KVM_IRQ_LINE(source %u, level %d): %s", irq, level, strerror(errno));
-		return -errno;
+		int err = errno;
+		pr_err("KVM_IRQ_LINE(source %u, level %d): %s", irq, level, strerror(err));
+		return -err;
 	}
 	return 0;
 }

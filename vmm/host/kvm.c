@@ -14,7 +14,15 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
-#define KVM_FAIL(what) (pr_err("%s: %s", what, strerror(errno)), -errno)
+/* errno first: pr_err may change it. */
+static int kvm_fail_errno(const char *what)
+{
+	int err = errno;
+
+	pr_err("%s: %s", what, strerror(err));
+	return -err;
+}
+#define KVM_FAIL(what) kvm_fail_errno(what)
 
 int kvm_check_extension(struct vm *vm, long cap)
 {
@@ -161,6 +169,7 @@ int kvm_configure_radix(struct vm *vm, uint64_t process_table, bool gtse)
 int kvm_set_smt(struct vm *vm, unsigned int threads)
 {
 	struct kvm_enable_cap cap = { .cap = KVM_CAP_PPC_SMT, .args = { threads, 0 } };
+	char what[64];
 	int possible;
 
 	if (threads <= 1)
@@ -172,11 +181,9 @@ int kvm_set_smt(struct vm *vm, unsigned int threads)
 		       possible, kvm_check_extension(vm, KVM_CAP_PPC_SMT));
 		return -ENOTSUP;
 	}
-	if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap) < 0) {
-		char what[64];
-		snprintf(what, sizeof(what), "KVM_ENABLE_CAP(KVM_CAP_PPC_SMT, %u)", threads);
+	snprintf(what, sizeof(what), "KVM_ENABLE_CAP(KVM_CAP_PPC_SMT, %u)", threads);
+	if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap) < 0)
 		return KVM_FAIL(what);
-	}
 	return 0;
 }
 
@@ -187,11 +194,10 @@ int kvm_enable_hcall(struct vm *vm, uint64_t opcode)
 	};
 	char what[80];
 
-	if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap) < 0) {
-		snprintf(what, sizeof(what), "KVM_ENABLE_CAP(KVM_CAP_PPC_ENABLE_HCALL, 0x%llx)",
-			 (unsigned long long)opcode);
+	snprintf(what, sizeof(what), "KVM_ENABLE_CAP(KVM_CAP_PPC_ENABLE_HCALL, 0x%llx)",
+		 (unsigned long long)opcode);
+	if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap) < 0)
 		return KVM_FAIL(what);
-	}
 	return 0;
 }
 
@@ -201,10 +207,9 @@ int kvm_define_rtas_token(struct vm *vm, const char *name, uint32_t token)
 	char what[160];
 
 	snprintf(t.name, sizeof(t.name), "%s", name);
-	if (ioctl(vm->vm_fd, KVM_PPC_RTAS_DEFINE_TOKEN, &t) < 0) {
-		snprintf(what, sizeof(what), "KVM_PPC_RTAS_DEFINE_TOKEN(%s)", name);
+	snprintf(what, sizeof(what), "KVM_PPC_RTAS_DEFINE_TOKEN(%s)", name);
+	if (ioctl(vm->vm_fd, KVM_PPC_RTAS_DEFINE_TOKEN, &t) < 0)
 		return KVM_FAIL(what);
-	}
 	return 0;
 }
 

@@ -8,7 +8,6 @@
 #include "vm.h"
 
 #include <errno.h>
-#include <stdatomic.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,7 +92,6 @@ static bool vcpu_wait_start(struct vcpu *cpu)
  * unclaimed bus cycle would). */
 static void vcpu_handle_mmio(struct vcpu *cpu, struct kvm_run *run)
 {
-	static atomic_bool warned;
 	uint32_t len = run->mmio.len <= 8 ? run->mmio.len : 8;
 
 	for (int i = 0; i < cpu->vm->nr_devices; i++) {
@@ -104,9 +102,9 @@ static void vcpu_handle_mmio(struct vcpu *cpu, struct kvm_run *run)
 	}
 	if (!run->mmio.is_write)
 		memset(run->mmio.data, 0xff, len);
-	if (!atomic_exchange(&warned, true))
-		pr_warn("vcpu %d: %s of %u bytes at 0x%llx: no device there", cpu->id,
-			run->mmio.is_write ? "write" : "read", len, (unsigned long long)run->mmio.phys_addr);
+	pr_guest(GUEST_LOG_MMIO_NO_DEVICE, pr_warn, "vcpu %d: %s of %u bytes at 0x%llx: no device there",
+		 cpu->id, run->mmio.is_write ? "write" : "read", len,
+		 (unsigned long long)run->mmio.phys_addr);
 }
 
 static void vcpu_handle_exit(struct vcpu *cpu, struct kvm_run *run)

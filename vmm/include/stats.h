@@ -87,8 +87,13 @@ struct stats_task {
 	uint64_t waits;
 };
 
+struct ratelimit;
+
 struct stats {
 	pthread_mutex_t lock;
+	/* The guest-driven log lines per kind (util.h's guest_log), if set:
+	 * how many were asked for, printed and suppressed. */
+	struct ratelimit *log_limit;
 	struct stat_entry e[STATS_MAX_ENTRIES];
 	int n;
 	uint64_t exits_total;

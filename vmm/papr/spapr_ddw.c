@@ -91,6 +91,7 @@ static int window_open(struct ddw *d, unsigned int slot, uint32_t page_shift, ui
 {
 	struct ddw_slot *w = &d->win[slot];
 	uint32_t liobn = d->liobn_base + slot;
+	GUEST_LOG_SCOPE(GUEST_LOG_DDW);	/* a guest can loop on it: the host side's lines too */
 
 	*start = 0;
 	if (d->ops->create(d->opaque, slot, liobn, page_shift, size, start))
@@ -109,6 +110,7 @@ static void window_close(struct ddw *d, unsigned int slot)
 {
 	struct ddw_slot *w = &d->win[slot];
 	uint64_t hcalls = 0;
+	GUEST_LOG_SCOPE(GUEST_LOG_DDW);
 
 	d->ops->remove(d->opaque, slot, &hcalls);
 	d->closed++;

@@ -50,7 +50,8 @@ long hcall_dispatch(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
 		ret = H_FUNCTION;
 		stats_record(&cpu->vm->stats, def ? 'h' : 'u', opcode,
 			     def ? def->name : "unknown", now_ns() - t0, 1);
-		pr_debug("hcall 0x%llx: H_FUNCTION", (unsigned long long)opcode);
+		pr_guest(GUEST_LOG_HCALL_REFUSED, pr_debug, "hcall 0x%llx: H_FUNCTION",
+			 (unsigned long long)opcode);
 		return ret;
 	}
 	ret = def->fn(cpu, opcode, args);

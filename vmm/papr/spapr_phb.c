@@ -94,6 +94,7 @@ static void config_read(struct spapr_phb *phb, struct rtas_call *c, uint32_t add
 	struct vfio_pci *fn = NULL;
 	uint32_t reg = 0, val = 0;
 	int st;
+	GUEST_LOG_SCOPE(GUEST_LOG_PCI);
 
 	if (phb)
 		pthread_mutex_lock(&phb->lock);
@@ -113,6 +114,7 @@ static void config_write(struct spapr_phb *phb, struct rtas_call *c, uint32_t ad
 	struct vfio_pci *fn = NULL;
 	uint32_t reg = 0;
 	int st;
+	GUEST_LOG_SCOPE(GUEST_LOG_PCI);
 
 	if (phb)
 		pthread_mutex_lock(&phb->lock);
@@ -168,6 +170,7 @@ static void rtas_write_pci_config(struct vcpu *cpu, struct rtas_call *c)
 static int change_msi(struct vfio_pci *f, uint32_t fn, uint32_t want)
 {
 	bool msix;
+	GUEST_LOG_SCOPE(GUEST_LOG_PCI);
 
 	if (fn == RTAS_CHANGE_FN)
 		fn = f->cfg.msi_cap ? RTAS_CHANGE_MSI_FN : RTAS_CHANGE_MSIX_FN;
@@ -339,6 +342,7 @@ static int phb_fdt(void *ctx, void *fdt, int root, uint32_t xics_phandle)
 static int phb_mmio(void *ctx, uint64_t gpa, uint8_t *data, uint32_t len, int is_write)
 {
 	struct spapr_phb *phb = ctx;
+	GUEST_LOG_SCOPE(GUEST_LOG_PCI);
 
 	if (len > 8 || gpa < phb->res.mmio32_cpu || gpa >= phb->res.mmio32_cpu + phb->res.mmio32_size)
 		return -ENOENT;

@@ -176,6 +176,9 @@ long rtas_hcall(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
 
 	(void)opcode;
 	r = rtas_decode(&vm->mem, gpa, &c);
+	if (r)
+		pr_guest(GUEST_LOG_RTAS_REFUSED, pr_debug, "H_RTAS buffer at 0x%llx: %s",
+			 (unsigned long long)gpa, r == -EFAULT ? "not in guest RAM" : "bad shape");
 	if (r == -EFAULT)
 		return H_PARAMETER;		/* no buffer to report into */
 	if (r == -EINVAL) {
@@ -186,6 +189,7 @@ long rtas_hcall(struct vcpu *cpu, uint64_t opcode, uint64_t *args)
 	}
 	e = rtas_lookup_token(c.token);
 	if (!e || !e->def->fn) {
+		pr_guest(GUEST_LOG_RTAS_REFUSED, pr_debug, "RTAS token 0x%x: not supported", c.token);
 		if (c.nret > 0)
 			c.rets[0] = (uint32_t)RTAS_OUT_NOT_SUPPORTED;
 	} else {

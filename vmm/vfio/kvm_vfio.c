@@ -21,8 +21,9 @@ static int kvm_vfio_group_attr(struct vm *vm, uint64_t attr, const void *arg, co
 	struct kvm_device_attr a = { .group = KVM_DEV_VFIO_GROUP, .attr = attr, .addr = (uintptr_t)arg };
 
 	if (ioctl(vm->kvm_vfio_fd, KVM_SET_DEVICE_ATTR, &a) < 0) {
-		pr_err("IOMMU group %d: KVM_SET_DEVICE_ATTR(%s): %s", group, what, strerror(errno));
-		return -errno;
+		int err = errno;
+		pr_err("IOMMU group %d: KVM_SET_DEVICE_ATTR(%s): %s", group, what, strerror(err));
+		return -err;
 	}
 	return 0;
 }
@@ -34,8 +35,9 @@ static int kvm_vfio_add_group(struct vm *vm, struct vfio_group *g)
 	if (vm->kvm_vfio_fd < 0) {
 		struct kvm_create_device cd = { .type = KVM_DEV_TYPE_VFIO };
 		if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &cd) < 0) {
-			pr_err("KVM_CREATE_DEVICE(KVM_DEV_TYPE_VFIO): %s", strerror(errno));
-			return -errno;
+			int err = errno;
+			pr_err("KVM_CREATE_DEVICE(KVM_DEV_TYPE_VFIO): %s", strerror(err));
+			return -err;
 		}
 		vm->kvm_vfio_fd = cd.fd;
 	}

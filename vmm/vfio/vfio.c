@@ -15,7 +15,15 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#define FAIL(who, what) (pr_err("%s: %s: %s", who, what, strerror(errno)), -errno)
+/* errno first: pr_err may change it. */
+static int fail_errno(const char *who, const char *what)
+{
+	int err = errno;
+
+	pr_err("%s: %s: %s", who, what, strerror(err));
+	return -err;
+}
+#define FAIL(who, what) fail_errno(who, what)
 
 /* The device's IOMMU group number from sysfs, with a clear reason if the
  * device does not exist or has no group. */
@@ -53,8 +61,9 @@ static int check_group_drivers(const char *bdf, int group)
 	snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%d/devices", group);
 	dir = opendir(path);
 	if (!dir) {
-		pr_err("IOMMU group %d: cannot list %s: %s", group, path, strerror(errno));
-		return -errno;
+		int err = errno;
+		pr_err("IOMMU group %d: cannot list %s: %s", group, path, strerror(err));
+		return -err;
 	}
 	while ((de = readdir(dir))) {
 		ssize_t n;

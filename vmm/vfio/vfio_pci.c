@@ -143,8 +143,9 @@ static int intx_user_start(struct vfio_pci *f)
 
 	f->intx_stop_fd = eventfd(0, EFD_CLOEXEC);
 	if (f->intx_stop_fd < 0) {
-		pr_err("%s: INTx stop eventfd: %s", f->dev.bdf, strerror(errno));
-		return -errno;
+		int err = errno;
+		pr_err("%s: INTx stop eventfd: %s", f->dev.bdf, strerror(err));
+		return -err;
 	}
 	r = pthread_create(&f->intx_thread, NULL, intx_thread_fn, f);
 	if (r) {
@@ -182,14 +183,16 @@ static int intx_offer(struct vfio_pci *f, uint8_t pin)
 		return r;
 	f->intx_fd = eventfd(0, EFD_CLOEXEC);
 	if (f->intx_fd < 0) {
-		pr_err("%s: INTx eventfd: %s", f->dev.bdf, strerror(errno));
-		return -errno;
+		int err = errno;
+		pr_err("%s: INTx eventfd: %s", f->dev.bdf, strerror(err));
+		return -err;
 	}
 	if (resample) {
 		f->intx_unmask_fd = eventfd(0, EFD_CLOEXEC);
 		if (f->intx_unmask_fd < 0) {
-			pr_err("%s: INTx unmask eventfd: %s", f->dev.bdf, strerror(errno));
-			return -errno;
+			int err = errno;
+			pr_err("%s: INTx unmask eventfd: %s", f->dev.bdf, strerror(err));
+			return -err;
 		}
 		r = irq_irqfd_resample(vm, f->intx_fd, f->intx_unmask_fd, f->irq_intx, 1);
 	} else {

@@ -25,6 +25,10 @@
 # Last, tcebench maps DMA before guest RAM is pinned (see the end).
 fail=0
 . /pvmm/scenarios/lib-common.sh
+# Mode user also floods pvmm with FLOOD DDW create/remove pairs and FLOOD
+# loads where no device is: pvmm's lines for them are rate-limited (at most
+# FLOOD_LINES), and the JSON counts every one.
+FLOOD=10000 FLOOD_LINES=50
 
 # answer_checkpoints MODE PID: at each HOSTILE-CHECKPOINT the payload prints,
 # note pvmm's open fds and, in mode kernel, what tcecheck reads of KVM's
@@ -50,6 +54,7 @@ fds_at() { sed -n "s/^CHECKPOINT $2 fds=//p" /tmp/hostile-$1.fds; }
 
 for mode in user kernel; do
 	tce=$mode params="hostile.tce=$tce"
+	[ $mode = user ] && params="$params hostile.flood=$FLOOD"
 	rm -f /tmp/hostile.in /tmp/hostile-$mode.fds
 	mkfifo /tmp/hostile.in
 	exec 3<>/tmp/hostile.in
@@ -87,6 +92,17 @@ for mode in user kernel; do
 	check "$mode: 1000 DDW windows created and removed" grep -q "HOSTILE ddw-cycles PASS" /tmp/hostile-$mode.out
 	check "$mode: two vcpus removing one window: one winner each round" \
 		grep -q "HOSTILE ddw-remove-race-one-winner PASS" /tmp/hostile-$mode.out
+	if [ $mode = user ]; then
+		lines=$(pvmm_lines_between /tmp/hostile-$mode.out "HOSTILE-CHECKPOINT flood-before" "HOSTILE-CHECKPOINT flood-after")
+		ddw=$(guest_log_lines /tmp/hostile-$mode.json ddw) mmio=$(guest_log_lines /tmp/hostile-$mode.json mmio-no-device)
+		echo "RESULT hostile mode=$mode flood=$FLOOD pvmm_lines=$lines ddw_lines=$ddw mmio_no_device_lines=$mmio"
+		grep "pvmm: guest-driven log lines" /tmp/hostile-$mode.out | sed "s/^/RESULT hostile mode=$mode /"
+		check "$mode: flood of $FLOOD DDW pairs and loads answered" grep -q "HOSTILE flood-ddw-pairs PASS" /tmp/hostile-$mode.out
+		check "$mode: pvmm printed at most $FLOOD_LINES lines for the flood" test "$lines" -le $FLOOD_LINES
+		check "$mode: the JSON counts every flood line" test "${ddw:-0}" -ge $((2 * FLOOD)) -a "${mmio:-0}" -ge $FLOOD
+		check "$mode: the JSON counts every DDW call" \
+			test "$(hcall_count /tmp/hostile-$mode.json ibm,create-pe-dma-window)" -ge $FLOOD
+	fi
 	check "$mode: pvmm's fds after the DDW cycles as before" \
 		test -n "$(fds_at $mode ddw-cycles-before)" -a "$(fds_at $mode ddw-cycles-before)" = "$(fds_at $mode ddw-cycles-after)"
 	if [ $tce = kernel ]; then

@@ -13,6 +13,24 @@ PEER_QEMU_M="pseries,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assi
 # (kernel/stats-json.sh, which kernel/run-bench reads too).
 . /pvmm/bin/stats-json.sh
 
+# guest_log_lines JSON KIND: the guest-driven log lines of KIND pvmm was
+# asked to print (its --stats-json "guest_log"), suppressed or not.
+guest_log_lines() {
+	sed 's/{"kind": /\n&/g' "$1" | sed -n "s/^{\"kind\": \"$2\", \"lines\": \([0-9]*\).*/\1/p" | head -n1
+}
+
+# pvmm_lines_between OUT FROM TO: the lines pvmm printed in OUT (a run's
+# mixed output) between the guest's lines FROM and TO, and the "more ...
+# suppressed" lines it printed at exit, after TO.
+pvmm_lines_between() {
+	awk -v from="$2" -v to="$3" '
+		$0 == from { on = 1; next }
+		$0 == to { on = 0; after = 1; next }
+		on { n += gsub(/pvmm: /, "&") }
+		after && /pvmm: [0-9]+ more .* lines suppressed/ { n++ }
+		END { print n + 0 }' "$1"
+}
+
 # The wires (tests/system/run): hub 0 is NIC A's (the emulated host's NIC B,
 # 192.0.2.1), hub 1 NIC C's (NIC D, 198.51.100.1). The guest sends a link's
 # data to port 5000 + its hub (tests/system/guest/net.sh).
