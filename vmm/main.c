@@ -743,13 +743,8 @@ static int run(int argc, char **argv)
 			      .stop = stop_requested, .completed = step_completed };
 	int r, status;
 
-	vm_init_struct(&st.vm);
-	config_defaults(&st.vm.cfg);
-	if (parse_args(argc, argv, &st.vm.cfg, &st.o, &source))
-		return EXIT_ERROR;
-	st.vm.cfg_source = source;
-	st.vm.layout = layout_for_ram(st.vm.cfg.ram_size);
-
+	/* Blocked first: a signal during the parse is taken before the
+	 * first step, and ends pvmm with status 4 like any other. */
 	sigemptyset(&st.sigs);
 	sigaddset(&st.sigs, SIGINT);
 	sigaddset(&st.sigs, SIGTERM);
@@ -758,6 +753,13 @@ static int run(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &st.sigs, NULL);	/* inherited by every thread */
 	sigdelset(&st.sigs, SIGUSR1);
 	signal(SIGPIPE, SIG_IGN);
+
+	vm_init_struct(&st.vm);
+	config_defaults(&st.vm.cfg);
+	if (parse_args(argc, argv, &st.vm.cfg, &st.o, &source))
+		return EXIT_ERROR;
+	st.vm.cfg_source = source;
+	st.vm.layout = layout_for_ram(st.vm.cfg.ram_size);
 
 	/* From here on every path unwinds what was set up (the devices given
 	 * back last); signals are blocked, so they end here too. */
