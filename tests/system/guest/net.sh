@@ -18,9 +18,12 @@ size_mb=${size_mb:-64}
 xfers=$(sed -n 's/.*pvmm\.xfers=\([0-9]*\).*/\1/p' /proc/cmdline)
 
 # hub_of IF: which wire the NIC is on, from its MAC (tests/system/run).
+# Hub 2 joins only functions 2 and 3 of the four-function device: no host
+# is on it.
 hub_of() {
 	case $(cat /sys/class/net/$1/address) in
 	*:0c|*:11) echo 1 ;;
+	*:12|*:13) echo 2 ;;
 	*) echo 0 ;;
 	esac
 }
@@ -64,7 +67,30 @@ link_up() {
 	done
 	echo "GUEST link carrier=$(cat /sys/class/net/$ifn/carrier 2>/dev/null) operstate=$(cat /sys/class/net/$ifn/operstate)$sfx"
 	grep -E "MSI|IPI|$ifn" /proc/interrupts | sed "s/^/GUEST irq /"
-	ping -c 20 -i 0.2 -W 2 "$peer" | tail -n 2 | sed "s/^/GUEST ping /; s/\$/$sfx/"
+	show_msix "$ifn"
+	# -W: how long busybox waits for the replies still out after the
+	# last request; the emulated host can take seconds to answer one.
+	ping -c 20 -i 0.2 -W 10 "$peer" | tail -n 2 | sed "s/^/GUEST ping /; s/\$/$sfx/"
+}
+
+# show_msix IF: how many MSI-X vectors the function's driver enabled (the
+# driver enables them when the interface goes up).
+show_msix() {
+	d=/sys/class/net/$1/device
+	echo "GUEST msix pci=$(basename "$(readlink "$d")") vectors=$(cat "$d"/msi_irqs/* 2>/dev/null | grep -c msix)"
+}
+
+# unwired_up IF: a NIC with no wire of its own (hub 2, or a wire an earlier
+# NIC already carries): bound, up with carrier, MSI-X on; no address.
+unwired_up() {
+	drv=$(basename "$(readlink /sys/class/net/$1/device/driver)")
+	ip link set "$1" up
+	for i in $(seq 1 100); do
+		[ "$(cat /sys/class/net/$1/carrier 2>/dev/null)" = 1 ] && break
+		sleep 0.2
+	done
+	echo "GUEST nic=$1 driver=$drv pci=$(basename "$(readlink /sys/class/net/$1/device)") unwired carrier=$(cat /sys/class/net/$1/carrier 2>/dev/null)"
+	show_msix "$1"
 }
 
 # Which DMA regime the kernel chose: a 64-bit DDW window (direct, or as a
@@ -149,10 +175,22 @@ for n in /sys/class/net/*; do [ -e "$n/device" ] && IFS_UP="$IFS_UP $(basename "
 if [ -z "$IFS_UP" ]; then
 	echo "GUEST-NET-FAIL no network interface"; lspci 2>/dev/null; exit 1
 fi
+# The links: the first NIC on each wire that has a host on it. The others
+# are brought up unwired.
+WIRED= UNWIRED= hubs=
+for ifn in $IFS_UP; do
+	h=$(hub_of "$ifn")
+	case "$h $hubs " in
+	"2 "*|*" $h "*) UNWIRED="$UNWIRED $ifn" ;;
+	*) WIRED="$WIRED $ifn" hubs="$hubs $h" ;;
+	esac
+done
+IFS_UP=$WIRED
 nlinks=$(echo $IFS_UP | wc -w)
 sfx_of() { [ "$nlinks" -gt 1 ] && echo " link=$(hub_of "$1")"; }
 echo "GUEST links=$nlinks:$IFS_UP"
 for ifn in $IFS_UP; do link_up "$ifn" "$(hub_of "$ifn")" "$(sfx_of "$ifn")"; done
+for ifn in $UNWIRED; do unwired_up "$ifn"; done
 show_ddw
 dd if=/dev/urandom of=/tmp/data bs=1M count="$size_mb" 2>/dev/null
 echo "GUEST sha256=$(sha256sum /tmp/data | cut -d' ' -f1) bytes=$(stat -c %s /tmp/data)"

@@ -35,8 +35,9 @@ try bad-address 0000:zz:00.0 "not a PCI address" --pci 0000:zz:00.0
 try same-bdf-twice "$NIC_A_BDF" "given twice" --pci "$NIC_A_BDF" --pci "$NIC_C_BDF" --pci "$NIC_A_BDF"
 
 # A group whose other function a host driver holds: function 1 of the
-# two-function device goes to e1000e for the while.
-mf0=${MFD_BDFS% *} mf1=${MFD_BDFS#* }
+# four-function device goes to e1000e for the while.
+set -- $MFD_BDFS
+mf0=$1 mf1=$2
 rebind "$mf1" e1000e
 try not-viable "$mf1" "bound to e1000e, not vfio-pci" --pci "$mf0"
 rebind "$mf1" vfio-pci
@@ -58,10 +59,10 @@ check "the first pvmm was running when the second asked" grep -q "PVMM-GUEST-UP"
 check_transfers err-busy /tmp/err-busy.out 8 1
 check "the first pvmm exited 0" test "$(cat /tmp/err-busy.rc)" = 0
 
-# After the refusals NIC A, NIC C and the two-function device are still
+# After the refusals NIC A, NIC C and the four-function device are still
 # there to be used.
 "$PVMM" run -k "$GUEST_KERNEL" -i "$GUEST_INITRD" -m 512 -c 1 -p "console=hvc0 quiet pvmm.test=boot" \
-	--pci "$NIC_A_BDF" --pci "$NIC_C_BDF" --pci "$mf0" --pci "$mf1" </dev/null > /tmp/err-after.out 2>&1
+	--pci "$NIC_A_BDF" --pci "$NIC_C_BDF" $(mfd_pci_args) </dev/null > /tmp/err-after.out 2>&1
 check "every passthrough device still passes through and the guest boots" grep -q "GUEST-BOOT-OK" /tmp/err-after.out
 grep -q "GUEST-BOOT-OK" /tmp/err-after.out || tail -n 20 /tmp/err-after.out | sed 's/^/L2| /'
 exit $fail

@@ -83,6 +83,46 @@ check_transfers() {
 		test "$(grep -c " ok=1" "/tmp/$1.results")" = "$4"
 }
 
+# mfd_pci_args: pvmm's --pci options for every function of the
+# four-function device.
+mfd_pci_args() { for f in $MFD_BDFS; do printf -- '--pci %s ' "$f"; done; }
+
+# check_msix OUT BDF...: the guest's driver enabled MSI-X on each function
+# (net.sh's msix lines, by the guest's address of the function: pass the
+# guest's addresses).
+check_msix() {
+	out=$1; shift
+	for g in "$@"; do
+		check "MSI-X on the guest's $g" \
+			grep -qE "^GUEST msix pci=$g vectors=[1-9]" "$out"
+	done
+}
+
+# guest_nics OUT: the guest addresses of the functions e1000e bound, wired
+# or not, one a line, sorted.
+guest_nics() { sed -n 's/^GUEST nic=.* driver=e1000e pci=\([0-9a-f:.]*\).*/\1/p' "$1" | sort; }
+
+# check_unwired OUT N: N NICs without a wire of their own are bound by
+# e1000e and have carrier.
+check_unwired() {
+	check "$2 NIC(s) without a wire of their own: e1000e bound, carrier" \
+		test "$(grep -c '^GUEST nic=.* driver=e1000e .* unwired carrier=1$' "$1")" -eq "$2"
+}
+
+# nic_a_driver: the driver that holds NIC A in this (the emulated) host.
+nic_a_driver() { l=$(readlink "/sys/bus/pci/devices/$NIC_A_BDF/driver"); echo "${l##*/}"; }
+
+# move_nic_a DRIVER: NIC A to that driver, the sysfs way, as kernel/l1-init
+# does (e1000e: no override).
+move_nic_a() {
+	ov=/sys/bus/pci/devices/$NIC_A_BDF/driver_override
+	if [ "$1" = vfio-pci ]; then echo vfio-pci > "$ov"; else echo > "$ov"; fi
+	cur=$(nic_a_driver)
+	[ -n "$cur" ] && [ "$cur" != "$1" ] && echo "$NIC_A_BDF" > "/sys/bus/pci/drivers/$cur/unbind"
+	[ "$(nic_a_driver)" = "$1" ] || echo "$NIC_A_BDF" > /sys/bus/pci/drivers_probe
+	echo "RESULT moved NIC A to $(nic_a_driver)"
+}
+
 # check_link OUT LINK: the guest's e1000e drove that link (bound, carrier, 20
 # pings without loss); LINK empty for a guest with one link. With the first
 # link it also checks that the guest's kernel never oopsed or warned.

@@ -15,17 +15,6 @@ fail=0
 dev=/sys/bus/pci/devices/$NIC_A_BDF
 A_ADDR=192.0.2.3	# NIC A's own address while the host drives it
 
-driver_a() { l=$(readlink "$dev/driver"); echo "${l##*/}"; }
-
-# move_a DRIVER: the sysfs way, as kernel/l1-init does (e1000e: no override).
-move_a() {
-	if [ "$1" = vfio-pci ]; then echo vfio-pci > "$dev/driver_override"; else echo > "$dev/driver_override"; fi
-	cur=$(driver_a)
-	[ -n "$cur" ] && [ "$cur" != "$1" ] && echo "$NIC_A_BDF" > "/sys/bus/pci/drivers/$cur/unbind"
-	[ "$(driver_a)" = "$1" ] || echo "$NIC_A_BDF" > /sys/bus/pci/drivers_probe
-	echo "RESULT managed-bind moved NIC A to $(driver_a)"
-}
-
 # iface_a: NIC A's interface in this (the host's) namespace, once e1000e made it.
 iface_a() {
 	for i in $(seq 1 40); do
@@ -62,7 +51,7 @@ ping_b() {
 # back_on_e1000e WHEN: NIC A on the host's driver again, an interface
 # that ip link lists, pinging NIC B; and pvmm's record of it is gone.
 back_on_e1000e() {
-	check "$1: NIC A back on e1000e" test "$(driver_a)" = e1000e
+	check "$1: NIC A back on e1000e" test "$(nic_a_driver)" = e1000e
 	ifa=$(iface_a)
 	echo "RESULT managed-bind $1: $(ip link show "$ifa" 2>&1 | head -n1)"
 	check "$1: ip link shows NIC A (${ifa:-none})" sh -c "[ -n '$ifa' ] && ip link show '$ifa' >/dev/null"
@@ -98,12 +87,12 @@ kill_booted() {
 	kill -KILL "$vpid"
 	wait "$vpid" 2>/dev/null
 	show "$1"
-	check "$2: NIC A left on vfio-pci" test "$(driver_a)" = vfio-pci
+	check "$2: NIC A left on vfio-pci" test "$(nic_a_driver)" = vfio-pci
 }
 
 # --- the host drives NIC A ---
-move_a e1000e
-check "NIC A on the host's e1000e" test "$(driver_a)" = e1000e
+move_nic_a e1000e
+check "NIC A on the host's e1000e" test "$(nic_a_driver)" = e1000e
 ifa=$(iface_a)
 check "ip link shows NIC A (${ifa:-none})" sh -c "[ -n '$ifa' ] && ip link show '$ifa' >/dev/null"
 check "NIC A pings NIC B (its own namespace, over the wire)" ping_b
@@ -118,7 +107,7 @@ sed 's/^/L2| /' /tmp/mb-refuse.out
 check "refused: exit status 1" test $rc = 1
 check "refused: one line naming the device and the default route" \
 	sh -c "[ \$(wc -l < /tmp/mb-refuse.out) = 1 ] && grep -q '$NIC_A_BDF: refused: .*default route.*--force' /tmp/mb-refuse.out"
-check "refused: NIC A still on e1000e" test "$(driver_a)" = e1000e
+check "refused: NIC A still on e1000e" test "$(nic_a_driver)" = e1000e
 
 # --- handed over: the guest transfers; given back at exit ---
 receiver_start mb 0 1
@@ -137,7 +126,7 @@ back_on_e1000e "after the transfer"
 start_bound mb-term
 wait_for mb-term "GUEST nic="
 got=$?
-now=$(driver_a)
+now=$(nic_a_driver)
 kill -TERM "$vpid"
 wait "$vpid"
 rc=$?
@@ -170,7 +159,7 @@ check "pvmm unbind with nothing recorded: exit 1, one line" \
 	sh -c "[ $rc = 1 ] && [ \$(wc -l < /tmp/mb-unbind2.out) = 1 ]"
 
 # --- as the other scenarios expect it ---
-move_a vfio-pci
-check "NIC A on vfio-pci again" test "$(driver_a)" = vfio-pci
+move_nic_a vfio-pci
+check "NIC A on vfio-pci again" test "$(nic_a_driver)" = vfio-pci
 check "/dev/vfio/$NIC_A_GROUP there" test -e "/dev/vfio/$NIC_A_GROUP"
 exit $fail
