@@ -399,3 +399,33 @@ TEST(bind_refuses_what_the_host_uses)
 	CHECK_EQ(hb.nr, 1u);
 	hb.nr = 0;
 }
+
+/* What vfio_group_of asks of sysfs, with and without --bind: the bridge
+ * stays on pcieport (or on nothing) and the group is viable once NIC is on
+ * vfio-pci; NIC on e1000e is named. */
+TEST(group_viable_beside_a_bridge)
+{
+	fake_host();
+	CHECK_EQ(host_group_viable(root, NIC), -EBUSY);		/* NIC on e1000e */
+	relink("../../../../bus/pci/drivers/vfio-pci", at("/sys/bus/pci/devices/%s/driver", NIC));
+	CHECK_EQ(host_group_viable(root, NIC), 7);		/* bridge on pcieport */
+	unlink(at("/sys/bus/pci/devices/%s/driver", BRIDGE));
+	CHECK_EQ(host_group_viable(root, NIC), 7);		/* bridge on no driver */
+	relink("../../../../bus/pci/drivers/shpchp", at("/sys/bus/pci/devices/%s/driver", BRIDGE));
+	CHECK_EQ(host_group_viable(root, NIC), -EBUSY);
+	CHECK_EQ(host_group_viable(root, BRIDGE), -EINVAL);	/* never for vfio-pci */
+	CHECK_EQ(host_group_viable(root, "0000:09:00.0"), -ENODEV);
+
+	/* --bind takes NIC and leaves the bridge on pcieport; then viable */
+	fake_host();
+	host_bind_init(&hb, root);
+	hb.wait_ms = 0;
+	CHECK_EQ(host_bind_take(&hb, NIC, 7), 0);
+	CHECK_EQ(host_bind_take(&hb, BRIDGE, 7), 0);
+	relink("../../../../bus/pci/drivers/vfio-pci", at("/sys/bus/pci/devices/%s/driver", NIC));
+	put(at("/dev/vfio/7"), "");
+	CHECK_EQ(host_bind_wait(&hb, NIC, 7), 0);
+	CHECK(!strcmp(slurp(at("/sys/bus/pci/devices/%s/driver_override", BRIDGE)), "(null)\n"));
+	CHECK_EQ(host_group_viable(root, NIC), 7);
+	hb.nr = 0;
+}

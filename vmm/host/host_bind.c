@@ -6,6 +6,7 @@
  */
 #include "host_bind.h"
 #include "util.h"
+#include "vfio_viable.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -419,12 +420,20 @@ static struct bind_record *taken(struct host_bind *hb, const char *bdf)
 	return NULL;
 }
 
-static bool is_bridge(const char *root, const char *bdf)
+/* The function's 24-bit class code; 0 (unclassified) if unreadable. */
+static uint32_t class_of(const char *root, const char *bdf)
 {
 	char path[PATH_MAX], cls[32];
 
-	return !pathf(path, sizeof(path), root, "/sys/bus/pci/devices/%s/class", bdf) &&
-	       !read_text(path, cls, sizeof(cls)) && bind_class_is_bridge((uint32_t)strtoul(cls, NULL, 16));
+	if (pathf(path, sizeof(path), root, "/sys/bus/pci/devices/%s/class", bdf) ||
+	    read_text(path, cls, sizeof(cls)))
+		return 0;
+	return (uint32_t)strtoul(cls, NULL, 16);
+}
+
+static bool is_bridge(const char *root, const char *bdf)
+{
+	return bind_class_is_bridge(class_of(root, bdf));
 }
 
 /* The record for a function pvmm is about to change: a left-over one of a
@@ -568,13 +577,48 @@ static int list_group(const char *root, int group, char names[][BDF_LEN], int ma
 		pr_err("IOMMU group %d: cannot list %s: %s", group, path, strerror(err));
 		return -err;
 	}
-	while ((de = readdir(dir))) {
+	while (n >= 0 && (de = readdir(dir))) {
 		size_t len = strlen(de->d_name);
-		if (de->d_name[0] != '.' && len < BDF_LEN && n < max)
+		if (de->d_name[0] == '.' || len >= BDF_LEN)
+			continue;
+		if (n == max) {
+			/* a function left out would be left unchecked */
+			pr_err("IOMMU group %d: more than %d functions in %s", group, max, path);
+			n = -E2BIG;
+		} else {
 			memcpy(names[n++], de->d_name, len + 1);
+		}
 	}
 	closedir(dir);
 	return n;
+}
+
+/* Every function of the group with its driver and class; fns holds
+ * VFIO_GROUP_FNS_MAX. */
+static int read_group_fns(const char *root, int group, struct vfio_group_fn *fns)
+{
+	char names[VFIO_GROUP_FNS_MAX][BDF_LEN];
+	int n = list_group(root, group, names, VFIO_GROUP_FNS_MAX);
+
+	for (int i = 0; i < n; i++) {
+		memcpy(fns[i].bdf, names[i], BDF_LEN);
+		driver_of(root, names[i], fns[i].driver, sizeof(fns[i].driver));
+		fns[i].class_code = class_of(root, names[i]);
+	}
+	return n;
+}
+
+int host_group_viable(const char *root, const char *bdf)
+{
+	struct vfio_group_fn fns[VFIO_GROUP_FNS_MAX];
+	char why[512] = "";
+	int group = host_bind_group_of(root, bdf);
+	int n = group < 0 ? group : read_group_fns(root, group, fns);
+	int r = n < 0 ? n : vfio_group_viable(bdf, group, fns, n, why, sizeof(why));
+
+	if (why[0])				/* the readers print their own */
+		pr_err("%s", why);
+	return r ? r : group;
 }
 
 int host_bind_device(struct host_bind *hb, const char *bdf)

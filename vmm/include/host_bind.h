@@ -101,6 +101,11 @@ int host_bind_restore_all(struct host_bind *hb);
  * pvmm is gone. -ENOENT if nothing is recorded for bdf, -EBUSY if its pvmm
  * still runs. */
 int host_unbind(const char *root, const char *bdf);
+/* bdf's IOMMU group number if VFIO will hand the group out as its
+ * functions are bound now (the rule in vfio_viable.h); else a negative
+ * errno after one line naming the function in the way and its driver.
+ * With or without --bind: vfio_group_of asks it. */
+int host_group_viable(const char *root, const char *bdf);
 
 /* Split for the unit tests (host_bind_device runs all four). */
 int host_bind_check_unused(struct host_bind *hb, const char *bdf);

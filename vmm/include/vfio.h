@@ -55,8 +55,10 @@ struct vfio_device {
 };
 
 /* The IOMMU group of a host function, from sysfs; with a one-line reason
- * if the device does not exist, has no group, the group holds devices
- * bound to host drivers (each named) or another process holds it. */
+ * if the device does not exist, has no group, is not on vfio-pci, a
+ * function of its group is on a driver VFIO does not accept there (the
+ * rule in vfio_viable.h: PCIe ports may stay on pcieport) or another
+ * process holds it. */
 int vfio_group_of(const char *bdf);
 
 int vfio_container_open(struct vfio_container *c, const char *name);

@@ -1,14 +1,13 @@
 /* VFIO on the sPAPR TCE IOMMU: containers, groups, devices (see vfio.h). */
 #include "vfio.h"
+#include "host_bind.h"
 #include "kvm_vfio.h"
 #include "ram_pin.h"
 #include "util.h"
 #include "vm.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,69 +23,6 @@ static int fail_errno(const char *who, const char *what)
 	return -err;
 }
 #define FAIL(who, what) fail_errno(who, what)
-
-/* The device's IOMMU group number from sysfs, with a clear reason if the
- * device does not exist or has no group. */
-static int group_number(const char *bdf)
-{
-	char link[PATH_MAX], target[PATH_MAX];
-	ssize_t n;
-	const char *slash;
-
-	snprintf(link, sizeof(link), "/sys/bus/pci/devices/%s", bdf);
-	if (access(link, F_OK)) {
-		pr_err("%s: no such PCI device (%s)", bdf, link);
-		return -ENODEV;
-	}
-	snprintf(link, sizeof(link), "/sys/bus/pci/devices/%s/iommu_group", bdf);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0) {
-		pr_err("%s: no IOMMU group (is the IOMMU enabled?)", bdf);
-		return -ENODEV;
-	}
-	target[n] = '\0';
-	slash = strrchr(target, '/');
-	return atoi(slash ? slash + 1 : target);
-}
-
-/* Every device of the group must be bound to vfio-pci (or to no driver):
- * otherwise the group is not viable and a host driver would share it. */
-static int check_group_drivers(const char *bdf, int group)
-{
-	char path[PATH_MAX], drv[PATH_MAX];
-	struct dirent *de;
-	DIR *dir;
-	int r = 0;
-
-	snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%d/devices", group);
-	dir = opendir(path);
-	if (!dir) {
-		int err = errno;
-		pr_err("IOMMU group %d: cannot list %s: %s", group, path, strerror(err));
-		return -err;
-	}
-	while ((de = readdir(dir))) {
-		ssize_t n;
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%d/devices/%s/driver",
-			 group, de->d_name);
-		n = readlink(path, drv, sizeof(drv) - 1);
-		if (n < 0)
-			continue;
-		drv[n] = '\0';
-		if (strcmp(strrchr(drv, '/') + 1, "vfio-pci")) {
-			pr_err("%s: IOMMU group %d also holds %s, bound to %s, not vfio-pci "
-			       "(echo vfio-pci > /sys/bus/pci/devices/%s/driver_override; unbind; reprobe)",
-			       bdf, group, de->d_name, strrchr(drv, '/') + 1, de->d_name);
-			r = -EBUSY;
-			break;
-		}
-	}
-	closedir(dir);
-	return r;
-}
-
 
 /* Whether another process (another VM) holds the group, asked before pvmm
  * sets anything up, so that its one error line comes alone. Other open
@@ -110,11 +46,9 @@ static int check_group_free(const char *bdf, int group)
 
 int vfio_group_of(const char *bdf)
 {
-	int g = group_number(bdf);
-	int r = g < 0 ? g : check_group_drivers(bdf, g);
+	int g = host_group_viable("", bdf);
+	int r = g < 0 ? g : check_group_free(bdf, g);
 
-	if (!r)
-		r = check_group_free(bdf, g);
 	return r < 0 ? r : g;
 }
 
