@@ -39,6 +39,16 @@ static bool all(const struct id_pool *p, uint32_t off, uint32_t n, bool taken)
 	return true;
 }
 
+/* The offset of the first taken ID in [off, off + n), or off + n. */
+static uint32_t first_taken(const struct id_pool *p, uint32_t off, uint32_t n)
+{
+	uint32_t k = off;
+
+	while (k < off + n && !bit(p, k))
+		k++;
+	return k;
+}
+
 int id_pool_init(struct id_pool *p, const char *what, uint32_t base, uint32_t count)
 {
 	memset(p, 0, sizeof(*p));
@@ -61,16 +71,50 @@ int id_pool_alloc(struct id_pool *p, uint32_t n, uint32_t align, uint32_t *first
 		return -EINVAL;
 	if (n > p->nr_free)
 		return -ENOSPC;
-	/* Aligned on the ID itself, not on its offset in the pool. */
-	for (id = ALIGN_UP((uint64_t)p->base, align); id + n <= (uint64_t)p->base + p->count; id += align) {
-		uint32_t off = (uint32_t)id - p->base;
-		if (all(p, off, n, false)) {
+	/* Aligned on the ID itself, not on its offset in the pool. A taken
+	 * ID moves the search past it: one pass over the pool, whatever n. */
+	id = ALIGN_UP((uint64_t)p->base, align);
+	while (id + n <= (uint64_t)p->base + p->count) {
+		uint32_t off = (uint32_t)id - p->base, taken = first_taken(p, off, n);
+		if (taken == off + n) {
 			set_bits(p, off, n, true);
 			*first = (uint32_t)id;
 			return 0;
 		}
+		id = ALIGN_UP((uint64_t)p->base + taken + 1, align);
 	}
 	return -ENOSPC;
+}
+
+int id_pool_alloc_upto(struct id_pool *p, uint32_t n, uint32_t *first)
+{
+	uint32_t best = 0, best_len = 0, off = 0;
+
+	if (!n)
+		return -EINVAL;
+	while (off < p->count) {
+		uint32_t end;
+		if (bit(p, off)) {
+			off++;
+			continue;
+		}
+		end = first_taken(p, off, p->count - off);
+		if (end - off >= n) {
+			best = off;
+			best_len = n;
+			break;
+		}
+		if (end - off > best_len) {
+			best = off;
+			best_len = end - off;
+		}
+		off = end;
+	}
+	if (!best_len)
+		return -ENOSPC;
+	set_bits(p, best, best_len, true);
+	*first = p->base + best;
+	return (int)best_len;
 }
 
 int id_pool_reserve(struct id_pool *p, uint32_t first, uint32_t n)

@@ -92,6 +92,58 @@ TEST(id_pool_alignment)
 	CHECK_EQ(id, 4160);
 }
 
+TEST(id_pool_alloc_upto_takes_what_there_is)
+{
+	struct id_pool p;
+	uint32_t id;
+
+	id_pool_init(&p, "x", 100, 16);
+	CHECK_EQ(id_pool_alloc_upto(&p, 0, &id), -EINVAL);
+	CHECK_EQ(id_pool_alloc_upto(&p, 4, &id), 4);		/* a run of 4 is free */
+	CHECK_EQ(id, 100);
+	CHECK_EQ(id_pool_reserve(&p, 106, 1), 0);
+	CHECK_EQ(id_pool_reserve(&p, 110, 1), 0);
+	/* free: 104-105 (2), 107-109 (3), 111-115 (5): the first run of 3 */
+	CHECK_EQ(id_pool_alloc_upto(&p, 3, &id), 3);
+	CHECK_EQ(id, 107);
+	/* no run of 8: the longest, 111-115 */
+	CHECK_EQ(id_pool_alloc_upto(&p, 8, &id), 5);
+	CHECK_EQ(id, 111);
+	CHECK_EQ(p.nr_free, 2);
+	/* more than the pool holds: what is left */
+	CHECK_EQ(id_pool_alloc_upto(&p, 1000, &id), 2);
+	CHECK_EQ(id, 104);
+	CHECK_EQ(id_pool_alloc_upto(&p, 1, &id), -ENOSPC);
+	/* given back, taken again (reuse) */
+	CHECK_EQ(id_pool_free(&p, 111, 5), 0);
+	CHECK_EQ(id_pool_alloc_upto(&p, 5, &id), 5);
+	CHECK_EQ(id, 111);
+	/* equal longest runs: the lowest */
+	id_pool_init(&p, "x", 0, 9);
+	CHECK_EQ(id_pool_reserve(&p, 2, 1), 0);
+	CHECK_EQ(id_pool_reserve(&p, 5, 1), 0);
+	CHECK_EQ(id_pool_reserve(&p, 8, 1), 0);
+	CHECK_EQ(id_pool_alloc_upto(&p, 3, &id), 2);
+	CHECK_EQ(id, 0);
+}
+
+/* The search skips past a taken ID: a big pool with a big run wanted
+ * near its end is found, and in one pass. */
+TEST(id_pool_alloc_big_run_in_big_pool)
+{
+	static struct id_pool p;
+	uint32_t id;
+
+	id_pool_init(&p, "x", 4112, ID_POOL_MAX);
+	for (uint32_t i = 0; i < ID_POOL_MAX - 2048; i += 64)
+		CHECK_EQ(id_pool_reserve(&p, 4112 + i + 63, 1), 0);
+	CHECK_EQ(id_pool_alloc(&p, 2048, 1, &id), 0);
+	CHECK_EQ(id, 4112 + ID_POOL_MAX - 2048);
+	CHECK_EQ(id_pool_alloc(&p, 64, 1, &id), -ENOSPC);
+	CHECK_EQ(id_pool_alloc(&p, 63, 1, &id), 0);
+	CHECK_EQ(id, 4112);
+}
+
 TEST(id_pool_reserve_exact)
 {
 	struct id_pool p;
@@ -150,6 +202,13 @@ TEST(vm_pools_bounds)
 	CHECK_EQ(vm_alloc_irqs(&vm, "test", 9, &first), 0);
 	CHECK_EQ(first, IRQ_PCI_BASE + 9);
 	CHECK_EQ(vm_free_irqs(&vm, IRQ_VTY, 1), -EINVAL);	/* not the pool's */
+	/* the last free sources: fewer than asked, then none */
+	CHECK_EQ(vm_free_irqs(&vm, IRQ_PCI_BASE + 18, 9), 0);
+	CHECK_EQ(vm_alloc_irqs_upto(&vm, "test", 256, &first), 9);
+	CHECK_EQ(first, IRQ_PCI_BASE + 18);
+	CHECK_EQ(vm_alloc_irqs_upto(&vm, "test", 256, &first),
+		 (XICS_IRQ_BASE + XICS_NR_IRQS - IRQ_PCI_BASE) % 9);	/* the tail */
+	CHECK_EQ(vm_alloc_irqs_upto(&vm, "test", 256, &first), -ENOSPC);
 
 	/* memslots: never 0 (RAM), up to MEMSLOT_MAX - 1 */
 	n = 0;

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ID_POOL_MAX	1024		/* IDs per pool */
+#define ID_POOL_MAX	8192		/* IDs per pool */
 
 struct id_pool {
 	const char *what;		/* names the pool in errors: "XICS sources" */
@@ -26,6 +26,11 @@ int id_pool_init(struct id_pool *p, const char *what, uint32_t base, uint32_t co
  * of two; 0 or 1: any). -EINVAL for n == 0 or a bad align, -ENOSPC if no
  * such run is free. */
 int id_pool_alloc(struct id_pool *p, uint32_t n, uint32_t align, uint32_t *first);
+/* The first run of n free IDs or, if there is none, the longest free run
+ * (the lowest of equal ones): returns its length (1..n), -EINVAL for
+ * n == 0, -ENOSPC if no ID is free. For what can make do with fewer
+ * (MSI vectors). */
+int id_pool_alloc_upto(struct id_pool *p, uint32_t n, uint32_t *first);
 /* Takes exactly [first, first + n): -ERANGE if outside the pool, -EBUSY if
  * any of it is taken (then nothing is). */
 int id_pool_reserve(struct id_pool *p, uint32_t first, uint32_t n);

@@ -117,10 +117,11 @@ struct vm {
 	struct vm_device devices[VM_DEVICES_MAX];
 	int nr_devices;
 
-	/* What the VM numbers (under lock), each given back by its user's
-	 * teardown: XICS sources (IRQ_PCI_BASE on), KVM memslots for mapped
-	 * BARs, guest PHB indexes (an index owns its BUID, MMIO windows and
-	 * LIOBNs, which follow from it: phb_res_of). */
+	/* What the VM numbers (under lock), each given back by its user:
+	 * XICS sources (IRQ_PCI_BASE on: a function's INTx line from its open
+	 * to its teardown, its MSIs while the guest has them enabled), KVM
+	 * memslots for mapped BARs, guest PHB indexes (an index owns its
+	 * BUID, MMIO windows and LIOBNs, which follow from it: phb_res_of). */
 	struct id_pool xics_pool, memslot_pool, phb_pool;
 
 	/* VFIO: the groups in use (reference-counted), and the one kvm-vfio
@@ -134,6 +135,12 @@ struct vm {
 };
 
 void vm_init_struct(struct vm *vm);
+/* The device tree's room (layout_for), from what the configuration allows
+ * before any device is opened: the longest command line (the default one
+ * comes with the kernel), and every function with all it may have, each
+ * on a PHB of its own (placement by IOMMU group may share them: fewer
+ * PHB nodes). */
+size_t vm_fdt_room(const struct vm_config *cfg);
 /* The one way to stop the VM, from any thread: the first request's code
  * wins; every published vcpu thread is kicked out of KVM_RUN
  * (immediate_exit for one about to enter, VM_SIG_KICK for one inside). */
@@ -156,6 +163,9 @@ int vm_device_register(struct vm *vm, const struct vm_device_ops *ops, void *ctx
  * for who (named in the error). -ENOSPC (-EBUSY for a PHB index taken)
  * with one error line naming what ran out. */
 int vm_alloc_irqs(struct vm *vm, const char *who, uint32_t n, uint32_t *first);
+/* Up to n consecutive XICS sources: the count taken (1..n, fewer when the
+ * pool has no run of n free) or -ENOSPC (one error line) if none is free. */
+int vm_alloc_irqs_upto(struct vm *vm, const char *who, uint32_t n, uint32_t *first);
 int vm_alloc_memslot(struct vm *vm, const char *who, uint32_t *slot);
 int vm_take_phb(struct vm *vm, unsigned int index);
 /* Give back what the above took; an ID not taken is refused (-EINVAL,
