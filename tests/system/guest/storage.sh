@@ -24,7 +24,7 @@ if [ ! -b /dev/nvme0n1 ]; then
 	exit 1
 fi
 echo "GUEST nvme0n1 bytes=$(($(cat /sys/block/nvme0n1/size) * 512))" \
-	"queues=$(ls -d /sys/block/nvme0n1/mq/* 2>/dev/null | wc -l)"
+	"queues=$(ls /sys/block/nvme0n1/mq/ 2>/dev/null | wc -l)"
 dd if=/dev/urandom of=/tmp/data bs=1M count="$mb" 2>/dev/null
 sum=$(sha256sum /tmp/data | cut -d' ' -f1)
 

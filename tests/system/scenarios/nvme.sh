@@ -27,10 +27,14 @@ storage_run() {
 # check_storage NAME MB: the driver bound and the data came back whole.
 check_storage() {
 	o=/tmp/$1.out j=/tmp/$1.json
-	w=$(mark_delta "$j" write-start write-end hcall H_PUT_TCE_INDIRECT)
-	r=$(mark_delta "$j" read-start read-end hcall H_PUT_TCE_INDIRECT)
+	tce=
+	for op in write read; do
+		for h in H_PUT_TCE H_PUT_TCE_INDIRECT H_STUFF_TCE; do
+			tce="$tce ${op}_$h=$(mark_delta "$j" $op-start $op-end hcall $h)"
+		done
+	done
 	echo "RESULT $1 $(grep -E '^GUEST (write|read) ' "$o" | cut -d' ' -f2- | tr '\n' ' ')" \
-		"indirect_write=${w:-?} indirect_read=${r:-?} tce_exits=$(tce_exit_total "$j")"
+		"tce_exits=$(tce_exit_total "$j")$tce"
 	check "$1: the guest's nvme driver bound the controller, with MSI-X" \
 		grep -qE "^GUEST pci=.* driver=nvme msix=[1-9]" "$o"
 	check "$1: $2 MiB written with O_DIRECT" grep -q "^GUEST write rc=0 .* mb=$2\$" "$o"

@@ -71,7 +71,7 @@ sigterm_moments() {
 		rc=$?
 		drv=$(nic_a_driver)
 		echo "RESULT signals sigterm-moment=$i delay=$delay exit=$rc driver=$drv" \
-			"last=\"$(grep '^pvmm: ' /tmp/sigm.out | grep -v '^pvmm:  ' | tail -n1 | tr -d '\r\"')\""
+			"after=\"$(tr -d '\r\"' < /tmp/sigm.out | awk '/^pvmm: stopping/ { print p; exit } { p = $0 }')\""
 		[ $rc = 4 ] && ok_exit=$((ok_exit + 1))
 		[ "$drv" = e1000e ] && ok_back=$((ok_back + 1))
 		[ $rc = 4 ] && [ "$drv" = e1000e ] || grep '^pvmm: ' /tmp/sigm.out | tail -n 15 | sed 's/^/L2| /'
