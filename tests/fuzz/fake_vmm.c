@@ -98,10 +98,10 @@ int vfio_pci_open(struct vfio_pci *f, struct vm *vm, struct vfio_group *g, const
 	memset(f, 0, sizeof(*f));
 	f->vm = vm;
 	f->devfn = devfn;
-	r = vm_alloc_irqs(vm, bdf, MSI_MAX + 1, &f->irq_msi);
+	snprintf(f->dev.bdf, sizeof(f->dev.bdf), "%s", bdf);
+	r = vm_alloc_irqs(vm, bdf, 1, &f->irq_intx);
 	if (r)
 		return r;
-	f->irq_intx = f->irq_msi + MSI_MAX;
 	fake_device();
 	r = pci_config_init(&f->cfg, &fake_pci_ops, NULL, sizes, PCI_CFG_SIZE);
 	if (!r)
@@ -109,12 +109,25 @@ int vfio_pci_open(struct vfio_pci *f, struct vm *vm, struct vfio_group *g, const
 	return r;
 }
 
-int vfio_pci_set_msi(struct vfio_pci *f, uint32_t index, unsigned int n)
+/* The real one's bookkeeping: sources back to the pool, then up to
+ * want taken from it (vfio_pci.c's msi_enable, without the eventfds). */
+int vfio_pci_set_msi(struct vfio_pci *f, uint32_t index, unsigned int want)
 {
+	int n;
+
+	if (f->msi_n)
+		vm_free_irqs(f->vm, f->irq_msi, f->msi_n);
+	f->irq_msi = 0;
+	f->msi_n = 0;
+	if (!want)
+		return 0;
+	f->msi_changes++;
+	n = vm_alloc_irqs_upto(f->vm, f->dev.bdf, want, &f->irq_msi);
+	if (n < 0)
+		return n;
 	f->msi_index = index;
-	f->msi_n = n;
-	f->msi_changes += n != 0;
-	return 0;
+	f->msi_n = (unsigned int)n;
+	return n;
 }
 
 /* No BARs to trap here: the config shadow alone, as the real one ends. */
@@ -142,9 +155,10 @@ void vfio_pci_report(const struct vfio_pci *f, struct report *r)
 
 void vfio_pci_close(struct vfio_pci *f)
 {
-	if (f->irq_msi)
-		vm_free_irqs(f->vm, f->irq_msi, MSI_MAX + 1);
-	f->irq_msi = 0;
+	vfio_pci_set_msi(f, 0, 0);
+	if (f->irq_intx)
+		vm_free_irqs(f->vm, f->irq_intx, 1);
+	f->irq_intx = 0;
 }
 
 /* ---- the PHB's DMA: windows in the DDW bookkeeping only ---- */

@@ -88,7 +88,7 @@ static void model_reset(struct vm *vm)
 		phb_dma_setup(&phbs[p]->dma);	/* the fake: DDW back to boot time */
 		m.win[p][0] = true;
 		for (unsigned int f = 0; f < phbs[p]->nr_fns; f++)
-			phbs[p]->fns[f]->msi_n = 0;
+			vfio_pci_set_msi(phbs[p]->fns[f], 0, 0);	/* sources back to the pool */
 	}
 	for (int i = 0; i < 2; i++) {
 		vm->vcpus[i].state = i ? VCPU_STOPPED : VCPU_RUNNING;

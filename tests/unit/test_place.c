@@ -121,9 +121,10 @@ TEST(window_msi_bar_rules)
 	CHECK_EQ(dma_window_size(512 * MiB, 2 * GiB), 512 * MiB);
 	CHECK_EQ(dma_window_size(64 * MiB, 2 * GiB), 256 * MiB);
 	CHECK_EQ(dma_window_size(4 * GiB, 2 * GiB), 2 * GiB);
-	CHECK_EQ(msi_vectors(32, 5, 8), 5u);
-	CHECK_EQ(msi_vectors(32, 16, 8), 8u);
-	CHECK_EQ(msi_vectors(0, 16, 8), 0u);
+	CHECK_EQ(msi_vectors(32, 5), 5u);
+	CHECK_EQ(msi_vectors(32, 2048), 32u);
+	CHECK_EQ(msi_vectors(4096, 2048), 2048u);
+	CHECK_EQ(msi_vectors(0, 16), 0u);
 	CHECK_EQ(bar_place(&next, 0x100000000ULL, 0x4000, &addr), 0);
 	CHECK_EQ(addr, 0x80000000u);
 	CHECK_EQ(bar_place(&next, 0x100000000ULL, 0x20000, &addr), 0);

@@ -28,8 +28,8 @@ int pci_cfg_addr_decode(uint32_t addr, uint8_t *devfn, uint32_t *reg);
 uint64_t dma_window_size(uint64_t ram_size, uint64_t host_dma32_size);
 
 /* MSI vectors a guest gets for what it asked: at most what the function
- * has and pvmm wires. */
-unsigned int msi_vectors(uint32_t want, unsigned int dev_max, unsigned int cap);
+ * has (the XICS pool may give fewer still: vfio_pci_set_msi). */
+unsigned int msi_vectors(uint32_t want, unsigned int dev_max);
 
 /* BARs in a window: naturally aligned, from *next upwards. */
 int bar_place(uint64_t *next, uint64_t end, uint64_t size, uint64_t *addr);

@@ -18,8 +18,6 @@
 
 struct vm;
 
-#define MSI_MAX			8	/* vectors per function (MSI: 1) */
-
 struct vfio_pci_bar {
 	uint64_t gpa;
 	void *host;			/* mmap of the VFIO region, NULL if trapped */
@@ -33,11 +31,13 @@ struct vfio_pci {
 	struct pci_config cfg;
 	struct vfio_pci_bar bars[PCI_NUM_BARS];
 	uint8_t devfn;
-	uint32_t irq_msi;		/* first of MSI_MAX XICS sources; 0: none taken */
-	uint32_t irq_intx;		/* the level source of its pin */
-	int msi_fds[MSI_MAX];
+	/* MSIs: msi_n XICS sources from irq_msi, taken from the VM's pool
+	 * while the guest has them enabled, an eventfd each (-1: none yet). */
+	uint32_t irq_msi;
 	unsigned int msi_n;
+	int *msi_fds;
 	uint32_t msi_index;		/* VFIO_PCI_MSI_IRQ_INDEX or _MSIX_ */
+	uint32_t irq_intx;		/* the level source of its pin, taken at open */
 	uint32_t seq_num;
 	uint64_t msi_changes;		/* ibm,change-msi calls that enabled vectors */
 	int intx_fd, intx_unmask_fd;	/* INTx: trigger, and KVM's resample */
@@ -69,8 +69,11 @@ int vfio_pci_open(struct vfio_pci *f, struct vm *vm, struct vfio_group *g, const
 /* A guest config write (under the PHB's lock): pci_config_write, with
  * the BARs taken out of KVM while the function does not decode them. */
 int vfio_pci_config_write(struct vfio_pci *f, uint32_t off, uint32_t len, uint32_t val);
-/* MSI: n vectors of index (VFIO_PCI_MSI/MSIX_IRQ_INDEX), 0 to disable. */
-int vfio_pci_set_msi(struct vfio_pci *f, uint32_t index, unsigned int n);
+/* MSI (under the PHB's lock): up to want vectors of index
+ * (VFIO_PCI_MSI/MSIX_IRQ_INDEX), 0 to disable. Returns how many are on:
+ * want, or fewer when the XICS pool has no run of want sources free;
+ * -ENOSPC if it has none, another -errno if the host refuses. */
+int vfio_pci_set_msi(struct vfio_pci *f, uint32_t index, unsigned int want);
 /* A trapped BAR access; -ENOENT if the address is not in its BARs. */
 int vfio_pci_mmio(struct vfio_pci *f, uint64_t gpa, uint8_t *data, uint32_t len, int is_write);
 uint8_t vfio_pci_intx_pin(const struct vfio_pci *f);

@@ -165,10 +165,21 @@ static void rtas_write_pci_config(struct vcpu *cpu, struct rtas_call *c)
 #define RTAS_CHANGE_MSIX_FN	4
 #define RTAS_CHANGE_32MSI_FN	5
 
-/* The MSI request's status, under the PHB's lock. The default function
- * picks MSI when the device has it, as QEMU does. */
+#define RTAS_TYPE_MSI		1	/* ibm,change-msi's fourth return */
+#define RTAS_TYPE_MSIX		2
+
+/*
+ * The MSI request's status, under the PHB's lock; the vectors given are
+ * f->msi_n. Count 0 or the reset function turn off whatever is on. The
+ * default function picks MSI when the device has it, as QEMU does. PAPR
+ * lets the answer be fewer vectors than asked: more than the function
+ * has gets what it has, more than the XICS pool has free in a row what
+ * the pool has (Linux then asks again for that many); none free is a
+ * hardware error.
+ */
 static int change_msi(struct vfio_pci *f, uint32_t fn, uint32_t want)
 {
+	unsigned int have;
 	bool msix;
 	GUEST_LOG_SCOPE(GUEST_LOG_PCI);
 
@@ -178,17 +189,24 @@ static int change_msi(struct vfio_pci *f, uint32_t fn, uint32_t want)
 		fn = RTAS_CHANGE_MSI_FN;
 	if (fn != RTAS_RESET_FN && fn != RTAS_CHANGE_MSI_FN && fn != RTAS_CHANGE_MSIX_FN)
 		return RTAS_OUT_PARAM_ERROR;
+	if (fn == RTAS_RESET_FN || !want) {
+		vfio_pci_set_msi(f, VFIO_PCI_MSI_IRQ_INDEX, 0);
+		return RTAS_OUT_SUCCESS;
+	}
 	if ((fn == RTAS_CHANGE_MSI_FN && !f->cfg.msi_cap) || (fn == RTAS_CHANGE_MSIX_FN && !f->cfg.msix_cap))
 		return RTAS_OUT_HW_ERROR;
 	msix = fn == RTAS_CHANGE_MSIX_FN;
+	have = msix ? pci_config_msix_size(&f->cfg) : 1;
+	if (want > have)
+		pr_info("%s: %u %s vectors asked for, the function has %u", f->dev.bdf, want,
+			msix ? "MSI-X" : "MSI", have);
 	if (vfio_pci_set_msi(f, msix ? VFIO_PCI_MSIX_IRQ_INDEX : VFIO_PCI_MSI_IRQ_INDEX,
-			     fn == RTAS_RESET_FN ? 0 :
-			     msi_vectors(want, msix ? pci_config_msix_size(&f->cfg) : 1, MSI_MAX)))
+			     msi_vectors(want, have)) < 0)
 		return RTAS_OUT_HW_ERROR;
 	return RTAS_OUT_SUCCESS;
 }
 
-/* ibm,change-msi(addr, buid hi, buid lo, function, count, seq) -> status, count, seq
+/* ibm,change-msi(addr, buid hi, buid lo, function, count, seq) -> status, count, seq[, type]
  * The three returns are PAPR's: a shorter buffer gets a parameter error. */
 static void rtas_ibm_change_msi(struct vcpu *cpu, struct rtas_call *c)
 {
@@ -210,6 +228,8 @@ static void rtas_ibm_change_msi(struct vcpu *cpu, struct rtas_call *c)
 	c->rets[2] = f ? ++f->seq_num : 0;
 	for (uint32_t i = 3; i < c->nret; i++)
 		c->rets[i] = 0;
+	if (c->nret > 3 && st == RTAS_OUT_SUCCESS && f->msi_n)
+		c->rets[3] = f->msi_index == VFIO_PCI_MSIX_IRQ_INDEX ? RTAS_TYPE_MSIX : RTAS_TYPE_MSI;
 	if (phb)
 		pthread_mutex_unlock(&phb->lock);
 }
@@ -313,6 +333,18 @@ static uint32_t token_of(const char *name)
 	return e ? e->token : 0;
 }
 
+/* The most MSI or MSI-X vectors one of the PHB's functions has. */
+static unsigned int phb_msi_max(const struct spapr_phb *phb)
+{
+	unsigned int most = 1;
+
+	for (unsigned int i = 0; i < phb->nr_fns; i++) {
+		unsigned int n = pci_config_msix_size(&phb->fns[i]->cfg);
+		most = n > most ? n : most;
+	}
+	return most;
+}
+
 static int phb_fdt(void *ctx, void *fdt, int root, uint32_t xics_phandle)
 {
 	struct spapr_phb *phb = ctx;
@@ -322,7 +354,7 @@ static int phb_fdt(void *ctx, void *fdt, int root, uint32_t xics_phandle)
 		.mmio32_bus = phb->res.mmio32_bus, .mmio32_cpu = phb->res.mmio32_cpu,
 		.mmio32_size = phb->res.mmio32_size,
 		.mmio64_cpu = phb->res.mmio64_cpu, .mmio64_size = phb->res.mmio64_size,
-		.msi_max = MSI_MAX,
+		.msi_max = phb_msi_max(phb),
 		.dma_liobn = phb->dma.win[0].tce.liobn,
 		.dma_start = phb->dma.win[0].tce.start, .dma_size = phb->dma.win[0].tce.size,
 		.ddw = phb->dma.ddw.enabled,

@@ -48,11 +48,9 @@ uint64_t dma_window_size(uint64_t ram_size, uint64_t host_dma32_size)
 	return want < host_dma32_size ? want : host_dma32_size;
 }
 
-unsigned int msi_vectors(uint32_t want, unsigned int dev_max, unsigned int cap)
+unsigned int msi_vectors(uint32_t want, unsigned int dev_max)
 {
-	unsigned int n = want < dev_max ? want : dev_max;
-
-	return n < cap ? n : cap;
+	return want < dev_max ? want : dev_max;
 }
 
 int bar_place(uint64_t *next, uint64_t end, uint64_t size, uint64_t *addr)

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
@@ -354,61 +355,98 @@ int vfio_pci_config_write(struct vfio_pci *f, uint32_t off, uint32_t len, uint32
 	return r;
 }
 
-/* ---- MSI ---- */
+/* ---- MSI: XICS sources from the VM's pool while the guest has them on ---- */
 
+/* Everything MSI holds goes: VFIO's triggers, the irqfds and eventfds,
+ * the XICS sources (back to the pool); INTx comes back. */
 static void msi_disable(struct vfio_pci *f)
 {
-	if (f->msi_n)
+	if (f->msi_n && f->dev.irq_index_enabled == (int)f->msi_index)
 		vfio_set_irqs(&f->dev, f->msi_index, NULL, 0);
-	for (unsigned int i = 0; i < MSI_MAX; i++) {
+	for (unsigned int i = 0; f->msi_fds && i < f->msi_n; i++) {
 		if (f->msi_fds[i] < 0)
 			continue;
 		irq_irqfd(f->vm, f->msi_fds[i], f->irq_msi + i, 0);
 		close(f->msi_fds[i]);
-		f->msi_fds[i] = -1;
 	}
+	free(f->msi_fds);
+	f->msi_fds = NULL;
+	if (f->msi_n)
+		vm_free_irqs(f->vm, f->irq_msi, f->msi_n);
+	f->irq_msi = 0;
 	f->msi_n = 0;
 	pci_config_set_msi(&f->cfg, 0, 0, 0);
 	pci_config_set_msix(&f->cfg, false);
 	intx_switch(f, true);
 }
 
-/* n vectors of MSI or MSI-X: an eventfd each, wired to consecutive XICS
- * sources with KVM_IRQFD, handed to VFIO as the device's triggers. */
-static int msi_enable(struct vfio_pci *f, uint32_t index, unsigned int n)
+/* Vector i's eventfd, wired to its XICS source with KVM_IRQFD. */
+static int msi_wire(struct vfio_pci *f, unsigned int i)
 {
-	intx_switch(f, false);
-	for (unsigned int i = 0; i < n; i++) {
-		f->msi_fds[i] = eventfd(0, EFD_CLOEXEC);
-		if (f->msi_fds[i] < 0 || irq_irqfd(f->vm, f->msi_fds[i], f->irq_msi + i, 1)) {
-			if (f->msi_fds[i] >= 0)
-				close(f->msi_fds[i]);
-			f->msi_fds[i] = -1;
-			msi_disable(f);
-			return -EIO;
-		}
+	int fd = eventfd(0, EFD_CLOEXEC), r;
+
+	if (fd < 0) {
+		int err = errno;
+		pr_err("%s: MSI vector %u eventfd: %s", f->dev.bdf, i, strerror(err));
+		return -err;
 	}
+	r = irq_irqfd(f->vm, fd, f->irq_msi + i, 1);
+	if (r) {
+		close(fd);
+		return r;
+	}
+	f->msi_fds[i] = fd;
+	return 0;
+}
+
+/* Up to want vectors: consecutive XICS sources from the pool (fewer if
+ * it has no run of want), an eventfd each, handed to VFIO as the
+ * device's triggers. Returns the count, or -errno with nothing held. */
+static int msi_enable(struct vfio_pci *f, uint32_t index, unsigned int want)
+{
+	int n = vm_alloc_irqs_upto(f->vm, f->dev.bdf, want, &f->irq_msi), r;
+
+	if (n < 0)
+		return n;
+	f->msi_n = (unsigned int)n;
 	f->msi_index = index;
-	f->msi_n = n;
-	if (vfio_set_irqs(&f->dev, index, f->msi_fds, n)) {
+	f->msi_fds = malloc(sizeof(int) * f->msi_n);
+	if (!f->msi_fds) {
+		pr_err("%s: out of memory for %u MSI eventfds", f->dev.bdf, f->msi_n);
 		msi_disable(f);
-		return -EIO;
+		return -ENOMEM;
+	}
+	memset(f->msi_fds, 0xff, sizeof(int) * f->msi_n);	/* all -1 */
+	intx_switch(f, false);
+	r = irq_init_sources(f->vm, f->irq_msi, f->msi_n, 0);
+	for (unsigned int i = 0; !r && i < f->msi_n; i++)
+		r = msi_wire(f, i);
+	if (!r)
+		r = vfio_set_irqs(&f->dev, index, f->msi_fds, f->msi_n);
+	if (r) {
+		msi_disable(f);
+		return r;
 	}
 	if (index == VFIO_PCI_MSIX_IRQ_INDEX)
 		pci_config_set_msix(&f->cfg, true);
 	else
-		pci_config_set_msi(&f->cfg, MSI_MSG_ADDR, f->irq_msi & 0xffff, n);
-	return 0;
+		pci_config_set_msi(&f->cfg, MSI_MSG_ADDR, f->irq_msi & 0xffff, f->msi_n);
+	return n;
 }
 
-
-int vfio_pci_set_msi(struct vfio_pci *f, uint32_t index, unsigned int n)
+int vfio_pci_set_msi(struct vfio_pci *f, uint32_t index, unsigned int want)
 {
+	int n;
+
 	msi_disable(f);
-	if (!n)
+	if (!want)
 		return 0;
 	f->msi_changes++;
-	return msi_enable(f, index, n);
+	n = msi_enable(f, index, want);
+	if (n > 0 && (unsigned int)n < want)
+		pr_warn("%s: %d of the %u MSI vectors asked for: the XICS pool has no %u free in a row",
+			f->dev.bdf, n, want, want);
+	return n;
 }
 
 uint8_t vfio_pci_intx_pin(const struct vfio_pci *f)
@@ -426,14 +464,13 @@ int vfio_pci_open(struct vfio_pci *f, struct vm *vm, struct vfio_group *g, const
 	f->vm = vm;
 	f->devfn = devfn;
 	f->dev.fd = -1;
-	for (int i = 0; i < MSI_MAX; i++)
-		f->msi_fds[i] = -1;
 	f->intx_fd = f->intx_unmask_fd = f->intx_stop_fd = -1;
 	pthread_mutex_init(&f->bar_lock, NULL);
-	r = vm_alloc_irqs(vm, bdf, MSI_MAX + 1, &f->irq_msi);
+	/* INTx's source now, whether or not the function has a pin: the
+	 * interrupt-map names it before the guest runs. */
+	r = vm_alloc_irqs(vm, bdf, 1, &f->irq_intx);
 	if (r)
 		return r;
-	f->irq_intx = f->irq_msi + MSI_MAX;
 	r = vfio_device_open(&f->dev, g, bdf);
 	if (r)
 		return r;
@@ -454,8 +491,6 @@ int vfio_pci_open(struct vfio_pci *f, struct vm *vm, struct vfio_group *g, const
 		decode_sync(f);
 		pthread_mutex_unlock(&f->bar_lock);
 	}
-	if (!r)
-		r = irq_init_sources(vm, f->irq_msi, MSI_MAX, 0);
 	if (!r)
 		r = intx_setup(f);
 	return r;
@@ -534,7 +569,7 @@ void vfio_pci_close(struct vfio_pci *f)
 		f->bars[i].slot = 0;
 	}
 	vfio_device_close(&f->dev);
-	if (f->irq_msi)
-		vm_free_irqs(f->vm, f->irq_msi, MSI_MAX + 1);
-	f->irq_msi = f->irq_intx = 0;
+	if (f->irq_intx)
+		vm_free_irqs(f->vm, f->irq_intx, 1);
+	f->irq_intx = 0;
 }
