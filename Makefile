@@ -39,7 +39,7 @@ PURE_SRC  := vmm/config.c vmm/fdt.c vmm/guest_mem.c vmm/id_pool.c vmm/json.c vmm
 	vmm/papr/console.c vmm/papr/tce.c vmm/papr/spapr_tce_hcall.c vmm/papr/dma_policy.c \
 	vmm/papr/spapr_ddw.c vmm/papr/spapr_phb_fdt.c vmm/papr/spapr_mem.c vmm/papr/spapr_cpu_rtas.c \
 	vmm/pci/pci_config.c vmm/pci/pci_place.c vmm/pci/phb_addr.c vmm/host/host_bind_state.c \
-	vmm/vfio/vfio_viable.c
+	vmm/vfio/vfio_viable.c vmm/vfio/bar_split.c
 VMM_SRC   := $(wildcard vmm/*.c vmm/*/*.c)
 VMM_OBJ   := $(patsubst vmm/%.c,build/ppc/vmm/%.o,$(VMM_SRC)) build/ppc/vmm/rtas_blob.o
 FW_BIN    := firmware/rtas.bin

@@ -58,6 +58,15 @@ void pci_config_set_msi(struct pci_config *pc, uint64_t addr, uint16_t data, uns
 /* MSI-X as enabled by ibm,change-msi, and the table size the device has. */
 void pci_config_set_msix(struct pci_config *pc, bool enable);
 unsigned int pci_config_msix_size(const struct pci_config *pc);
+/* Where the MSI-X table and PBA are: the BAR each is in (BIR; 6 and 7
+ * name none) and its offset there, and the table's entries. */
+struct pci_msix_where {
+	uint8_t table_bar, pba_bar;
+	uint32_t table_off, pba_off;
+	unsigned int entries;
+};
+/* From the device's MSI-X capability: -ENOENT without one, -EIO. */
+int pci_config_msix_where(struct pci_config *pc, struct pci_msix_where *w);
 /* The interrupt pin the device reports (1 = INTA ... 4; 0 none), and
  * whether the guest sees it (INTx offered) or 0. */
 uint8_t pci_config_device_pin(const struct pci_config *pc);

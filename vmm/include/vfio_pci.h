@@ -1,6 +1,7 @@
 /*
  * A VFIO PCI function as the guest sees it: BARs placed in its PHB's
- * window and mapped into the guest from the VFIO mmap (or trapped), the
+ * window and mapped into the guest from the VFIO mmap (but for the MSI-X
+ * table and PBA pages, trapped, and what VFIO does not let be mmapped), the
  * config-space shadow, MSI/MSI-X (VFIO eventfds -> KVM_IRQFD -> XICS) and
  * INTx (a level XICS source ended by KVM's resample or by pvmm).
  */
@@ -12,17 +13,28 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "bar_split.h"
 #include "pci_config.h"
 #include "report.h"
 #include "vfio.h"
 
 struct vm;
 
+/* A piece of a BAR mapped into the guest: its own mmap of the VFIO region
+ * and KVM memslot (bar_split.h decides the pieces). */
+struct vfio_pci_map {
+	uint64_t off, len;		/* in the BAR */
+	void *host;
+	uint32_t slot;			/* 0 (RAM's): none taken */
+	bool slot_added;
+};
+
+/* A BAR: its mapped pieces; the rest of it (the MSI-X table and PBA
+ * pages, or all of it) is trapped: vfio_pci_mmio. */
 struct vfio_pci_bar {
 	uint64_t gpa;
-	void *host;			/* mmap of the VFIO region, NULL if trapped */
-	uint32_t slot;			/* KVM memslot; 0 (RAM's): none taken */
-	bool slot_added;
+	struct vfio_pci_map maps[BAR_PIECES_MAX];
+	unsigned int nr_maps;
 };
 
 struct vfio_pci {
@@ -52,7 +64,7 @@ struct vfio_pci {
 	 * accesses read all ones (writes dropped), counted here. */
 	bool decode_off;
 	uint64_t decode_off_accesses;
-	/* Guards the BAR memslots, intx_pending and decode_off: the PHB's
+	/* Guards the BARs' memslots, intx_pending and decode_off: the PHB's
 	 * config writes, the INTx thread and trapped accesses from any vcpu
 	 * change or read them. */
 	pthread_mutex_t bar_lock;

@@ -21,6 +21,7 @@
 #define PCI_CAP_ID_MSIX		0x11
 #define PCI_MSI_64BIT		0x80
 #define PCI_MSI_PVM		0x100
+#define PCI_MSIX_BIR		0x7u	/* table/PBA register: BAR index, offset above */
 
 #define VIRT	1
 #define VIRT_RO	2
@@ -188,6 +189,26 @@ void pci_config_offer_intx(struct pci_config *pc, bool offer)
 unsigned int pci_config_msix_size(const struct pci_config *pc)
 {
 	return pc->msix_cap ? (get_le(pc->shadow + pc->msix_cap + 2, 2) & 0x7ff) + 1 : 0;
+}
+
+int pci_config_msix_where(struct pci_config *pc, struct pci_msix_where *w)
+{
+	uint8_t raw[8];
+	uint32_t table, pba;
+
+	memset(w, 0, sizeof(*w));
+	if (!pc->msix_cap)
+		return -ENOENT;
+	if (dev_read(pc, pc->msix_cap + 4, raw, 8))
+		return -EIO;
+	table = get_le(raw, 4);
+	pba = get_le(raw + 4, 4);
+	w->table_bar = table & PCI_MSIX_BIR;
+	w->table_off = table & ~PCI_MSIX_BIR;
+	w->pba_bar = pba & PCI_MSIX_BIR;
+	w->pba_off = pba & ~PCI_MSIX_BIR;
+	w->entries = pci_config_msix_size(pc);
+	return 0;
 }
 
 void pci_config_set_msi(struct pci_config *pc, uint64_t addr, uint16_t data, unsigned int n)

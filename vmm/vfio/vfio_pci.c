@@ -6,17 +6,20 @@
 #include "util.h"
 #include "vm.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <linux/kvm.h>
 
 #define MSI_MSG_ADDR		0xfee00000ULL	/* what the guest reads back; never used */
+#define REGION_INFO_MAX		(64 * KiB)	/* a region's info with its capabilities */
 
 /* ---- config space through VFIO ---- */
 
@@ -50,25 +53,28 @@ static const struct pci_config_ops cfg_ops = { cfg_read, cfg_write };
  */
 #define INTX_END_MS	1
 
-/* Every mmapped BAR out of KVM (trap) or back in; tries them all, returns
- * the first error. */
+/* Every mapped piece of every BAR out of KVM (trap) or back in; tries
+ * them all, returns the first error. */
 static int bars_trap(struct vfio_pci *f, bool trap)
 {
 	int first = 0;
 
 	for (int i = 0; i < PCI_NUM_BARS; i++) {
 		struct vfio_pci_bar *b = &f->bars[i];
-		int r;
-		if (!b->host || b->slot_added == !trap)
-			continue;
-		if (trap)
-			r = kvm_del_memslot(f->vm, b->slot, b->gpa);
-		else
-			r = kvm_add_memslot(f->vm, b->slot, b->gpa, f->cfg.bars[i].size, b->host);
-		if (r && !first)
-			first = r;
-		if (!r)
-			b->slot_added = !trap;
+		for (unsigned int k = 0; k < b->nr_maps; k++) {
+			struct vfio_pci_map *m = &b->maps[k];
+			int r;
+			if (!m->host || m->slot_added == !trap)
+				continue;
+			if (trap)
+				r = kvm_del_memslot(f->vm, m->slot, b->gpa + m->off);
+			else
+				r = kvm_add_memslot(f->vm, m->slot, b->gpa + m->off, m->len, m->host);
+			if (r && !first)
+				first = r;
+			if (!r)
+				m->slot_added = !trap;
+		}
 	}
 	return first;
 }
@@ -258,33 +264,132 @@ static void intx_teardown(struct vfio_pci *f)
 	f->intx_user = false;
 }
 
-/* ---- BARs: placed in the PHB's 32-bit window, largest first, mapped if VFIO allows ---- */
+/* ---- BARs: placed in the PHB's 32-bit window, largest first, mapped but
+ * for what VFIO will not mmap and the MSI-X table and PBA pages ---- */
+
+/* What VFIO lets be mmapped of BAR i: VFIO_DEVICE_GET_REGION_INFO again
+ * with room for the capabilities the first answer announced. */
+static int bar_mmap_info(struct vfio_pci *f, int i, struct bar_mmap_info *mi)
+{
+	const struct vfio_region_info *ri = &f->dev.regions[i];
+	struct vfio_region_info *full;
+	uint32_t size = ri->argsz;
+	int r;
+
+	if (!(ri->flags & VFIO_REGION_INFO_FLAG_CAPS) || size <= sizeof(*ri))
+		return bar_mmap_info_parse(ri, sizeof(*ri), mi);
+	if (size > REGION_INFO_MAX) {
+		pr_warn("%s: BAR %d: VFIO's region capabilities take %u bytes, more than %u",
+			f->dev.bdf, i, size, (unsigned int)REGION_INFO_MAX);
+		return -E2BIG;
+	}
+	full = calloc(1, size);
+	if (!full)
+		return -ENOMEM;
+	full->argsz = size;
+	full->index = (uint32_t)i;
+	if (ioctl(f->dev.fd, VFIO_DEVICE_GET_REGION_INFO, full) < 0) {
+		int err = errno;
+		pr_warn("%s: VFIO_DEVICE_GET_REGION_INFO(BAR %d, capabilities): %s", f->dev.bdf, i,
+			strerror(err));
+		free(full);
+		return -err;
+	}
+	r = bar_mmap_info_parse(full, size, mi);
+	free(full);
+	return r;
+}
+
+/* Says how BAR i reaches the guest when not all of it is mapped. */
+static void bar_note(const struct vfio_pci *f, int i, const struct bar_split *split,
+		     const struct bar_mmap_info *mi, unsigned int traps, uint64_t page)
+{
+	uint64_t size = f->cfg.bars[i].size;
+	const char *why = !mi->nr_areas ? "VFIO does not let it be mmapped" :
+			  size < page ? "smaller than a host page" :
+			  traps ? "the MSI-X table and PBA pages" : "what VFIO does not let be mmapped";
+
+	if (!split->trapped)
+		return;
+	if (!split->nr_pieces)
+		pr_info("%s: BAR %d (%llu KiB): trapped whole (%s)", f->dev.bdf, i,
+			(unsigned long long)(size / KiB), why);
+	else
+		pr_info("%s: BAR %d: %llu KiB mapped in %u piece(s), %llu KiB trapped (%s)", f->dev.bdf,
+			i, (unsigned long long)((size - split->trapped) / KiB), split->nr_pieces,
+			(unsigned long long)(split->trapped / KiB), why);
+}
+
+/* BAR i's mapped pieces: what VFIO allows less the MSI-X pages. A BAR
+ * pvmm cannot split is trapped whole (said why). */
+static void bar_plan(struct vfio_pci *f, int i, struct bar_split *split)
+{
+	uint64_t size = f->cfg.bars[i].size, page = (uint64_t)sysconf(_SC_PAGESIZE);
+	struct bar_range traps[BAR_TRAPS_MAX];
+	struct pci_msix_where w;
+	struct bar_mmap_info mi;
+	unsigned int nt = 0;
+	int r;
+
+	memset(split, 0, sizeof(*split));
+	split->trapped = size;
+	r = bar_mmap_info(f, i, &mi);
+	if (r) {
+		pr_info("%s: BAR %d: trapped whole (VFIO's mmap capabilities unreadable: %s)",
+			f->dev.bdf, i, strerror(-r));
+		return;
+	}
+	if (!pci_config_msix_where(&f->cfg, &w))
+		nt = msix_traps(&w, i, size, traps);
+	r = bar_split(size, page, mi.areas, mi.nr_areas, traps, nt, split);
+	if (r)
+		pr_info("%s: BAR %d: trapped whole (more than %d pieces to map around the MSI-X pages)",
+			f->dev.bdf, i, BAR_PIECES_MAX);
+	else
+		bar_note(f, i, split, &mi, nt, page);
+}
+
+/* One piece: its mmap of the VFIO region and a memslot in KVM. A piece
+ * VFIO will not mmap after all is trapped instead. */
+static int map_piece(struct vfio_pci *f, int i, const struct bar_range *p)
+{
+	struct vfio_pci_bar *b = &f->bars[i];
+	struct vfio_pci_map *m = &b->maps[b->nr_maps];
+	void *host = mmap(NULL, p->len, PROT_READ | PROT_WRITE, MAP_SHARED, f->dev.fd,
+			  (off_t)(f->dev.regions[i].offset + p->off));
+	uint32_t slot;
+	int r;
+
+	if (host == MAP_FAILED) {
+		pr_warn("%s: BAR %d: mmap of 0x%llx+0x%llx: %s; trapping it instead", f->dev.bdf, i,
+			(unsigned long long)p->off, (unsigned long long)p->len, strerror(errno));
+		return 0;
+	}
+	r = vm_alloc_memslot(f->vm, f->dev.bdf, &slot);
+	if (r) {
+		munmap(host, p->len);
+		return r;
+	}
+	*m = (struct vfio_pci_map){ .off = p->off, .len = p->len, .host = host, .slot = slot };
+	b->nr_maps++;
+	if (kvm_add_memslot(f->vm, m->slot, b->gpa + p->off, p->len, host))
+		return -EIO;
+	m->slot_added = true;
+	pr_debug("%s: BAR %d at 0x%llx: 0x%llx+0x%llx mapped", f->dev.bdf, i,
+		 (unsigned long long)b->gpa, (unsigned long long)p->off, (unsigned long long)p->len);
+	return 0;
+}
 
 static int bar_map(struct vfio_pci *f, int i)
 {
-	struct pci_bar *b = &f->cfg.bars[i];
-	struct vfio_region_info *ri = &f->dev.regions[i];
-	void *host;
-	int r;
+	struct bar_split split;
 
-	if (!(ri->flags & VFIO_REGION_INFO_FLAG_MMAP) || b->size % (uint64_t)sysconf(_SC_PAGESIZE))
-		return 0;	/* trapped: KVM_EXIT_MMIO -> vfio_pci_mmio */
-	host = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED, f->dev.fd, ri->offset);
-	if (host == MAP_FAILED) {
-		pr_warn("%s: BAR %d: mmap: %s; trapping it instead", f->dev.bdf, i, strerror(errno));
-		return 0;
+	bar_plan(f, i, &split);
+	for (unsigned int k = 0; k < split.nr_pieces; k++) {
+		int r = map_piece(f, i, &split.pieces[k]);
+		if (r)
+			return r;
 	}
-	r = vm_alloc_memslot(f->vm, f->dev.bdf, &f->bars[i].slot);
-	if (r) {
-		munmap(host, b->size);
-		return r;
-	}
-	f->bars[i].host = host;
-	if (kvm_add_memslot(f->vm, f->bars[i].slot, f->bars[i].gpa, b->size, host))
-		return -EIO;
-	f->bars[i].slot_added = true;
-	pr_debug("%s: BAR %d at 0x%llx, %llu KiB, mapped", f->dev.bdf, i,
-		 (unsigned long long)f->bars[i].gpa, (unsigned long long)(b->size / KiB));
 	return 0;
 }
 
@@ -449,6 +554,45 @@ int vfio_pci_set_msi(struct vfio_pci *f, uint32_t index, unsigned int want)
 	return n;
 }
 
+/* ---- what the function has that the guest does not get: one line each ---- */
+
+static void note_regions(const struct vfio_pci *f)
+{
+	const struct vfio_region_info *rom = &f->dev.regions[VFIO_PCI_ROM_REGION_INDEX];
+
+	for (int i = 0; i < PCI_NUM_BARS; i++) {
+		bool upper_half = i > 0 && f->cfg.bars[i - 1].is64;
+		if (f->dev.regions[i].size && !f->cfg.bars[i].size && !upper_half)
+			pr_info("%s: BAR %d (%llu bytes of I/O space) not offered: pseries guests use memory space",
+				f->dev.bdf, i, (unsigned long long)f->dev.regions[i].size);
+	}
+	if (rom->size)
+		pr_info("%s: expansion ROM (%llu KiB) not offered: the guest gets none", f->dev.bdf,
+			(unsigned long long)(rom->size / KiB));
+	if (f->dev.num_regions > VFIO_PCI_NUM_REGIONS)
+		pr_info("%s: %u device-specific VFIO region(s) not offered", f->dev.bdf,
+			f->dev.num_regions - VFIO_PCI_NUM_REGIONS);
+}
+
+static void note_msi(struct vfio_pci *f)
+{
+	struct pci_msix_where w;
+	uint16_t ctrl;
+
+	if (f->cfg.msi_cap && !vfio_config_read(&f->dev, f->cfg.msi_cap + 2u, &ctrl, 2) &&
+	    (le16toh(ctrl) >> 1 & 7))
+		pr_info("%s: MSI: %u vectors offered, the guest gets 1 (MSI-X: as many as it has)",
+			f->dev.bdf, 1u << (le16toh(ctrl) >> 1 & 7));
+	if (pci_config_msix_where(&f->cfg, &w))
+		return;
+	if (w.table_bar >= PCI_NUM_BARS || !f->cfg.bars[w.table_bar].size)
+		pr_info("%s: MSI-X table in BAR %u, which the guest does not get: it cannot read "
+			"the table (MSI-X works through ibm,change-msi)", f->dev.bdf, w.table_bar);
+	if (w.entries > f->vm->xics_pool.count)
+		pr_info("%s: %u MSI-X vectors, more than the %u XICS sources pvmm has: at most those",
+			f->dev.bdf, w.entries, f->vm->xics_pool.count);
+}
+
 uint8_t vfio_pci_intx_pin(const struct vfio_pci *f)
 {
 	return f->intx_offered ? pci_config_device_pin(&f->cfg) : 0;
@@ -493,6 +637,10 @@ int vfio_pci_open(struct vfio_pci *f, struct vm *vm, struct vfio_group *g, const
 	}
 	if (!r)
 		r = intx_setup(f);
+	if (!r) {
+		note_regions(f);
+		note_msi(f);
+	}
 	return r;
 }
 
@@ -560,13 +708,12 @@ void vfio_pci_close(struct vfio_pci *f)
 	intx_teardown(f);
 	bars_trap(f, true);
 	for (int i = 0; i < PCI_NUM_BARS; i++) {
-		if (f->bars[i].host)
-			munmap(f->bars[i].host, f->cfg.bars[i].size);
-		if (f->bars[i].slot)
-			vm_free_memslot(f->vm, f->bars[i].slot);
-		f->bars[i].slot_added = false;
-		f->bars[i].host = NULL;
-		f->bars[i].slot = 0;
+		struct vfio_pci_bar *b = &f->bars[i];
+		for (unsigned int k = 0; k < b->nr_maps; k++) {
+			munmap(b->maps[k].host, b->maps[k].len);
+			vm_free_memslot(f->vm, b->maps[k].slot);
+		}
+		b->nr_maps = 0;
 	}
 	vfio_device_close(&f->dev);
 	if (f->irq_intx)
