@@ -19,10 +19,13 @@ xfers=$(sed -n 's/.*pvmm\.xfers=\([0-9]*\).*/\1/p' /proc/cmdline)
 
 # hub_of IF: which wire the NIC is on, from its MAC (tests/system/run).
 # Hub 2 joins only functions 2 and 3 of the four-function device: no host
-# is on it.
+# is on it. virtio-net (:15) is on hub 1.
+# An igbvf is the emulated host's igb VF, on hub 0 (its PF gave it a
+# random MAC).
 hub_of() {
+	[ "$(basename "$(readlink /sys/class/net/$1/device/driver)")" = igbvf ] && { echo 0; return; }
 	case $(cat /sys/class/net/$1/address) in
-	*:0c|*:11) echo 1 ;;
+	*:0c|*:11|*:15) echo 1 ;;
 	*:12|*:13) echo 2 ;;
 	*) echo 0 ;;
 	esac
@@ -54,6 +57,7 @@ link_up() {
 	ifn=$1 hub=$2 sfx=$3
 	drv=$(basename "$(readlink /sys/class/net/$ifn/device/driver)")
 	echo "GUEST nic=$ifn driver=$drv pci=$(basename "$(readlink /sys/class/net/$ifn/device)")$sfx"
+	show_bars "$ifn"
 	# pvmm.netfeat=tso:off,gso:off: offloads to switch before the transfer
 	for f in $(arg netfeat | tr ',' ' '); do
 		netfeat "$ifn" "${f%%:*}" "${f#*:}" | sed 's/^/GUEST netfeat /'
@@ -71,6 +75,13 @@ link_up() {
 	# -W: how long busybox waits for the replies still out after the
 	# last request; the emulated host can take seconds to answer one.
 	ping -c 20 -i 0.2 -W 10 "$peer" | tail -n 2 | sed "s/^/GUEST ping /; s/\$/$sfx/"
+}
+
+# show_bars IF: the function's six BAR registers as its config space holds
+# them (bus addresses: a 64-bit BAR's high half is the next register).
+show_bars() {
+	d=/sys/class/net/$1/device
+	echo "GUEST bars pci=$(basename "$(readlink "$d")") $(od -An -tx4 -j16 -N24 "$d/config" | tr -s ' ' | sed 's/^ //')"
 }
 
 # show_msix IF: how many MSI-X vectors the function's driver enabled (the

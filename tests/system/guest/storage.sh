@@ -1,13 +1,17 @@
 #!/bin/sh
-# Guest side of the storage scenarios: the passthrough NVMe controller's
-# driver binds, and the guest writes pvmm.mb MiB (default 64) of random
-# data to its first namespace and reads it back, with O_DIRECT in 1 MiB
+# Guest side of the storage scenarios, on the passthrough NVMe controller
+# (its first namespace). pvmm.fs=write: an ext2 filesystem on its first
+# 128 MiB with pvmm.mb MiB (default 64) of random data and its sha256;
+# pvmm.fs=check: mount it and check the data against that sha256 (the next
+# pvmm run), then write new data for the run after. pvmm.raw=1: beyond the
+# filesystem, write pvmm.mb MiB and read it back with O_DIRECT in 1 MiB
 # requests (the block layer maps 256 pages per request: the storage DMA
-# regime), each timed between PVMM-MARK lines so that pvmm counts the
-# exits of each; the data read back must have the sha256 written.
+# regime), each timed between PVMM-MARK lines so that pvmm counts each
+# one's exits, sha256-checked.
 arg() { sed -n "s/.*pvmm\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 mb=$(arg mb)
 mb=${mb:-64}
+FS_MB=128
 while read -r m; do insmod "/lib/modules/$m" 2>/dev/null; done < /lib/modules/load-order
 for i in $(seq 1 100); do
 	[ -b /dev/nvme0n1 ] && break
@@ -23,10 +27,37 @@ if [ ! -b /dev/nvme0n1 ]; then
 	dmesg | grep -iE "nvme|pci" | tail -n 20 | sed 's/^/GUEST dmesg /'
 	exit 1
 fi
+# The I/O queues (hardware contexts) and the nvme driver's interrupts.
 echo "GUEST nvme0n1 bytes=$(($(cat /sys/block/nvme0n1/size) * 512))" \
-	"queues=$(ls /sys/block/nvme0n1/mq/ 2>/dev/null | wc -l)"
-dd if=/dev/urandom of=/tmp/data bs=1M count="$mb" 2>/dev/null
-sum=$(sha256sum /tmp/data | cut -d' ' -f1)
+	"io_queues=$(ls /sys/block/nvme0n1/mq/ 2>/dev/null | wc -l)" \
+	"irqs=$(grep -c nvme /proc/interrupts)"
+grep nvme /proc/interrupts | sed 's/^/GUEST irq /'
+
+# new_data: pvmm.mb MiB of random data in /tmp/data, its sha256 in $sum.
+new_data() {
+	dd if=/dev/urandom of=/tmp/data bs=1M count="$mb" 2>/dev/null
+	sum=$(sha256sum /tmp/data | cut -d' ' -f1)
+}
+
+# fs_write: the data and its sha256 onto the mounted filesystem.
+fs_write() {
+	new_data
+	cp /tmp/data /mnt/data && echo "$sum" > /mnt/data.sha256 && rm -f /tmp/data
+	echo "GUEST fs wrote sha256=$sum rc=$?"
+}
+
+case $(arg fs) in
+write)
+	mke2fs -q /dev/nvme0n1 $((FS_MB * 1024)) && mount -t ext2 /dev/nvme0n1 /mnt && fs_write
+	umount /mnt || echo "GUEST fs umount failed"
+	;;
+check)
+	mount -t ext2 /dev/nvme0n1 /mnt || echo "GUEST fs mount failed"
+	echo "GUEST fs found sha256=$(sha256sum /mnt/data | cut -d' ' -f1) recorded=$(cat /mnt/data.sha256)"
+	fs_write
+	umount /mnt || echo "GUEST fs umount failed"
+	;;
+esac
 
 # timed LABEL COMMAND...: the command between marks; prints its seconds.
 timed() {
@@ -40,10 +71,14 @@ timed() {
 	[ $rc = 0 ] || sed 's/^/GUEST dd /' /tmp/dd.err
 	echo "GUEST $label rc=$rc seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}') mb=$mb"
 }
-timed write dd if=/tmp/data of=/dev/nvme0n1 bs=1M count="$mb" oflag=direct
-rm -f /tmp/data
-timed read dd if=/dev/nvme0n1 of=/tmp/back bs=1M count="$mb" iflag=direct
-back=$(sha256sum /tmp/back | cut -d' ' -f1)
-echo "GUEST storage written_sha256=$sum read_sha256=$back"
-dmesg | grep -E "Oops: |kernel BUG at|WARNING: CPU: |nvme.*(timeout|I/O error)" | sed 's/^/GUEST dmesg /'
-[ "$sum" = "$back" ]
+if [ "$(arg raw)" = 1 ]; then
+	new_data
+	timed write dd if=/tmp/data of=/dev/nvme0n1 bs=1M count="$mb" seek=$FS_MB oflag=direct
+	rm -f /tmp/data
+	timed read dd if=/dev/nvme0n1 of=/tmp/back bs=1M count="$mb" skip=$FS_MB iflag=direct
+	echo "GUEST raw written_sha256=$sum read_sha256=$(sha256sum /tmp/back | cut -d' ' -f1)"
+	rm -f /tmp/back
+fi
+dmesg | grep -E "Oops: |kernel BUG at|WARNING: CPU: |nvme.*(timeout|I/O error)|EXT[24]-fs error" |
+	sed 's/^/GUEST dmesg /'
+exit 0

@@ -123,12 +123,13 @@ move_nic_a() {
 	echo "RESULT moved NIC A to $(nic_a_driver)"
 }
 
-# check_link OUT LINK: the guest's e1000e drove that link (bound, carrier, 20
-# pings without loss); LINK empty for a guest with one link. With the first
-# link it also checks that the guest's kernel never oopsed or warned.
+# check_link OUT LINK [DRIVER]: the guest's DRIVER (e1000e) drove that link
+# (bound, carrier, 20 pings without loss); LINK empty for a guest with one
+# link. With the first link it also checks that the guest's kernel never
+# oopsed or warned.
 check_link() {
-	sfx=${2:+ link=$2}
-	check "guest e1000e bound the NIC$sfx" grep -q "GUEST nic=.* driver=e1000e.*$sfx\$" "$1"
+	sfx=${2:+ link=$2} drv=${3:-e1000e}
+	check "guest $drv bound the NIC$sfx" grep -q "GUEST nic=.* driver=$drv .*$sfx\$" "$1"
 	check "link up$sfx" grep -q "GUEST link carrier=1 .*$sfx\$" "$1"
 	check "20 pings, 0% loss$sfx" \
 		grep -q "GUEST ping 20 packets transmitted, 20 packets received, 0% packet loss$sfx\$" "$1"
@@ -218,6 +219,23 @@ check_kvm_tables() {
 		test "$(grep -c '^TCECHECK table=.* valid=[1-9]' "/tmp/$1.tcecheck")" -ge "$2"
 	check "KVM's tables, read on their own: no entry outside guest RAM" \
 		grep -q '^TCECHECK total .* outside=0 errors=0' "/tmp/$1.tcecheck"
+}
+
+# one_link NAME MB HUB DRIVER PVMM-ARGS...: a guest with one NIC, on wire
+# HUB and driven by DRIVER, sends MB MiB; the link, the transfer, pvmm's exit
+# and its TCEs are checked.
+one_link() {
+	name=$1 mb=$2 hub=$3 drv=$4
+	shift 4
+	receiver_start "$name" "$hub" 1
+	pvmm_net "$name" "$mb" "$@"
+	receiver_stop "$name" "$(grep -c "GUEST sent rc=0 " "/tmp/$name.out")"
+	rc=$(cat "/tmp/$name.rc")
+	echo "RESULT $name pvmm_exit=$rc $(grep "GUEST sent" "/tmp/$name.out" | tr '\n' ' ')"
+	check_link "/tmp/$name.out" "" "$drv"
+	check_transfers "$name" "/tmp/$name.out" "$mb" 1
+	check "pvmm exited 0" test "$rc" = 0
+	check "every TCE inside guest RAM" tce_all_inside_ram "/tmp/$name.json"
 }
 
 # two_links NAME MB PVMM-ARGS...: a guest with a NIC on each wire sends MB
