@@ -6,11 +6,22 @@
 #include "util.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <libfdt.h>
 
 #define ROOT_COMPATIBLE "pvmm,pseries\0qemu,pseries"
+/* ibm,hypertas-functions: every set pvmm may offer fits */
+#define HCALL_SETS_MAX 512
+#define PA_FEATURES_BYTES (2 + 64)
+#define CPU_NAME_MAX 64
+/* What no VM shape changes: the header, the reservation map (RTAS and
+ * its end), the nodes but /cpus' children with their single-valued
+ * properties, and the strings block (each name once). About 1.8 KiB
+ * today (the unit tests build every shape against the bound); the rest
+ * is room for a few more properties before the bound needs a look. */
+#define FDT_FIXED_BYTES (4 * KiB)
 
 #define TRY(x) do { int _r = (x); if (_r < 0) return _r; } while (0)
 
@@ -25,15 +36,38 @@ const char *fdt_cpu_name(uint32_t pvr)
 	}
 }
 
+/* Room made in the tree and filled in place: no copy of the cells, so no
+ * bound on how many (an interrupt-map of 256 functions is 1792). */
+int fdt_setprop_cells_room(void *fdt, int node, const char *name, int n, uint8_t **cells)
+{
+	void *v = NULL;
+	int r;
+
+	if (n < 0 || n > INT_MAX / 4)
+		return -FDT_ERR_BADVALUE;
+	r = fdt_setprop_placeholder(fdt, node, name, n * 4, &v);
+	*cells = v;
+	return r;
+}
+
 int fdt_setprop_cells(void *fdt, int node, const char *name, const uint32_t *v, int n)
 {
-	fdt32_t cells[16];
+	uint8_t *cells;
 
-	if (n < 0 || n > 16)
-		return -FDT_ERR_BADVALUE;
+	TRY(fdt_setprop_cells_room(fdt, node, name, n, &cells));
 	for (int i = 0; i < n; i++)
-		cells[i] = cpu_to_fdt32(v[i]);
-	return fdt_setprop(fdt, node, name, cells, n * sizeof(fdt32_t));
+		store_be32(cells + 4 * i, v[i]);
+	return 0;
+}
+
+int fdt_error(size_t size, const char *what, int err)
+{
+	if (err == -FDT_ERR_NOSPACE) {
+		pr_err("device tree: %s does not fit in %zu bytes", what, size);
+		return -ENOSPC;
+	}
+	pr_err("device tree: %s: %s", what, fdt_strerror(err));
+	return -EINVAL;
 }
 
 static int setprop_u64_pair(void *fdt, int node, const char *name, uint64_t a, uint64_t b)
@@ -45,6 +79,40 @@ static int setprop_u64_pair(void *fdt, int node, const char *name, uint64_t a, u
 	return fdt_setprop(fdt, node, name, v, sizeof(v));
 }
 
+/* A core's node at most: its name, 14 single cells, device_type, status,
+ * 64-bit, ibm,pa-features, the radix AP encodings and a cell per thread
+ * (emit_cpu). */
+static size_t cpu_bytes(int threads)
+{
+	return FDT_NODE_BYTES(CPU_NAME_MAX - 1) + 14 * FDT_PROP_BYTES(4) +
+	       FDT_PROP_BYTES(sizeof("cpu")) + FDT_PROP_BYTES(sizeof("okay")) + FDT_PROP_BYTES(0) +
+	       FDT_PROP_BYTES(PA_FEATURES_BYTES) + FDT_PROP_BYTES(4 * FDT_RADIX_AP_MAX) +
+	       FDT_PROP_BYTES(4 * (size_t)threads);
+}
+
+/* /rtas' lists: the hcall sets, and a cell per call pvmm knows with the
+ * call's name in the strings block (whichever calls are registered). */
+static size_t rtas_bytes(void)
+{
+	const char *const *names;
+	size_t n = rtas_token_table(&names), bytes = FDT_PROP_BYTES(HCALL_SETS_MAX);
+
+	for (size_t i = 0; i < n; i++)
+		bytes += FDT_PROP_BYTES(4) + strlen(names[i]) + 1;
+	return bytes;
+}
+
+size_t fdt_size_bound(const struct fdt_shape *s)
+{
+	size_t threads = s->threads > 1 ? (size_t)s->threads : 1;
+	size_t vcpus = s->nr_vcpus > 0 ? (size_t)s->nr_vcpus : 0;
+	size_t cores = (vcpus + threads - 1) / threads;
+	size_t n = FDT_FIXED_BYTES + rtas_bytes() + cores * cpu_bytes((int)threads) +
+		   FDT_PROP_BYTES(s->cmdline_len + 1) + s->devices;
+
+	return n + n / 8;	/* a margin for what the sums above missed */
+}
+
 /*
  * ibm,pa-features: the processor attribute bytes Linux scans for radix,
  * little-endian support and the like. Two header bytes (length, type 0),
@@ -52,7 +120,7 @@ static int setprop_u64_pair(void *fdt, int node, const char *name, uint64_t a, u
  */
 static int emit_pa_features(void *fdt, int node)
 {
-	uint8_t pa[2 + 64] = { 64, 0 };
+	uint8_t pa[PA_FEATURES_BYTES] = { PA_FEATURES_BYTES - 2, 0 };
 	uint8_t *b = pa + 2;
 
 	b[0] = 0xf6;	/* MMU, FPU, SLB, RUN, DABR, NX */
@@ -84,17 +152,18 @@ static int emit_pa_features(void *fdt, int node)
  * start-cpu with these ids. */
 static int emit_threads(void *fdt, int node, uint32_t first, int threads)
 {
-	uint32_t ids[8];
+	uint8_t *ids;
 
-	for (int t = 0; t < threads && t < 8; t++)
-		ids[t] = first + t;
-	return fdt_setprop_cells(fdt, node, "ibm,ppc-interrupt-server#s", ids, threads);
+	TRY(fdt_setprop_cells_room(fdt, node, "ibm,ppc-interrupt-server#s", threads, &ids));
+	for (int t = 0; t < threads; t++)
+		store_be32(ids + 4 * t, first + t);
+	return 0;
 }
 
 static int emit_cpu(void *fdt, int cpus, const struct fdt_params *p, uint32_t id, int threads)
 {
 	const struct fdt_cpu_info *c = &p->cpu;
-	char name[64];
+	char name[CPU_NAME_MAX];
 	int node;
 
 	snprintf(name, sizeof(name), "PowerPC,%s@%x", c->name ? c->name : "POWER", id);
@@ -119,13 +188,10 @@ static int emit_cpu(void *fdt, int cpus, const struct fdt_params *p, uint32_t id
 	TRY(fdt_setprop(fdt, node, "64-bit", NULL, 0));
 	TRY(fdt_setprop_string(fdt, node, "status", "okay"));
 	TRY(emit_pa_features(fdt, node));
-	if (c->nr_radix_ap > 0) {
-		fdt32_t ap[FDT_RADIX_AP_MAX];
-		for (int i = 0; i < c->nr_radix_ap && i < FDT_RADIX_AP_MAX; i++)
-			ap[i] = cpu_to_fdt32(c->radix_ap[i]);
-		TRY(fdt_setprop(fdt, node, "ibm,processor-radix-AP-encodings", ap,
-				sizeof(ap[0]) * c->nr_radix_ap));
-	}
+	/* radix_ap holds FDT_RADIX_AP_MAX: never read past it */
+	if (c->nr_radix_ap > 0)
+		TRY(fdt_setprop_cells(fdt, node, "ibm,processor-radix-AP-encodings", c->radix_ap,
+				      c->nr_radix_ap < FDT_RADIX_AP_MAX ? c->nr_radix_ap : FDT_RADIX_AP_MAX));
 	return 0;
 }
 
@@ -146,14 +212,14 @@ static int emit_cpus(void *fdt, const struct fdt_params *p)
 
 static int emit_rtas(void *fdt, const struct fdt_params *p)
 {
-	char sets[512];
+	char sets[HCALL_SETS_MAX];
 	int node = fdt_add_subnode(fdt, 0, "rtas");
 	int len;
 
 	TRY(node);
 	len = hcall_fdt_sets(sets, sizeof(sets));
 	if (len < 0)
-		return len;
+		return -FDT_ERR_BADVALUE;	/* more sets than HCALL_SETS_MAX: raise it */
 	/* Its presence is what tells Linux it runs in an LPAR. */
 	TRY(fdt_setprop(fdt, node, "ibm,hypertas-functions", sets, len));
 	TRY(fdt_setprop_u32(fdt, node, "linux,rtas-base", (uint32_t)p->rtas_gpa));
@@ -201,11 +267,12 @@ static int emit_chosen(void *fdt, const struct fdt_params *p)
 	return 0;
 }
 
-static int emit_vdevice(void *fdt)
+static int emit_vdevice(void *fdt, const struct fdt_params *p)
 {
 	int vdev = fdt_add_subnode(fdt, 0, "vdevice");
 	int vty;
 
+	(void)p;
 	TRY(vdev);
 	TRY(fdt_setprop_string(fdt, vdev, "device_type", "vdevice"));
 	TRY(fdt_setprop_string(fdt, vdev, "compatible", "IBM,vdevice"));
@@ -255,58 +322,88 @@ static int emit_memory(void *fdt, const struct fdt_params *p)
  * "sc" (ePAPR hypercalls) that KVM-HV does not serve, so pvmm leaves them
  * out and Linux stays off that path.
  */
-static int emit_hypervisor(void *fdt)
+static int emit_hypervisor(void *fdt, const struct fdt_params *p)
 {
 	int node = fdt_add_subnode(fdt, 0, "hypervisor");
 
+	(void)p;
 	TRY(node);
 	return fdt_setprop_string(fdt, node, "compatible", "linux,kvm");
 }
 
 /* Linux's pseries-rng (and QEMU's spapr-rng) look for this node before
  * they call H_RANDOM. */
-static int emit_hwrng(void *fdt)
+static int emit_hwrng(void *fdt, const struct fdt_params *p)
 {
-	int node = fdt_add_subnode(fdt, 0, "ibm,random-v1");
+	int node;
 
+	if (!p->hwrng)
+		return 0;
+	node = fdt_add_subnode(fdt, 0, "ibm,random-v1");
 	TRY(node);
 	TRY(fdt_setprop_string(fdt, node, "device_type", "ibm,random-number-generator"));
 	return fdt_setprop_string(fdt, node, "compatible", "ibm,random-v1");
 }
 
-int fdt_build(void *buf, size_t size, const struct fdt_params *p)
+static int emit_root(void *fdt, const struct fdt_params *p)
 {
-	int root;
+	int root = fdt_path_offset(fdt, "/");
 
-	if (p->nr_vcpus < 1 || !p->ram_size || p->threads > 8 ||
-	    (p->threads > 1 && p->nr_vcpus % p->threads))
-		return -EINVAL;
-	TRY(fdt_create_empty_tree(buf, (int)size));
-	root = fdt_path_offset(buf, "/");
 	TRY(root);
-	TRY(fdt_setprop_string(buf, root, "device_type", "chrp"));
-	TRY(fdt_setprop_string(buf, root, "model", "pvmm pseries"));
+	TRY(fdt_setprop_string(fdt, root, "device_type", "chrp"));
+	TRY(fdt_setprop_string(fdt, root, "model", "pvmm pseries"));
 	/* pvmm's own name first; "qemu,pseries" (which kvmtool's pseries
 	 * also gives) for guests that look for it to choose their pseries
 	 * path over a bare-metal one. */
-	TRY(fdt_setprop(buf, root, "compatible", ROOT_COMPATIBLE, sizeof(ROOT_COMPATIBLE)));
-	TRY(fdt_setprop_u32(buf, root, "#address-cells", 2));
-	TRY(fdt_setprop_u32(buf, root, "#size-cells", 2));
+	TRY(fdt_setprop(fdt, root, "compatible", ROOT_COMPATIBLE, sizeof(ROOT_COMPATIBLE)));
+	TRY(fdt_setprop_u32(fdt, root, "#address-cells", 2));
+	TRY(fdt_setprop_u32(fdt, root, "#size-cells", 2));
 	/* RTAS and the FDT itself must not be handed out by the guest's allocator. */
-	TRY(fdt_add_mem_rsv(buf, p->rtas_gpa, p->rtas_size));
+	return fdt_add_mem_rsv(fdt, p->rtas_gpa, p->rtas_size);
+}
 
-	/* Nodes are inserted at the front of their parent: emit in reverse
-	 * order so that the blob reads top-down like the list below. */
-	if (p->devices_emit)
-		TRY(p->devices_emit(buf, root, FDT_XICS_PHANDLE, p->devices_ctx));
-	if (p->hwrng)
-		TRY(emit_hwrng(buf));
-	TRY(emit_xics(buf, p));
-	TRY(emit_vdevice(buf));
-	TRY(emit_cpus(buf, p));
-	TRY(emit_memory(buf, p));
-	TRY(emit_rtas(buf, p));
-	TRY(emit_hypervisor(buf));
-	TRY(emit_chosen(buf, p));
-	return fdt_pack(buf);
+/* Nodes are inserted at the front of their parent: the blob lists these
+ * in reverse (/chosen first), then the devices, emitted before them all. */
+static const struct {
+	const char *what;
+	int (*emit)(void *fdt, const struct fdt_params *p);
+} parts[] = {
+	{ "/ibm,random-v1", emit_hwrng },
+	{ "/interrupt-controller", emit_xics },
+	{ "/vdevice", emit_vdevice },
+	{ "/cpus", emit_cpus },
+	{ "/memory@0", emit_memory },
+	{ "/rtas", emit_rtas },
+	{ "/hypervisor", emit_hypervisor },
+	{ "/chosen", emit_chosen },
+};
+
+static bool params_ok(const struct fdt_params *p, size_t size)
+{
+	return p->nr_vcpus >= 1 && p->ram_size && p->threads <= 8 &&
+	       (p->threads <= 1 || p->nr_vcpus % p->threads == 0) && size <= INT_MAX;
+}
+
+int fdt_build(void *buf, size_t size, const struct fdt_params *p)
+{
+	int r;
+
+	if (!params_ok(p, size)) {
+		pr_err("device tree: %d vcpus in cores of %d threads, %llu bytes of RAM, "
+		       "a %zu-byte buffer: not a VM pvmm builds", p->nr_vcpus, p->threads,
+		       (unsigned long long)p->ram_size, size);
+		return -EINVAL;
+	}
+	r = fdt_create_empty_tree(buf, (int)size);
+	if (!r)
+		r = emit_root(buf, p);
+	if (r)
+		return fdt_error(size, "/", r);
+	if (p->devices_emit && (r = p->devices_emit(buf, 0, FDT_XICS_PHANDLE, p->devices_ctx)))
+		return r;
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
+		if ((r = parts[i].emit(buf, p)))
+			return fdt_error(size, parts[i].what, r);
+	r = fdt_pack(buf);
+	return r ? fdt_error(size, "packing", r) : 0;
 }

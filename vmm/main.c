@@ -371,17 +371,15 @@ static int build_fdt(struct vm *vm, const char *dump_path)
 		.devices_emit = devices_fdt,
 		.devices_ctx = vm,
 	};
-	void *dst = guest_ptr(&vm->mem, vm->layout.fdt_gpa, FDT_MAX_SIZE);
+	void *dst = guest_ptr(&vm->mem, vm->layout.fdt_gpa, vm->layout.fdt_size);
 	int r;
 
 	r = kvm_host_cpu_info(vm, &p.cpu);
 	if (r)
 		return r;
-	r = fdt_build(dst, FDT_MAX_SIZE, &p);
-	if (r) {
-		pr_err("building the device tree: error %d", r);
-		return -EINVAL;
-	}
+	r = fdt_build(dst, vm->layout.fdt_size, &p);	/* an error is said there */
+	if (r)
+		return r;
 	if (dump_path) {
 		uint32_t size = load_be32((uint8_t *)dst + 4);	/* fdt totalsize */
 		return write_file(dump_path, dst, size);
@@ -759,7 +757,7 @@ static int run(int argc, char **argv)
 	if (parse_args(argc, argv, &st.vm.cfg, &st.o, &source))
 		return EXIT_ERROR;
 	st.vm.cfg_source = source;
-	st.vm.layout = layout_for_ram(st.vm.cfg.ram_size);
+	st.vm.layout = layout_for(st.vm.cfg.ram_size, vm_fdt_room(&st.vm.cfg));
 
 	/* From here on every path unwinds what was set up (the devices given
 	 * back last); signals are blocked, so they end here too. */

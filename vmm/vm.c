@@ -1,5 +1,7 @@
 /* The VM's exit protocol and lookups (see vm.h). */
 #include "vm.h"
+#include "fdt_builder.h"
+#include "spapr_phb_fdt.h"
 #include "util.h"
 
 #include <errno.h>
@@ -26,6 +28,18 @@ void vm_init_struct(struct vm *vm)
 	id_pool_init(&vm->memslot_pool, "KVM memslots", MEMSLOT_FIRST_BAR,
 		     MEMSLOT_MAX - MEMSLOT_FIRST_BAR);
 	id_pool_init(&vm->phb_pool, "guest PHB indexes", 0, PHB_MAX);
+}
+
+size_t vm_fdt_room(const struct vm_config *cfg)
+{
+	unsigned int phbs = cfg->nr_devs < PHB_MAX ? cfg->nr_devs : PHB_MAX;
+	const struct fdt_shape s = {
+		.nr_vcpus = (int)cfg->vcpus, .threads = (int)cfg->threads,
+		.cmdline_len = sizeof(cfg->cmdline) - 1,
+		.devices = phb_fdt_size_bound(phbs, cfg->nr_devs),
+	};
+
+	return fdt_size_bound(&s);
 }
 
 int vm_device_register(struct vm *vm, const struct vm_device_ops *ops, void *ctx)

@@ -12,7 +12,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char buf[FDT_MAX_SIZE];
+	static char buf[FDT_SIZE_MIN];
 	static int registered;
 	struct fdt_params p;
 	char cmdline[512];

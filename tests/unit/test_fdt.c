@@ -46,7 +46,7 @@ static void build(void *buf, int vcpus)
 	};
 
 	register_all();
-	CHECK_EQ(fdt_build(buf, FDT_MAX_SIZE, &p), 0);
+	CHECK_EQ(fdt_build(buf, FDT_SIZE_MIN, &p), 0);
 }
 
 static uint32_t prop_u32(const void *fdt, const char *path, const char *name)
@@ -59,7 +59,7 @@ static uint32_t prop_u32(const void *fdt, const char *path, const char *name)
 
 TEST(fdt_root_memory_chosen)
 {
-	static char buf[FDT_MAX_SIZE];
+	static char buf[FDT_SIZE_MIN];
 	const fdt64_t *reg, *rs, *re;
 	const uint8_t *vec5;
 	int len;
@@ -102,7 +102,7 @@ TEST(fdt_root_memory_chosen)
 
 TEST(fdt_cpus)
 {
-	static char buf[FDT_MAX_SIZE];
+	static char buf[FDT_SIZE_MIN];
 	const uint8_t *pa;
 	const fdt32_t *ap;
 	int len, cpu;
@@ -129,7 +129,7 @@ TEST(fdt_cpus)
 
 TEST(fdt_rtas_vdevice_xics)
 {
-	static char buf[FDT_MAX_SIZE];
+	static char buf[FDT_SIZE_MIN];
 	const char *sets;
 	const fdt32_t *r;
 	int len, rtas;
@@ -161,7 +161,7 @@ TEST(fdt_rtas_vdevice_xics)
 /* --threads 2 with 4 vcpus: two cores, each listing its two threads */
 TEST(fdt_smt_cores_list_their_threads)
 {
-	static char buf[FDT_MAX_SIZE];
+	static char buf[FDT_SIZE_MIN];
 	struct guest_layout l = layout_for_ram(512 * MiB);
 	struct fdt_params p = { .ram_size = 512 * MiB, .nr_vcpus = 4, .threads = 2, .cmdline = "",
 				.rtas_gpa = l.rtas_gpa, .rtas_size = RTAS_SIZE,
@@ -192,7 +192,7 @@ TEST(fdt_smt_cores_list_their_threads)
 /* ibm,random-v1 only when H_RANDOM works (KVM_CAP_PPC_HWRNG) */
 TEST(fdt_hwrng_node_only_when_offered)
 {
-	static char buf[FDT_MAX_SIZE];
+	static char buf[FDT_SIZE_MIN];
 	struct guest_layout l = layout_for_ram(512 * MiB);
 	struct fdt_params p = { .ram_size = 512 * MiB, .nr_vcpus = 1, .cmdline = "",
 				.rtas_gpa = l.rtas_gpa, .rtas_size = RTAS_SIZE,
@@ -212,7 +212,7 @@ TEST(fdt_hwrng_node_only_when_offered)
 
 TEST(fdt_too_small_buffer_fails)
 {
-	static char buf[FDT_MAX_SIZE];
+	static char buf[FDT_SIZE_MIN];
 	struct fdt_params p = { .ram_size = 512 * MiB, .nr_vcpus = 64, .cmdline = "x",
 				.rtas_gpa = 0x1000, .rtas_size = 0x1000, .cpu = { .name = "POWER9" } };
 
@@ -226,7 +226,7 @@ TEST(fdt_too_small_buffer_fails)
  * x86 and under qemu-user alike. UPDATE_GOLDEN=1 rewrites it. */
 TEST(fdt_matches_golden)
 {
-	static char buf[FDT_MAX_SIZE];
+	static char buf[FDT_SIZE_MIN];
 
 	build(buf, 2);
 	check_golden_dtb(buf, "boot");

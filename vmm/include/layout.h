@@ -7,7 +7,8 @@
  *   ...                    free RAM
  *   initrd                 below the RTAS blob, 64 KiB aligned
  *   RTAS                   RTAS_SIZE bytes, below the FDT
- *   FDT                    FDT_MAX_SIZE bytes, ends at the low limit
+ *   FDT                    sized from the configuration (fdt_size_bound, at
+ *                          least FDT_SIZE_MIN), ends at the low limit
  *   low limit              min(RAM, 1 GiB): early Linux reaches RTAS and the
  *                          FDT in real mode and names them in 32-bit cells
  *   RAM end
@@ -19,7 +20,10 @@
 #include "util.h"
 
 #define LAYOUT_LOW_LIMIT_MAX	(1 * GiB)
-#define FDT_MAX_SIZE		(64 * KiB)
+/* The FDT's room: at least this, and in steps of it, so that RTAS and the
+ * initrd below stay 64 KiB aligned and a VM without devices keeps the
+ * addresses it always had. */
+#define FDT_SIZE_MIN		(64 * KiB)
 #define RTAS_SIZE		(64 * KiB)
 #define INITRD_ALIGN		(64 * KiB)
 
@@ -63,20 +67,29 @@
 struct guest_layout {
 	uint64_t ram_size;
 	uint64_t fdt_gpa;
+	uint64_t fdt_size;	/* the room fdt_build gets */
 	uint64_t rtas_gpa;
 	uint64_t initrd_top;	/* the initrd ends at or below this */
 };
 
-static inline struct guest_layout layout_for_ram(uint64_t ram_size)
+/* fdt_bytes: what the tree may need (fdt_size_bound). */
+static inline struct guest_layout layout_for(uint64_t ram_size, uint64_t fdt_bytes)
 {
 	struct guest_layout l;
 	uint64_t low = ram_size < LAYOUT_LOW_LIMIT_MAX ? ram_size : LAYOUT_LOW_LIMIT_MAX;
 
 	l.ram_size = ram_size;
-	l.fdt_gpa = low - FDT_MAX_SIZE;
+	l.fdt_size = fdt_bytes > FDT_SIZE_MIN ? ALIGN_UP(fdt_bytes, FDT_SIZE_MIN) : FDT_SIZE_MIN;
+	l.fdt_gpa = low - l.fdt_size;
 	l.rtas_gpa = l.fdt_gpa - RTAS_SIZE;
 	l.initrd_top = l.rtas_gpa;
 	return l;
+}
+
+/* A VM whose tree fits the minimum (no devices). */
+static inline struct guest_layout layout_for_ram(uint64_t ram_size)
+{
+	return layout_for(ram_size, 0);
 }
 
 #endif

@@ -135,6 +135,12 @@ struct vm {
 };
 
 void vm_init_struct(struct vm *vm);
+/* The device tree's room (layout_for), from what the configuration allows
+ * before any device is opened: the longest command line (the default one
+ * comes with the kernel), and every function with all it may have, each
+ * on a PHB of its own (placement by IOMMU group may share them: fewer
+ * PHB nodes). */
+size_t vm_fdt_room(const struct vm_config *cfg);
 /* The one way to stop the VM, from any thread: the first request's code
  * wins; every published vcpu thread is kicked out of KVM_RUN
  * (immediate_exit for one about to enter, VM_SIG_KICK for one inside). */

@@ -350,6 +350,7 @@ static int phb_fdt(void *ctx, void *fdt, int root, uint32_t xics_phandle)
 	struct spapr_phb *phb = ctx;
 	struct phb_fdt_fn fns[PHB_FUNCS_MAX];
 	const struct phb_fdt p = {
+		.index = phb->index,
 		.buid = phb->res.buid,
 		.mmio32_bus = phb->res.mmio32_bus, .mmio32_cpu = phb->res.mmio32_cpu,
 		.mmio32_size = phb->res.mmio32_size,
@@ -367,7 +368,8 @@ static int phb_fdt(void *ctx, void *fdt, int root, uint32_t xics_phandle)
 
 	for (unsigned int i = 0; i < phb->nr_fns; i++)
 		fns[i] = (struct phb_fdt_fn){ &phb->fns[i]->cfg, phb->fns[i]->devfn,
-					      vfio_pci_intx_pin(phb->fns[i]), phb->fns[i]->irq_intx };
+					      vfio_pci_intx_pin(phb->fns[i]), phb->fns[i]->irq_intx,
+					      phb->fns[i]->dev.bdf, 0, 0 };
 	return phb_fdt_emit(fdt, root, &p);
 }
 

@@ -2,12 +2,43 @@
 #include "spapr_phb_fdt.h"
 #include "fdt_builder.h"
 #include "pci_config.h"
+#include "util.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <libfdt.h>
 
 #define TRY(x) do { int _r = (x); if (_r < 0) return _r; } while (0)
+
+#define PHB_NAME_MAX	48		/* "pci@800000020000007" */
+#define FN_NAME_MAX	32		/* "ethernet@1f,7" */
+#define BUS_DEVFNS	256		/* 32 slots of 8 functions: bus 0 is all a PHB has */
+#define FN_REGIONS	(PCI_NUM_BARS + 1)	/* the six BARs, then the ROM */
+#define ASSIGNED_CELLS	5		/* phys.hi, .mid, .lo, size.hi, .lo */
+#define INTX_MAP_CELLS	7		/* unit address (3), pin, phandle, source, sense */
+
+/* A PHB node at most, but for its interrupt-map entries (counted with
+ * the functions): the name; reg, bus-range, ranges, ibm,dma-window,
+ * interrupt-map-mask, DDW's two; seven single cells; two strings. */
+#define PHB_NODE_BYTES (FDT_NODE_BYTES(PHB_NAME_MAX - 1) + FDT_PROP_BYTES(16) + \
+	FDT_PROP_BYTES(8) + FDT_PROP_BYTES(56) + FDT_PROP_BYTES(20) + FDT_PROP_BYTES(16) + \
+	FDT_PROP_BYTES(12) + FDT_PROP_BYTES(8) + FDT_PROP_BYTES(0) + 7 * FDT_PROP_BYTES(4) + \
+	FDT_PROP_BYTES(sizeof("pci")) + FDT_PROP_BYTES(sizeof("IBM,Logical_PHB")))
+/* A function at most: its node (name, reg, ten single cells, every region
+ * assigned) and its interrupt-map entry in the PHB. */
+#define FN_BYTES (FDT_NODE_BYTES(FN_NAME_MAX - 1) + FDT_PROP_BYTES(20) + 10 * FDT_PROP_BYTES(4) + \
+	FDT_PROP_BYTES(4 * ASSIGNED_CELLS * FN_REGIONS) + 4 * INTX_MAP_CELLS)
+/* The strings block: each property name above once (27 names, under
+ * 500 bytes today). */
+#define PHB_STRINGS_BYTES 1024
+
+size_t phb_fdt_size_bound(unsigned int nr_phbs, unsigned int nr_fns)
+{
+	return (nr_phbs ? PHB_STRINGS_BYTES : 0) + (size_t)nr_phbs * PHB_NODE_BYTES +
+	       (size_t)nr_fns * FN_BYTES;
+}
 
 static uint32_t cfg_read(struct pci_config *cfg, uint32_t off, uint32_t len)
 {
@@ -15,6 +46,14 @@ static uint32_t cfg_read(struct pci_config *cfg, uint32_t off, uint32_t len)
 
 	pci_config_read(cfg, off, len, &v);
 	return v;
+}
+
+/* n cells at a property's room; returns where the next ones go. */
+static uint8_t *put_cells(uint8_t *at, const uint32_t *v, int n)
+{
+	for (int i = 0; i < n; i++)
+		store_be32(at + 4 * i, v[i]);
+	return at + 4 * n;
 }
 
 /* "ethernet@3" or "ethernet@3,1": the slot, and the function if not 0. */
@@ -28,18 +67,53 @@ static void function_name(char *buf, size_t len, uint32_t class, uint8_t devfn)
 		snprintf(buf, len, "%s@%x", what, devfn >> 3);
 }
 
-static int emit_function(void *fdt, int phb_node, const struct phb_fdt *p, const struct phb_fdt_fn *f)
+/* Region i of a function (0-5: its BARs, 6: its ROM) as an entry of
+ * assigned-addresses; false where it has none. phys.hi: non-relocatable
+ * (n, as QEMU's), 32 or 64-bit memory space, bus 0, devfn, register. */
+static bool fn_region(const struct phb_fdt_fn *f, int i, uint32_t e[ASSIGNED_CELLS])
+{
+	uint32_t hi = 0x82000000 | (uint32_t)f->devfn << 8;
+	uint64_t addr = f->rom_addr, size = f->rom_size;
+
+	if (i < PCI_NUM_BARS) {
+		const struct pci_bar *b = &f->cfg->bars[i];
+		addr = b->addr;
+		size = b->size;
+		hi |= (b->is64 ? 0x01000000 : 0) | (0x10 + 4 * i);
+	} else {
+		hi |= 0x30;		/* the expansion ROM register */
+	}
+	if (!size)
+		return false;
+	e[0] = hi;
+	e[1] = (uint32_t)(addr >> 32);
+	e[2] = (uint32_t)addr;
+	e[3] = (uint32_t)(size >> 32);
+	e[4] = (uint32_t)size;
+	return true;
+}
+
+/* Sized to the regions the function has: counted, then filled in place. */
+static int emit_assigned(void *fdt, int node, const struct phb_fdt_fn *f)
+{
+	uint32_t e[ASSIGNED_CELLS];
+	uint8_t *cells;
+	int n = 0;
+
+	for (int i = 0; i < FN_REGIONS; i++)
+		n += fn_region(f, i, e);
+	TRY(fdt_setprop_cells_room(fdt, node, "assigned-addresses", n * ASSIGNED_CELLS, &cells));
+	for (int i = 0; i < FN_REGIONS; i++)
+		if (fn_region(f, i, e))
+			cells = put_cells(cells, e, ASSIGNED_CELLS);
+	return 0;
+}
+
+static int emit_ids(void *fdt, int node, const struct phb_fdt *p, const struct phb_fdt_fn *f,
+		    uint32_t class)
 {
 	struct pci_config *cfg = f->cfg;
-	uint32_t assigned[PCI_NUM_BARS * 5];
-	uint32_t class = cfg_read(cfg, 0x08, 4) >> 8, hi = (uint32_t)f->devfn << 8;	/* bus 0 */
-	char name[32];
-	int node, n = 0;
 
-	function_name(name, sizeof(name), class, f->devfn);
-	node = fdt_add_subnode(fdt, phb_node, name);
-	TRY(node);
-	TRY(fdt_setprop_cells(fdt, node, "reg", (uint32_t[5]){ hi, 0, 0, 0, 0 }, 5));
 	TRY(fdt_setprop_u32(fdt, node, "vendor-id", cfg->vendor));
 	TRY(fdt_setprop_u32(fdt, node, "device-id", cfg->device));
 	TRY(fdt_setprop_u32(fdt, node, "revision-id", cfg_read(cfg, 0x08, 1)));
@@ -54,47 +128,92 @@ static int emit_function(void *fdt, int phb_node, const struct phb_fdt *p, const
 		TRY(fdt_setprop_u32(fdt, node, "ibm,req#msi-x", p->msi_max));
 	if (f->intx_pin)
 		TRY(fdt_setprop_u32(fdt, node, "interrupts", f->intx_pin));
-	for (int i = 0; i < PCI_NUM_BARS; i++) {
-		const struct pci_bar *b = &cfg->bars[i];
-		if (!b->size)
-			continue;
-		/* phys.hi: relocatable memory space, 32/64-bit, register offset */
-		assigned[n++] = (b->is64 ? 0x83000000 : 0x82000000) | hi | (0x10 + 4 * i);
-		assigned[n++] = (uint32_t)(b->addr >> 32);
-		assigned[n++] = (uint32_t)b->addr;
-		assigned[n++] = (uint32_t)(b->size >> 32);
-		assigned[n++] = (uint32_t)b->size;
-	}
-	return fdt_setprop_cells(fdt, node, "assigned-addresses", assigned, n);
+	return 0;
+}
+
+static int emit_function(void *fdt, int phb_node, const struct phb_fdt *p, const struct phb_fdt_fn *f)
+{
+	uint32_t class = cfg_read(f->cfg, 0x08, 4) >> 8;
+	char name[FN_NAME_MAX];
+	int node;
+
+	function_name(name, sizeof(name), class, f->devfn);
+	node = fdt_add_subnode(fdt, phb_node, name);
+	TRY(node);
+	/* config space: bus 0, devfn */
+	TRY(fdt_setprop_cells(fdt, node, "reg", (uint32_t[5]){ (uint32_t)f->devfn << 8, 0, 0, 0, 0 }, 5));
+	TRY(emit_ids(fdt, node, p, f, class));
+	return emit_assigned(fdt, node, f);
 }
 
 /* (devfn, pin) -> each function's level XICS source. The device bits and
  * the pin select an entry; with several functions the function bits too,
- * since each function has a source of its own. */
+ * since each function has a source of its own. One entry per function
+ * with INTx: counted, then filled in place. */
 static int emit_intx_map(void *fdt, int node, const struct phb_fdt *p)
 {
-	uint32_t map[PHB_FDT_FNS_MAX * 7];
-	int n = 0;
+	unsigned int n = 0;
+	uint8_t *map;
 
-	for (unsigned int i = 0; i < p->nr_fns && i < PHB_FDT_FNS_MAX; i++) {
-		const struct phb_fdt_fn *f = &p->fns[i];
-		if (!f->intx_pin)
-			continue;
-		const uint32_t e[7] = { (uint32_t)f->devfn << 8, 0, 0, f->intx_pin, p->xics_phandle,
-					f->intx_irq, 1 };
-		memcpy(&map[n], e, sizeof(e));
-		n += 7;
-	}
+	for (unsigned int i = 0; i < p->nr_fns; i++)
+		n += p->fns[i].intx_pin != 0;
 	if (!n)
 		return 0;
 	TRY(fdt_setprop_cells(fdt, node, "interrupt-map-mask", (uint32_t[4]){
 		p->nr_fns > 1 ? 0xff00 : 0xf800, 0, 0, 0xffffffff }, 4));
-	return fdt_setprop_cells(fdt, node, "interrupt-map", map, n);
+	TRY(fdt_setprop_cells_room(fdt, node, "interrupt-map", (int)n * INTX_MAP_CELLS, &map));
+	for (unsigned int i = 0; i < p->nr_fns; i++) {
+		const struct phb_fdt_fn *f = &p->fns[i];
+		if (f->intx_pin)
+			map = put_cells(map, (uint32_t[INTX_MAP_CELLS]){ (uint32_t)f->devfn << 8, 0, 0,
+					f->intx_pin, p->xics_phandle, f->intx_irq, 1 }, INTX_MAP_CELLS);
+	}
+	return 0;
 }
 
-int phb_fdt_emit(void *fdt, int root, const struct phb_fdt *p)
+static int emit_dma(void *fdt, int node, const struct phb_fdt *p)
 {
-	char name[48];
+	TRY(fdt_setprop_u32(fdt, node, "ibm,#dma-address-cells", 2));
+	TRY(fdt_setprop_u32(fdt, node, "ibm,#dma-size-cells", 2));
+	TRY(fdt_setprop_cells(fdt, node, "ibm,dma-window", (uint32_t[5]){ p->dma_liobn,
+		(uint32_t)(p->dma_start >> 32), (uint32_t)p->dma_start,
+		(uint32_t)(p->dma_size >> 32), (uint32_t)p->dma_size }, 5));
+	return 0;
+}
+
+static int emit_ddw(void *fdt, int node, const struct phb_fdt *p)
+{
+	if (!p->ddw)
+		return 0;
+	/* Linux looks for DDW on the node holding ibm,dma-window: the
+	 * query, create and remove tokens, the reset token as extension 1. */
+	TRY(fdt_setprop_cells(fdt, node, "ibm,ddw-applicable", (uint32_t[3]){
+		p->ddw_query, p->ddw_create, p->ddw_remove }, 3));
+	return fdt_setprop_cells(fdt, node, "ibm,ddw-extensions", (uint32_t[2]){ 1, p->ddw_reset }, 2);
+}
+
+static int emit_windows(void *fdt, int node, const struct phb_fdt *p)
+{
+	TRY(fdt_setprop_cells(fdt, node, "reg", (uint32_t[4]){
+		(uint32_t)(p->buid >> 32), (uint32_t)p->buid, 0, 0x1000 }, 4));
+	TRY(fdt_setprop_u32(fdt, node, "#address-cells", 3));
+	TRY(fdt_setprop_u32(fdt, node, "#size-cells", 2));
+	TRY(fdt_setprop_u32(fdt, node, "#interrupt-cells", 1));
+	TRY(fdt_setprop_cells(fdt, node, "bus-range", (uint32_t[2]){ 0, 0 }, 2));
+	return fdt_setprop_cells(fdt, node, "ranges", (uint32_t[14]){
+		0x02000000, (uint32_t)(p->mmio32_bus >> 32), (uint32_t)p->mmio32_bus,
+		(uint32_t)(p->mmio32_cpu >> 32), (uint32_t)p->mmio32_cpu,
+		(uint32_t)(p->mmio32_size >> 32), (uint32_t)p->mmio32_size,
+		/* 64-bit space: bus address = CPU address */
+		0x03000000, (uint32_t)(p->mmio64_cpu >> 32), (uint32_t)p->mmio64_cpu,
+		(uint32_t)(p->mmio64_cpu >> 32), (uint32_t)p->mmio64_cpu,
+		(uint32_t)(p->mmio64_size >> 32), (uint32_t)p->mmio64_size }, 14);
+}
+
+/* The PHB's own node: its offset, or a negative libfdt code. */
+static int emit_phb(void *fdt, int root, const struct phb_fdt *p)
+{
+	char name[PHB_NAME_MAX];
 	int node;
 
 	snprintf(name, sizeof(name), "pci@%llx", (unsigned long long)p->buid);
@@ -102,37 +221,43 @@ int phb_fdt_emit(void *fdt, int root, const struct phb_fdt *p)
 	TRY(node);
 	TRY(fdt_setprop_string(fdt, node, "device_type", "pci"));
 	TRY(fdt_setprop_string(fdt, node, "compatible", "IBM,Logical_PHB"));
-	TRY(fdt_setprop_cells(fdt, node, "reg", (uint32_t[4]){
-		(uint32_t)(p->buid >> 32), (uint32_t)p->buid, 0, 0x1000 }, 4));
-	TRY(fdt_setprop_u32(fdt, node, "#address-cells", 3));
-	TRY(fdt_setprop_u32(fdt, node, "#size-cells", 2));
-	TRY(fdt_setprop_u32(fdt, node, "#interrupt-cells", 1));
-	TRY(fdt_setprop_cells(fdt, node, "bus-range", (uint32_t[2]){ 0, 0 }, 2));
-	TRY(fdt_setprop_cells(fdt, node, "ranges", (uint32_t[14]){
-		0x02000000, (uint32_t)(p->mmio32_bus >> 32), (uint32_t)p->mmio32_bus,
-		(uint32_t)(p->mmio32_cpu >> 32), (uint32_t)p->mmio32_cpu,
-		(uint32_t)(p->mmio32_size >> 32), (uint32_t)p->mmio32_size,
-		/* 64-bit space: bus address = CPU address */
-		0x03000000, (uint32_t)(p->mmio64_cpu >> 32), (uint32_t)p->mmio64_cpu,
-		(uint32_t)(p->mmio64_cpu >> 32), (uint32_t)p->mmio64_cpu,
-		(uint32_t)(p->mmio64_size >> 32), (uint32_t)p->mmio64_size }, 14));
+	TRY(emit_windows(fdt, node, p));
 	TRY(fdt_setprop_u32(fdt, node, "ibm,pci-config-space-type", 1));
 	TRY(fdt_setprop_u32(fdt, node, "ibm,pe-total-#msi", p->msi_max * (p->nr_fns ? p->nr_fns : 1)));
-	TRY(fdt_setprop_u32(fdt, node, "ibm,#dma-address-cells", 2));
-	TRY(fdt_setprop_u32(fdt, node, "ibm,#dma-size-cells", 2));
-	TRY(fdt_setprop_cells(fdt, node, "ibm,dma-window", (uint32_t[5]){ p->dma_liobn,
-		(uint32_t)(p->dma_start >> 32), (uint32_t)p->dma_start,
-		(uint32_t)(p->dma_size >> 32), (uint32_t)p->dma_size }, 5));
+	TRY(emit_dma(fdt, node, p));
 	TRY(emit_intx_map(fdt, node, p));
-	if (p->ddw) {
-		/* Linux looks for DDW on the node holding ibm,dma-window: the
-		 * query, create and remove tokens, the reset token as extension 1. */
-		TRY(fdt_setprop_cells(fdt, node, "ibm,ddw-applicable", (uint32_t[3]){
-			p->ddw_query, p->ddw_create, p->ddw_remove }, 3));
-		TRY(fdt_setprop_cells(fdt, node, "ibm,ddw-extensions", (uint32_t[2]){
-			1, p->ddw_reset }, 2));
+	TRY(emit_ddw(fdt, node, p));
+	return node;
+}
+
+/* The one line for a libfdt error: which PHB, and which function if one. */
+static int phb_fdt_error(const void *fdt, const struct phb_fdt *p, const struct phb_fdt_fn *f, int err)
+{
+	char what[96];
+
+	if (!f)
+		snprintf(what, sizeof(what), "PHB %u", p->index);
+	else if (f->name)
+		snprintf(what, sizeof(what), "PHB %u function %s", p->index, f->name);
+	else
+		snprintf(what, sizeof(what), "PHB %u function %02x.%x", p->index, f->devfn >> 3, f->devfn & 7);
+	return fdt_error(fdt_totalsize(fdt), what, err);
+}
+
+int phb_fdt_emit(void *fdt, int root, const struct phb_fdt *p)
+{
+	int node, r;
+
+	if (p->nr_fns > BUS_DEVFNS) {
+		pr_err("device tree: PHB %u: %u functions, more than bus 0 has (%d)", p->index,
+		       p->nr_fns, BUS_DEVFNS);
+		return -EINVAL;
 	}
+	node = emit_phb(fdt, root, p);
+	if (node < 0)
+		return phb_fdt_error(fdt, p, NULL, node);
 	for (unsigned int i = 0; i < p->nr_fns; i++)
-		TRY(emit_function(fdt, node, p, &p->fns[i]));
+		if ((r = emit_function(fdt, node, p, &p->fns[i])))
+			return phb_fdt_error(fdt, p, &p->fns[i], r);
 	return 0;
 }
