@@ -1,13 +1,14 @@
 # libFuzzer fuzzers (clang, ASan + UBSan) for the pure modules: config,
 # FDT building, hcall/RTAS argument decoding, the TCE table, its batched
-# host calls against a per-entry model (tce_runs), the PCI config shadow
-# and the ELF loader; calls, pci_config, tce and tce_threads (TSan) also
-# check answers against oracles. Seed corpora in tests/fuzz/corpus/<name>/
+# host calls against a per-entry model (tce_runs), the PCI config shadow,
+# the ELF loader and a BAR's split around the MSI-X pages (bar_split);
+# calls, pci_config, tce, tce_threads (TSan) and bar_split also check
+# answers against oracles. Seed corpora in tests/fuzz/corpus/<name>/
 # (copied, never modified). Included by the top-level Makefile.
 #   make fuzz        each fuzzer for FUZZ_SECONDS (default 60)
 #   make fuzz-smoke  each for FUZZ_SMOKE_SECONDS (default 10): what make test runs
 
-FUZZERS       := config fdt calls tce tce_runs pci_config loader tce_threads
+FUZZERS       := config fdt calls tce tce_runs pci_config loader tce_threads bar_split
 FUZZ_SECONDS  ?= 60
 FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_CC       ?= clang
