@@ -72,7 +72,7 @@ static void build_intx(void *buf, struct pci_config *pc, bool ddw, uint8_t pin)
 		.buid = 0x800000020000000ULL,
 		.mmio32_bus = 0x80000000, .mmio32_cpu = 0x10080000000ULL, .mmio32_size = 0x80000000,
 		.mmio64_cpu = 0x11000000000ULL, .mmio64_size = 0x1000000000ULL,
-		.msi_max = 8, .dma_liobn = 0x80000000, .dma_start = 0, .dma_size = 0x20000000,
+		.msi_sources = 8176, .dma_liobn = 0x80000000, .dma_start = 0, .dma_size = 0x20000000,
 		.ddw = ddw, .ddw_query = 0x2014, .ddw_create = 0x2015, .ddw_remove = 0x2016,
 		.ddw_reset = 0x2017, .fns = &fn, .nr_fns = 1, .xics_phandle = 0x1111,
 	};
@@ -112,11 +112,34 @@ TEST(phb_fdt_node)
 	expect_cells(buf, fn, "vendor-id", 1, CELLS(0x8086));
 	expect_cells(buf, fn, "device-id", 1, CELLS(0x10d3));
 	expect_cells(buf, fn, "class-code", 1, CELLS(0x020000));
-	expect_cells(buf, fn, "ibm,req#msi-x", 1, CELLS(8));
+	expect_cells(buf, fn, "ibm,req#msi-x", 1, CELLS(5));	/* its table's */
+	expect_cells(buf, phb, "ibm,pe-total-#msi", 1, CELLS(5));
 	CHECK(!fdt_getprop(buf, fn, "ibm,req#msi", NULL));
 	/* two BARs: BAR0 32-bit at 2 GiB, BAR3 64-bit after it */
 	expect_cells(buf, fn, "assigned-addresses", 10, CELLS(0x82000010, ANY, 0x80000000, ANY, 0x20000,
 							       0x8300001c, ANY, 0x80020000, ANY, 0x4000));
+}
+
+/* The PE's total is what its functions have, never more than the pool. */
+TEST(phb_fdt_pe_total_msi_within_the_pool)
+{
+	static uint8_t buf[16384];
+	struct pci_config pc;
+	const struct phb_fdt_fn fn = { .cfg = &pc, .devfn = 0 };
+	struct phb_fdt p = {
+		.buid = 0x800000020000000ULL, .mmio32_bus = 0x80000000, .mmio32_cpu = 0x10080000000ULL,
+		.mmio32_size = 0x80000000, .mmio64_cpu = 0x11000000000ULL, .mmio64_size = 0x1000000000ULL,
+		.msi_sources = 3, .dma_liobn = 0x80000000, .dma_size = 0x20000000, .fns = &fn,
+		.nr_fns = 1, .xics_phandle = 0x1111,
+	};
+	int phb;
+
+	make_function(&pc);			/* 5 MSI-X vectors */
+	CHECK_EQ(fdt_create_empty_tree(buf, sizeof(buf)), 0);
+	CHECK_EQ(phb_fdt_emit(buf, 0, &p), 0);
+	phb = fdt_path_offset(buf, "/pci@800000020000000");
+	expect_cells(buf, phb, "ibm,pe-total-#msi", 1, CELLS(3));
+	expect_cells(buf, fdt_subnode_offset(buf, phb, "ethernet@0"), "ibm,req#msi-x", 1, CELLS(5));
 }
 
 TEST(phb_fdt_without_ddw)
@@ -159,7 +182,7 @@ static struct phb_fdt phb_at_index(unsigned int index, const struct phb_fdt_fn *
 	struct phb_fdt p = {
 		.index = index, .buid = r.buid, .mmio32_bus = r.mmio32_bus, .mmio32_cpu = r.mmio32_cpu,
 		.mmio32_size = r.mmio32_size, .mmio64_cpu = r.mmio64_cpu, .mmio64_size = r.mmio64_size,
-		.msi_max = 8, .dma_liobn = r.liobn, .dma_start = 0, .dma_size = 0x20000000,
+		.msi_sources = 8176, .dma_liobn = r.liobn, .dma_start = 0, .dma_size = 0x20000000,
 		.ddw = true, .ddw_query = 0x2014, .ddw_create = 0x2015, .ddw_remove = 0x2016,
 		.ddw_reset = 0x2017, .fns = fns, .nr_fns = n, .xics_phandle = 0x1111,
 	};
@@ -409,7 +432,7 @@ TEST(phb_fdt_eight_functions_six_bars_and_rom)
 	make_eight(&e);
 	CHECK_EQ(emit_into(empty_tree_bytes() + phb_fdt_size_bound(1, 8), 2, e.fns, 8, &fdt), 0);
 	check_against_oracle(fdt, "/pci@800000020000002", e.o, 8);
-	expect_cells(fdt, fdt_path_offset(fdt, "/pci@800000020000002"), "ibm,pe-total-#msi", 1, CELLS(64));
+	expect_cells(fdt, fdt_path_offset(fdt, "/pci@800000020000002"), "ibm,pe-total-#msi", 1, CELLS(8 * 64));
 	CHECK_EQ(fdt_pack(fdt), 0);
 	check_golden_dtb(fdt, "eight-functions");
 	free(fdt);

@@ -31,7 +31,9 @@ struct phb_fdt {
 	uint64_t buid;
 	uint64_t mmio32_bus, mmio32_cpu, mmio32_size;
 	uint64_t mmio64_cpu, mmio64_size;
-	uint32_t msi_max;			/* vectors per function */
+	/* XICS sources the VM's pool holds for MSIs: ibm,pe-total-#msi, the
+	 * functions' vectors summed, is never more. */
+	uint32_t msi_sources;
 	uint32_t dma_liobn;			/* the default window */
 	uint64_t dma_start, dma_size;
 	bool ddw;

@@ -333,16 +333,16 @@ static uint32_t token_of(const char *name)
 	return e ? e->token : 0;
 }
 
-/* The most MSI or MSI-X vectors one of the PHB's functions has. */
-static unsigned int phb_msi_max(const struct spapr_phb *phb)
+/* The XICS sources left for MSIs once every function has its INTx line:
+ * what the device tree is built with, before the guest takes any. */
+static uint32_t msi_sources(struct vm *vm)
 {
-	unsigned int most = 1;
+	uint32_t n;
 
-	for (unsigned int i = 0; i < phb->nr_fns; i++) {
-		unsigned int n = pci_config_msix_size(&phb->fns[i]->cfg);
-		most = n > most ? n : most;
-	}
-	return most;
+	pthread_mutex_lock(&vm->lock);
+	n = vm->xics_pool.nr_free;
+	pthread_mutex_unlock(&vm->lock);
+	return n;
 }
 
 static int phb_fdt(void *ctx, void *fdt, int root, uint32_t xics_phandle)
@@ -355,7 +355,7 @@ static int phb_fdt(void *ctx, void *fdt, int root, uint32_t xics_phandle)
 		.mmio32_bus = phb->res.mmio32_bus, .mmio32_cpu = phb->res.mmio32_cpu,
 		.mmio32_size = phb->res.mmio32_size,
 		.mmio64_cpu = phb->res.mmio64_cpu, .mmio64_size = phb->res.mmio64_size,
-		.msi_max = phb_msi_max(phb),
+		.msi_sources = msi_sources(phb->vm),
 		.dma_liobn = phb->dma.win[0].tce.liobn,
 		.dma_start = phb->dma.win[0].tce.start, .dma_size = phb->dma.win[0].tce.size,
 		.ddw = phb->dma.ddw.enabled,
@@ -552,6 +552,24 @@ static int kvm_tce_hcalls_enable(struct vm *vm)
 	return r;
 }
 
+/* Said once: the functions' MSI-X vectors, all on at once, would need
+ * more XICS sources than the pool has; each driver then gets what is
+ * free when it asks (ibm,change-msi answers with fewer). */
+static void note_msi_total(struct vm *vm)
+{
+	uint64_t vectors = 0;
+	uint32_t sources = msi_sources(vm);
+
+	for (int i = 0; i < vm->nr_devices; i++) {
+		struct spapr_phb *p = phb_at(vm, i);
+		for (unsigned int k = 0; p && k < p->nr_fns; k++)
+			vectors += pci_config_msix_size(&p->fns[k]->cfg);
+	}
+	if (vectors > sources)
+		pr_info("the functions have %llu MSI-X vectors, the XICS pool %u sources for them: "
+			"each driver gets what is free when it asks", (unsigned long long)vectors, sources);
+}
+
 /* Host slot and function of "dddd:bb:ss.f". */
 static void bdf_slot_fn(const char *bdf, unsigned int *slot, unsigned int *fn)
 {
@@ -603,5 +621,7 @@ int spapr_phbs_create(struct vm *vm)
 		if (!r)
 			r = phb_setup_plan(phb, &plan);
 	}
+	if (!r)
+		note_msi_total(vm);
 	return r ? r : kvm_tce_hcalls_enable(vm);
 }

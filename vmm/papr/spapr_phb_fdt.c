@@ -56,6 +56,28 @@ static uint8_t *put_cells(uint8_t *at, const uint32_t *v, int n)
 	return at + 4 * n;
 }
 
+/* What a function asks for (ibm,req#msi / ibm,req#msi-x, pvmm giving one
+ * MSI vector and every MSI-X vector): Linux, not knowing which its driver
+ * will use, counts the larger. */
+static uint32_t fn_msi_wish(const struct pci_config *cfg)
+{
+	uint32_t msix = pci_config_msix_size(cfg);
+
+	return msix ? msix : cfg->msi_cap ? 1 : 0;
+}
+
+/* The PE's MSIs: every function's wish, within what the pool holds. Linux
+ * splits this among the functions (pseries/msi.c's quota) and gives one
+ * asking for less its spare to the others. */
+static uint32_t pe_total_msi(const struct phb_fdt *p)
+{
+	uint64_t sum = 0;
+
+	for (unsigned int i = 0; i < p->nr_fns; i++)
+		sum += fn_msi_wish(p->fns[i].cfg);
+	return sum < p->msi_sources ? (uint32_t)sum : p->msi_sources;
+}
+
 /* "ethernet@3" or "ethernet@3,1": the slot, and the function if not 0. */
 static void function_name(char *buf, size_t len, uint32_t class, uint8_t devfn)
 {
@@ -109,8 +131,7 @@ static int emit_assigned(void *fdt, int node, const struct phb_fdt_fn *f)
 	return 0;
 }
 
-static int emit_ids(void *fdt, int node, const struct phb_fdt *p, const struct phb_fdt_fn *f,
-		    uint32_t class)
+static int emit_ids(void *fdt, int node, const struct phb_fdt_fn *f, uint32_t class)
 {
 	struct pci_config *cfg = f->cfg;
 
@@ -121,17 +142,18 @@ static int emit_ids(void *fdt, int node, const struct phb_fdt *p, const struct p
 	TRY(fdt_setprop_u32(fdt, node, "subsystem-vendor-id", cfg_read(cfg, 0x2c, 2)));
 	TRY(fdt_setprop_u32(fdt, node, "subsystem-id", cfg_read(cfg, 0x2e, 2)));
 	TRY(fdt_setprop_u32(fdt, node, "ibm,pci-config-space-type", cfg->size == PCI_CFG_SIZE));
-	/* Linux asks for MSIs only if the function says how many it wants. */
+	/* Linux asks for MSIs only if the function says how many it wants:
+	 * one MSI vector, every MSI-X vector its table has. */
 	if (cfg->msi_cap)
 		TRY(fdt_setprop_u32(fdt, node, "ibm,req#msi", 1));
 	if (cfg->msix_cap)
-		TRY(fdt_setprop_u32(fdt, node, "ibm,req#msi-x", p->msi_max));
+		TRY(fdt_setprop_u32(fdt, node, "ibm,req#msi-x", pci_config_msix_size(cfg)));
 	if (f->intx_pin)
 		TRY(fdt_setprop_u32(fdt, node, "interrupts", f->intx_pin));
 	return 0;
 }
 
-static int emit_function(void *fdt, int phb_node, const struct phb_fdt *p, const struct phb_fdt_fn *f)
+static int emit_function(void *fdt, int phb_node, const struct phb_fdt_fn *f)
 {
 	uint32_t class = cfg_read(f->cfg, 0x08, 4) >> 8;
 	char name[FN_NAME_MAX];
@@ -142,7 +164,7 @@ static int emit_function(void *fdt, int phb_node, const struct phb_fdt *p, const
 	TRY(node);
 	/* config space: bus 0, devfn */
 	TRY(fdt_setprop_cells(fdt, node, "reg", (uint32_t[5]){ (uint32_t)f->devfn << 8, 0, 0, 0, 0 }, 5));
-	TRY(emit_ids(fdt, node, p, f, class));
+	TRY(emit_ids(fdt, node, f, class));
 	return emit_assigned(fdt, node, f);
 }
 
@@ -223,7 +245,7 @@ static int emit_phb(void *fdt, int root, const struct phb_fdt *p)
 	TRY(fdt_setprop_string(fdt, node, "compatible", "IBM,Logical_PHB"));
 	TRY(emit_windows(fdt, node, p));
 	TRY(fdt_setprop_u32(fdt, node, "ibm,pci-config-space-type", 1));
-	TRY(fdt_setprop_u32(fdt, node, "ibm,pe-total-#msi", p->msi_max * (p->nr_fns ? p->nr_fns : 1)));
+	TRY(fdt_setprop_u32(fdt, node, "ibm,pe-total-#msi", pe_total_msi(p)));
 	TRY(emit_dma(fdt, node, p));
 	TRY(emit_intx_map(fdt, node, p));
 	TRY(emit_ddw(fdt, node, p));
@@ -257,7 +279,7 @@ int phb_fdt_emit(void *fdt, int root, const struct phb_fdt *p)
 	if (node < 0)
 		return phb_fdt_error(fdt, p, NULL, node);
 	for (unsigned int i = 0; i < p->nr_fns; i++)
-		if ((r = emit_function(fdt, node, p, &p->fns[i])))
+		if ((r = emit_function(fdt, node, &p->fns[i])))
 			return phb_fdt_error(fdt, p, &p->fns[i], r);
 	return 0;
 }
