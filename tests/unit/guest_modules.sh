@@ -23,6 +23,7 @@ resolves 8086:1572 i40e			# X710 10GbE SFP+
 resolves 8086:10fb ixgbe		# 82599ES
 resolves 8086:1533 igb			# I210
 resolves 8086:10d3 e1000e		# 82574L, the emulated host's NIC
+resolves 8086:10ca igbvf		# 82576 VF, the emulated host's SR-IOV VF
 resolves 14e4:168e bnx2x		# NetXtreme II BCM57810
 resolves 14e4:1657 tg3			# BCM5719, common in POWER9 boxes
 resolves 1b36:0010/010802 nvme		# any NVMe controller, by class
@@ -49,6 +50,6 @@ expect "libie before i40e" "$(before libie i40e)" yes
 expect "nvme-core before nvme" "$(before nvme-core nvme)" yes
 expect "libphy before tg3" "$(before libphy tg3)" yes
 expect "the i40e device adds nothing new" "$(guest_modules_main 8086:1572 | tr '\n' ' ')" \
-	"i40e mlx5_core ixgbe igb e1000e bnx2x tg3 nvme "
+	"i40e mlx5_core iavf ixgbe ixgbevf igb igbvf e1000e bnx2x tg3 virtio_net nvme "
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]

@@ -27,9 +27,11 @@ if [ ! -b /dev/nvme0n1 ]; then
 	dmesg | grep -iE "nvme|pci" | tail -n 20 | sed 's/^/GUEST dmesg /'
 	exit 1
 fi
-# The I/O queues (hardware contexts) and the nvme driver's interrupts.
+# The I/O queues (the driver's "N/0/0 default/read/poll queues") and its
+# interrupts.
 echo "GUEST nvme0n1 bytes=$(($(cat /sys/block/nvme0n1/size) * 512))" \
-	"io_queues=$(ls /sys/block/nvme0n1/mq/ 2>/dev/null | wc -l)" \
+	"io_queues=$(dmesg | sed -n 's|.*nvme0: \([0-9]*\)/\([0-9]*\)/\([0-9]*\) default/read/poll queues.*|\1 \2 \3|p' |
+		tail -n1 | awk '{print $1 + $2 + $3}')" \
 	"irqs=$(grep -c nvme /proc/interrupts)"
 grep nvme /proc/interrupts | sed 's/^/GUEST irq /'
 
@@ -38,6 +40,14 @@ new_data() {
 	dd if=/dev/urandom of=/tmp/data bs=1M count="$mb" 2>/dev/null
 	sum=$(sha256sum /tmp/data | cut -d' ' -f1)
 }
+
+# fs_mount, fs_umount: the filesystem on /mnt; a failure is said.
+fs_mount() {
+	mount -t ext2 /dev/nvme0n1 /mnt 2>/tmp/mount.err && return 0
+	echo "GUEST fs mount failed: $(cat /tmp/mount.err) $(dmesg | tail -n 3 | tr '\n' ' ')"
+	return 1
+}
+fs_umount() { umount /mnt 2>/tmp/mount.err || echo "GUEST fs umount failed: $(cat /tmp/mount.err)"; }
 
 # fs_write: the data and its sha256 onto the mounted filesystem.
 fs_write() {
@@ -48,14 +58,15 @@ fs_write() {
 
 case $(arg fs) in
 write)
-	mke2fs -q /dev/nvme0n1 $((FS_MB * 1024)) && mount -t ext2 /dev/nvme0n1 /mnt && fs_write
-	umount /mnt || echo "GUEST fs umount failed"
+	mke2fs -q /dev/nvme0n1 $((FS_MB * 1024)) 2>&1 | sed 's/^/GUEST fs mke2fs: /'
+	fs_mount && fs_write
+	fs_umount
 	;;
 check)
-	mount -t ext2 /dev/nvme0n1 /mnt || echo "GUEST fs mount failed"
+	fs_mount
 	echo "GUEST fs found sha256=$(sha256sum /mnt/data | cut -d' ' -f1) recorded=$(cat /mnt/data.sha256)"
 	fs_write
-	umount /mnt || echo "GUEST fs umount failed"
+	fs_umount
 	;;
 esac
 

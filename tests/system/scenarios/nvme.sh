@@ -45,7 +45,7 @@ check_run() {
 	check "$1: two or more I/O queues, an MSI-X vector for each" \
 		sh -c "[ '${q:-0}' -ge 2 ] && [ '${v:-0}' -ge '${q:-0}' ]"
 	check "$1: the guest's kernel did not oops, BUG, warn, time out or see a filesystem error" \
-		sh -c "! grep -qE '^GUEST (dmesg|fs (mount|umount) failed)' '$o'"
+		sh -c "! grep -qE '^GUEST (dmesg|fs (mount|umount) failed|fs mke2fs)' '$o'"
 	check "$1: pvmm exited 0" test "$(cat "/tmp/$1.rc")" = 0
 	check "$1: every TCE inside guest RAM" tce_all_inside_ram "$j"
 }
