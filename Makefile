@@ -38,6 +38,7 @@ PURE_SRC  := vmm/config.c vmm/fdt.c vmm/guest_mem.c vmm/id_pool.c vmm/json.c vmm
 	vmm/papr/spapr_hcall.c vmm/papr/spapr_rtas.c vmm/papr/spapr_cpu_decode.c \
 	vmm/papr/console.c vmm/papr/tce.c vmm/papr/spapr_tce_hcall.c vmm/papr/dma_policy.c \
 	vmm/papr/spapr_ddw.c vmm/papr/spapr_phb_fdt.c vmm/papr/spapr_mem.c vmm/papr/spapr_cpu_rtas.c \
+	vmm/papr/spapr_eeh.c \
 	vmm/pci/pci_config.c vmm/pci/pci_place.c vmm/pci/phb_addr.c vmm/host/host_bind_state.c \
 	vmm/vfio/vfio_viable.c vmm/vfio/bar_split.c
 VMM_SRC   := $(wildcard vmm/*.c vmm/*/*.c)

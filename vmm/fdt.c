@@ -90,8 +90,9 @@ static size_t cpu_bytes(int threads)
 	       FDT_PROP_BYTES(4 * (size_t)threads);
 }
 
-/* /rtas' lists: the hcall sets, and a cell per call pvmm knows with the
- * call's name in the strings block (whichever calls are registered). */
+/* /rtas' lists: the hcall sets, a cell per call pvmm knows with the
+ * call's name in the strings block (whichever calls are registered), and
+ * the properties calls may come with, each at its largest. */
 static size_t rtas_bytes(void)
 {
 	const char *const *names;
@@ -99,7 +100,7 @@ static size_t rtas_bytes(void)
 
 	for (size_t i = 0; i < n; i++)
 		bytes += FDT_PROP_BYTES(4) + strlen(names[i]) + 1;
-	return bytes;
+	return bytes + RTAS_PROPS_MAX * (FDT_PROP_BYTES(RTAS_PROP_VALUE_MAX) + RTAS_PROP_NAME_MAX);
 }
 
 size_t fdt_size_bound(const struct fdt_shape *s)
@@ -238,6 +239,10 @@ static int emit_rtas(void *fdt, const struct fdt_params *p)
 	for (int i = 0; i < rtas_count(); i++) {
 		const struct rtas_entry *e = rtas_entry_at(i);
 		TRY(fdt_setprop_u32(fdt, node, e->def->name, e->token));
+	}
+	for (int i = 0; i < rtas_prop_count(); i++) {
+		const struct rtas_prop *prop = rtas_prop_at(i);
+		TRY(fdt_setprop(fdt, node, prop->name, prop->value, prop->len));
 	}
 	return 0;
 }

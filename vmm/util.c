@@ -18,6 +18,7 @@ struct ratelimit guest_log = {
 		[GUEST_LOG_HCALL_REFUSED] = { .name = "hcall-refused" },
 		[GUEST_LOG_RTAS_REFUSED] = { .name = "rtas-refused" },
 		[GUEST_LOG_PCI] = { .name = "pci" },
+		[GUEST_LOG_EEH] = { .name = "eeh" },
 	},
 };
 

@@ -30,6 +30,18 @@ struct rtas_def {
 	rtas_fn fn;		/* NULL: served inside KVM (token defined there) */
 };
 
+/* A /rtas property some calls come with besides their tokens (the value
+ * is the registrant's). The device tree's room counts RTAS_PROPS_MAX of
+ * them at their largest. */
+struct rtas_prop {
+	const char *name;
+	const void *value;
+	int len;
+};
+#define RTAS_PROPS_MAX		4
+#define RTAS_PROP_NAME_MAX	32	/* with its NUL */
+#define RTAS_PROP_VALUE_MAX	128
+
 struct rtas_entry {
 	const struct rtas_def *def;
 	uint32_t token;
@@ -55,6 +67,11 @@ int rtas_register(const struct rtas_def *defs, size_t n);
 uint32_t rtas_token_of(const char *name);
 /* The table itself (tests): *names gets every known name, token order. */
 size_t rtas_token_table(const char *const **names);
+/* A property for /rtas: -ENOSPC past RTAS_PROPS_MAX, -EINVAL for a name
+ * or value longer than the room counts (one error line). */
+int rtas_register_prop(const struct rtas_prop *p);
+int rtas_prop_count(void);
+const struct rtas_prop *rtas_prop_at(int i);
 void rtas_reset(void);			/* for tests */
 int rtas_count(void);
 const struct rtas_entry *rtas_entry_at(int i);

@@ -58,6 +58,7 @@ enum guest_log_kind {
 	GUEST_LOG_HCALL_REFUSED,	/* H_FUNCTION */
 	GUEST_LOG_RTAS_REFUSED,		/* unknown token, bad buffer */
 	GUEST_LOG_PCI,			/* config space, MSI changes, trapped BARs */
+	GUEST_LOG_EEH,			/* EEH's RTAS calls and the PE operations they ask for */
 	GUEST_LOG_KINDS
 };
 #define GUEST_LOG_BURST 10

@@ -25,6 +25,9 @@ static const char *const rtas_token_names[] = {
 	"ibm,change-msi", "ibm,query-interrupt-source-number",
 	"ibm,query-pe-dma-window", "ibm,create-pe-dma-window", "ibm,remove-pe-dma-window",
 	"ibm,reset-pe-dma-windows",
+	"ibm,set-eeh-option", "ibm,get-config-addr-info2", "ibm,read-slot-reset-state2",
+	"ibm,set-slot-reset", "ibm,configure-pe", "ibm,configure-bridge", "ibm,slot-error-detail",
+	"ibm,open-errinjct", "ibm,errinjct", "ibm,close-errinjct",
 };
 
 #define RTAS_NR_TOKENS ARRAY_SIZE(rtas_token_names)
@@ -35,6 +38,8 @@ _Static_assert(RTAS_NR_TOKENS <= RTAS_MAX, "more RTAS calls than stats.h makes r
 static struct rtas_entry entries[RTAS_NR_TOKENS];
 static const struct rtas_entry *by_token[RTAS_NR_TOKENS];
 static int nentries;
+static const struct rtas_prop *props[RTAS_PROPS_MAX];
+static int nprops;
 
 uint32_t rtas_token_of(const char *name)
 {
@@ -53,6 +58,7 @@ size_t rtas_token_table(const char *const **names)
 void rtas_reset(void)
 {
 	nentries = 0;
+	nprops = 0;
 	memset(by_token, 0, sizeof(by_token));
 }
 
@@ -72,6 +78,31 @@ int rtas_register(const struct rtas_def *defs, size_t n)
 		by_token[token - RTAS_TOKEN_BASE] = &entries[nentries++];
 	}
 	return 0;
+}
+
+int rtas_register_prop(const struct rtas_prop *p)
+{
+	if (nprops == RTAS_PROPS_MAX) {
+		pr_err("/rtas property \"%s\": more than %d (spapr_rtas.h)", p->name, RTAS_PROPS_MAX);
+		return -ENOSPC;
+	}
+	if (strlen(p->name) >= RTAS_PROP_NAME_MAX || p->len < 0 || p->len > RTAS_PROP_VALUE_MAX) {
+		pr_err("/rtas property \"%s\": longer than the device tree's room for it "
+		       "(spapr_rtas.h)", p->name);
+		return -EINVAL;
+	}
+	props[nprops++] = p;
+	return 0;
+}
+
+int rtas_prop_count(void)
+{
+	return nprops;
+}
+
+const struct rtas_prop *rtas_prop_at(int i)
+{
+	return i >= 0 && i < nprops ? props[i] : NULL;
 }
 
 int rtas_count(void)
