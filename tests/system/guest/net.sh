@@ -20,10 +20,7 @@ xfers=$(sed -n 's/.*pvmm\.xfers=\([0-9]*\).*/\1/p' /proc/cmdline)
 # hub_of IF: which wire the NIC is on, from its MAC (tests/system/run).
 # Hub 2 joins only functions 2 and 3 of the four-function device: no host
 # is on it. virtio-net (:15) is on hub 1.
-# An igbvf is the emulated host's igb VF, on hub 0 (its PF gave it a
-# random MAC).
 hub_of() {
-	[ "$(basename "$(readlink /sys/class/net/$1/device/driver)")" = igbvf ] && { echo 0; return; }
 	case $(cat /sys/class/net/$1/address) in
 	*:0c|*:11|*:15) echo 1 ;;
 	*:12|*:13) echo 2 ;;
