@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "pci_place.h"
+#include "spapr_eeh.h"
 #include "spapr_phb_dma.h"
 #include "vfio_pci.h"
 
@@ -27,10 +28,18 @@ struct spapr_phb {
 	struct bar_window bars;
 	struct vfio_pci *fns[PHB_FUNCS_MAX];
 	unsigned int nr_fns;
+	struct spapr_eeh eeh;		/* its PE's EEH (spapr_phb_eeh.c) */
 	bool set_up;
 };
 
 int spapr_phb_register_calls(void);
+/* The PHB whose BUID is buid, or NULL. */
+struct spapr_phb *spapr_phb_by_buid(struct vm *vm, uint64_t buid);
+/* EEH (spapr_phb_eeh.c): whether the PHB offers it, decided once its
+ * groups and functions are in; the RTAS calls, registered when a PHB of
+ * the VM offers it. */
+void spapr_phb_eeh_setup(struct spapr_phb *phb);
+int spapr_phb_eeh_register_calls(void);
 /* Place the configured functions on guest PHBs and register each PHB as
  * a device of the VM (set up through the device list). */
 int spapr_phbs_create(struct vm *vm);

@@ -86,6 +86,9 @@ int vfio_pci_config_write(struct vfio_pci *f, uint32_t off, uint32_t len, uint32
  * want, or fewer when the XICS pool has no run of want sources free;
  * -ENOSPC if it has none, another -errno if the host refuses. */
 int vfio_pci_set_msi(struct vfio_pci *f, uint32_t index, unsigned int want);
+/* The vectors the guest has on, handed to VFIO anew (off, then on with the
+ * same eventfds): after a PE reset, which cleared them in the device. */
+int vfio_pci_msi_rearm(struct vfio_pci *f);
 /* A trapped BAR access; -ENOENT if the address is not in its BARs. */
 int vfio_pci_mmio(struct vfio_pci *f, uint64_t gpa, uint8_t *data, uint32_t len, int is_write);
 uint8_t vfio_pci_intx_pin(const struct vfio_pci *f);

@@ -132,6 +132,9 @@ struct vm {
 	/* Each guest PHB's DMA, by PHB index: what a TCE hcall's LIOBN names
 	 * (spapr_tce_hcall.h). Set before the vcpus run, cleared after. */
 	struct phb_dma *dma[PHB_MAX];
+	/* ibm,open-errinjct's one session (spapr_eeh.h), under lock: its
+	 * token, 0 when closed, and the last token given. */
+	uint32_t errinjct_session, errinjct_last;
 };
 
 void vm_init_struct(struct vm *vm);

@@ -38,6 +38,11 @@ static struct spapr_phb *phb_by_buid(struct vm *vm, uint64_t buid)
 	return NULL;
 }
 
+struct spapr_phb *spapr_phb_by_buid(struct vm *vm, uint64_t buid)
+{
+	return phb_by_buid(vm, buid);
+}
+
 /* The first PHB: what the BUID-less read-pci-config/write-pci-config reach. */
 static struct spapr_phb *phb_first(struct vm *vm)
 {
@@ -397,6 +402,7 @@ static void phb_report(void *ctx, struct report *r)
 	report_u64(r, "buid", phb->res.buid);
 	report_u64(r, "iommu_groups", phb->dma.nr_groups);
 	report_line(r, "pvmm: PHB {index} (BUID 0x{buid:x}): {iommu_groups} IOMMU group(s)");
+	eeh_report(&phb->eeh, r);
 	phb_dma_report(&phb->dma, r);
 	report_array_begin(r, "functions");
 	for (unsigned int i = 0; i < phb->nr_fns; i++)
@@ -476,6 +482,7 @@ static int phb_setup_plan(struct spapr_phb *phb, const struct phb_plan *plan)
 		(unsigned long long)phb->dma.win[0].tce.size,
 		(unsigned long long)(1ULL << phb->dma.win[0].tce.page_shift) / KiB,
 		tce_mode_name(phb->dma.policy.mode), phb->dma.ddw.enabled ? "on" : "off");
+	spapr_phb_eeh_setup(phb);
 	phb->set_up = true;
 	return 0;
 }
@@ -604,6 +611,7 @@ int spapr_phbs_create(struct vm *vm)
 	struct place_fn pf[PCI_DEVS_MAX];
 	struct place_out out[PCI_DEVS_MAX];
 	int r = place_all(vm, pf, out);
+	bool eeh = false;
 
 	for (unsigned int idx = 0; !r && idx < PHB_MAX; idx++) {
 		struct phb_plan plan = { .n = 0 };
@@ -620,7 +628,10 @@ int spapr_phbs_create(struct vm *vm)
 		r = phb_new(vm, idx, &phb);
 		if (!r)
 			r = phb_setup_plan(phb, &plan);
+		eeh |= !r && phb->eeh.offered;
 	}
+	if (!r && eeh)
+		r = spapr_phb_eeh_register_calls();
 	if (!r)
 		note_msi_total(vm);
 	return r ? r : kvm_tce_hcalls_enable(vm);

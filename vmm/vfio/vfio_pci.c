@@ -554,6 +554,15 @@ int vfio_pci_set_msi(struct vfio_pci *f, uint32_t index, unsigned int want)
 	return n;
 }
 
+int vfio_pci_msi_rearm(struct vfio_pci *f)
+{
+	if (!f->msi_n)
+		return 0;
+	if (f->dev.irq_index_enabled == (int)f->msi_index)
+		vfio_set_irqs(&f->dev, f->msi_index, NULL, 0);
+	return vfio_set_irqs(&f->dev, f->msi_index, f->msi_fds, f->msi_n);
+}
+
 /* ---- what the function has that the guest does not get: one line each ---- */
 
 static void note_regions(const struct vfio_pci *f)
