@@ -14,6 +14,7 @@
 #include "spapr_eeh.h"
 #include "spapr_phb_dma.h"
 #include "vfio_pci.h"
+#include "vfio_req.h"
 
 struct vm;
 
@@ -29,6 +30,7 @@ struct spapr_phb {
 	struct vfio_pci *fns[PHB_FUNCS_MAX];
 	unsigned int nr_fns;
 	struct spapr_eeh eeh;		/* its PE's EEH (spapr_phb_eeh.c) */
+	struct vfio_req_watch req;	/* the host asking for its functions back */
 	bool set_up;
 };
 

@@ -52,6 +52,8 @@ struct vfio_device {
 	struct vfio_irq_info msi_info;
 	uint32_t intx_count;		/* VFIO's INTx index: 1 if the function has a pin */
 	int irq_index_enabled;		/* -1: none */
+	int req_fd;			/* VFIO's request interrupt (vfio_req.h), -1: none */
+	uint64_t host_requests;		/* how often the host asked for the device back */
 };
 
 /* The IOMMU group of a host function, from sysfs; with a one-line reason

@@ -87,6 +87,7 @@ struct vcpu {
 #define EXIT_REBOOT	2
 #define EXIT_OSTERM	3
 #define EXIT_SIGNAL	4
+#define EXIT_DEVICE_REQUEST 5	/* the host asked for a passthrough device back (vfio_req.h) */
 
 struct vm {
 	struct vm_config cfg;

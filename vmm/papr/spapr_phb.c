@@ -420,6 +420,7 @@ static void phb_teardown(void *ctx)
 	unsigned int windows = 0, groups = phb->dma.nr_groups;
 	bool in_kvm = false;
 
+	vfio_req_watch_stop(&phb->req);
 	for (unsigned int i = 0; i < phb->nr_fns; i++) {
 		vfio_pci_close(phb->fns[i]);
 		free(phb->fns[i]);
@@ -448,6 +449,18 @@ struct phb_plan {
 	uint8_t devfn[PHB_FUNCS_MAX];
 	unsigned int n;
 };
+
+/* Each function's request interrupt, watched by a thread of the PHB's. */
+static int phb_watch_requests(struct spapr_phb *phb)
+{
+	struct vfio_device *devs[PHB_FUNCS_MAX];
+	char name[16];
+
+	for (unsigned int i = 0; i < phb->nr_fns; i++)
+		devs[i] = &phb->fns[i]->dev;
+	snprintf(name, sizeof(name), "PHB %u", phb->index);
+	return vfio_req_watch_start(&phb->req, phb->vm, name, devs, phb->nr_fns);
+}
 
 /* Groups into the PHB's container first (the IOMMU is set by the first),
  * then the functions, then the windows that need the IOMMU set. */
@@ -483,6 +496,9 @@ static int phb_setup_plan(struct spapr_phb *phb, const struct phb_plan *plan)
 		(unsigned long long)(1ULL << phb->dma.win[0].tce.page_shift) / KiB,
 		tce_mode_name(phb->dma.policy.mode), phb->dma.ddw.enabled ? "on" : "off");
 	spapr_phb_eeh_setup(phb);
+	r = phb_watch_requests(phb);
+	if (r)
+		return r;
 	phb->set_up = true;
 	return 0;
 }

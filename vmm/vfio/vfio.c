@@ -4,6 +4,7 @@
 #include "kvm_vfio.h"
 #include "ram_pin.h"
 #include "util.h"
+#include "vfio_req.h"
 #include "vm.h"
 
 #include <errno.h>
@@ -305,6 +306,7 @@ int vfio_device_open(struct vfio_device *d, struct vfio_group *g, const char *bd
 
 	memset(d, 0, sizeof(*d));
 	d->irq_index_enabled = -1;
+	d->req_fd = -1;
 	d->group = g;
 	snprintf(d->bdf, sizeof(d->bdf), "%s", bdf);
 	d->fd = ioctl(g->fd, VFIO_GROUP_GET_DEVICE_FD, d->bdf);
@@ -336,7 +338,7 @@ int vfio_device_open(struct vfio_device *d, struct vfio_group *g, const char *bd
 			return FAIL(d->bdf, "VFIO_DEVICE_GET_IRQ_INFO(INTx)");
 		d->intx_count = intx.count;
 	}
-	return 0;
+	return vfio_req_enable(d);
 }
 
 
@@ -346,6 +348,7 @@ void vfio_device_close(struct vfio_device *d)
 		return;
 	if (d->irq_index_enabled >= 0)
 		vfio_set_irqs(d, d->irq_index_enabled, NULL, 0);
+	vfio_req_disable(d);
 	close(d->fd);
 	d->fd = -1;
 }

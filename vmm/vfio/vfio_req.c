@@ -1,0 +1,162 @@
+/* VFIO's request interrupt: the host asking for a device back (see vfio_req.h). */
+#include "vfio_req.h"
+#include "util.h"
+#include "vfio.h"
+#include "vm.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/vfio.h>
+
+/* The request index's one trigger: fd, or -1 for none. */
+static int set_trigger(struct vfio_device *d, int fd)
+{
+	struct {
+		struct vfio_irq_set set;
+		int32_t fd;
+	} s = { { .argsz = sizeof(s), .flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+		  .index = VFIO_PCI_REQ_IRQ_INDEX, .start = 0, .count = 1 }, fd };
+
+	if (ioctl(d->fd, VFIO_DEVICE_SET_IRQS, &s) < 0) {
+		int err = errno;
+		pr_err("%s: VFIO_DEVICE_SET_IRQS(request, %s): %s", d->bdf, fd < 0 ? "off" : "on",
+		       strerror(err));
+		return -err;
+	}
+	return 0;
+}
+
+int vfio_req_enable(struct vfio_device *d)
+{
+	struct vfio_irq_info info = { .argsz = sizeof(info), .index = VFIO_PCI_REQ_IRQ_INDEX };
+	int fd, r;
+
+	d->req_fd = -1;
+	if (d->num_irqs <= VFIO_PCI_REQ_IRQ_INDEX)
+		return 0;
+	if (ioctl(d->fd, VFIO_DEVICE_GET_IRQ_INFO, &info) < 0) {
+		int err = errno;
+		pr_err("%s: VFIO_DEVICE_GET_IRQ_INFO(request): %s", d->bdf, strerror(err));
+		return -err;
+	}
+	if (info.count != 1)
+		return 0;
+	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (fd < 0) {
+		int err = errno;
+		pr_err("%s: request eventfd: %s", d->bdf, strerror(err));
+		return -err;
+	}
+	r = set_trigger(d, fd);
+	if (r) {
+		close(fd);
+		return r;
+	}
+	d->req_fd = fd;
+	return 0;
+}
+
+void vfio_req_disable(struct vfio_device *d)
+{
+	if (d->req_fd < 0)
+		return;
+	set_trigger(d, -1);
+	close(d->req_fd);
+	d->req_fd = -1;
+}
+
+/* The host asked for d (vfio-pci asks again every few seconds until the
+ * device is released): said once, and the VM stops. */
+static void host_asks(struct vfio_req_watch *w, struct vfio_device *d)
+{
+	uint64_t count;
+
+	if (read(d->req_fd, &count, sizeof(count)) != sizeof(count))
+		return;			/* EAGAIN: another wake-up took it */
+	if (d->host_requests++ == 0)
+		pr_warn("%s: the host asks for the device back (VFIO request interrupt): "
+			"stopping the guest and releasing its IOMMU group; exit status %d",
+			d->bdf, EXIT_DEVICE_REQUEST);
+	vm_request_exit(w->vm, EXIT_DEVICE_REQUEST, NULL);
+}
+
+static void *watch_fn(void *opaque)
+{
+	struct vfio_req_watch *w = opaque;
+	struct pollfd p[VFIO_REQ_DEVS_MAX + 1];
+	struct vfio_device *dev[VFIO_REQ_DEVS_MAX];
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < w->n; i++) {
+		if (w->devs[i]->req_fd < 0)
+			continue;
+		dev[n] = w->devs[i];
+		p[n++] = (struct pollfd){ .fd = w->devs[i]->req_fd, .events = POLLIN };
+	}
+	p[n] = (struct pollfd){ .fd = w->stop_fd, .events = POLLIN };
+	for (;;) {
+		if (poll(p, n + 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			pr_err("%s: device request poll: %s", w->name, strerror(errno));
+			return NULL;
+		}
+		if (p[n].revents)
+			return NULL;
+		for (unsigned int k = 0; k < n; k++)
+			if (p[k].revents & POLLIN)
+				host_asks(w, dev[k]);
+	}
+}
+
+int vfio_req_watch_start(struct vfio_req_watch *w, struct vm *vm, const char *name,
+			 struct vfio_device *const *devs, unsigned int n)
+{
+	bool any = false;
+	int r;
+
+	memset(w, 0, sizeof(*w));
+	w->stop_fd = -1;
+	w->vm = vm;
+	snprintf(w->name, sizeof(w->name), "%s", name);
+	for (unsigned int i = 0; i < n && w->n < VFIO_REQ_DEVS_MAX; i++) {
+		w->devs[w->n++] = devs[i];
+		any |= devs[i]->req_fd >= 0;
+	}
+	if (!any)
+		return 0;
+	w->stop_fd = eventfd(0, EFD_CLOEXEC);
+	if (w->stop_fd < 0) {
+		int err = errno;
+		pr_err("%s: device request stop eventfd: %s", name, strerror(err));
+		return -err;
+	}
+	r = pthread_create(&w->thread, NULL, watch_fn, w);
+	if (r) {
+		pr_err("%s: pthread_create for device requests: %s", name, strerror(r));
+		close(w->stop_fd);
+		w->stop_fd = -1;
+		return -r;
+	}
+	w->running = true;
+	return 0;
+}
+
+void vfio_req_watch_stop(struct vfio_req_watch *w)
+{
+	uint64_t one = 1;
+
+	if (!w->running)
+		return;
+	if (write(w->stop_fd, &one, sizeof(one)) != sizeof(one))
+		pr_warn("%s: device request thread stop: %s", w->name, strerror(errno));
+	pthread_join(w->thread, NULL);
+	w->running = false;
+	close(w->stop_fd);
+	w->stop_fd = -1;
+}
