@@ -11,11 +11,13 @@
 #ifndef PVMM_VFIO_H
 #define PVMM_VFIO_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <linux/vfio.h>
 
 struct vm;
+struct report;
 
 #define VFIO_WINDOWS_MAX	2
 
@@ -43,6 +45,14 @@ struct vfio_group {
 	struct vfio_group *next;	/* the VM's list */
 };
 
+/* Accesses through a device's fd that failed, for the exit summary: a
+ * config or BAR pread/pwrite, and config reads of 2 or 4 bytes that came
+ * back all ones (what a frozen PE answers). The config path (PHB lock)
+ * and trapped BAR accesses (bar_lock) count at once: atomics. */
+struct vfio_access_errors {
+	atomic_uint_fast64_t config, bar, config_all_ones;
+};
+
 struct vfio_device {
 	char bdf[32];
 	struct vfio_group *group;
@@ -54,6 +64,7 @@ struct vfio_device {
 	int irq_index_enabled;		/* -1: none */
 	int req_fd;			/* VFIO's request interrupt (vfio_req.h), -1: none */
 	uint64_t host_requests;		/* how often the host asked for the device back */
+	struct vfio_access_errors errors;
 };
 
 /* The IOMMU group of a host function, from sysfs; with a one-line reason
@@ -85,6 +96,9 @@ void vfio_device_close(struct vfio_device *d);
 int vfio_config_read(struct vfio_device *d, uint32_t off, void *buf, uint32_t len);
 int vfio_config_write(struct vfio_device *d, uint32_t off, const void *buf, uint32_t len);
 int vfio_region_rw(struct vfio_device *d, int region, uint64_t off, void *buf, uint32_t len, bool write);
+/* Its failed accesses and the host's requests, into the function's object
+ * of the summary (a line when there are any). */
+void vfio_device_report(const struct vfio_device *d, struct report *r);
 /* Trigger eventfds for n vectors of an IRQ index (MSI/MSI-X); n = 0 disables. */
 int vfio_set_irqs(struct vfio_device *d, uint32_t index, const int *fds, uint32_t n);
 /* INTx: fd is signalled (and the line masked) when the device asserts it;

@@ -3,6 +3,7 @@
 #include "host_bind.h"
 #include "kvm_vfio.h"
 #include "ram_pin.h"
+#include "report.h"
 #include "util.h"
 #include "vfio_req.h"
 #include "vm.h"
@@ -353,6 +354,26 @@ void vfio_device_close(struct vfio_device *d)
 	d->fd = -1;
 }
 
+/* A failed access, or a config read of 2 or 4 bytes that is all ones. */
+static void count_access(struct vfio_device *d, int region, const uint8_t *buf, uint32_t len,
+			 bool write, bool done)
+{
+	bool config = region == VFIO_PCI_CONFIG_REGION_INDEX;
+	uint32_t i = 0;
+
+	if (!done) {
+		atomic_fetch_add_explicit(config ? &d->errors.config : &d->errors.bar, 1,
+					  memory_order_relaxed);
+		return;
+	}
+	if (write || !config || len < 2)
+		return;
+	while (i < len && buf[i] == 0xff)
+		i++;
+	if (i == len)
+		atomic_fetch_add_explicit(&d->errors.config_all_ones, 1, memory_order_relaxed);
+}
+
 int vfio_region_rw(struct vfio_device *d, int region, uint64_t off, void *buf, uint32_t len, bool write)
 {
 	const struct vfio_region_info *ri;
@@ -365,7 +386,24 @@ int vfio_region_rw(struct vfio_device *d, int region, uint64_t off, void *buf, u
 		return -EINVAL;
 	n = write ? pwrite(d->fd, buf, len, ri->offset + off)
 		  : pread(d->fd, buf, len, ri->offset + off);
+	count_access(d, region, buf, len, write, n == (ssize_t)len);
 	return n == (ssize_t)len ? 0 : -EIO;
+}
+
+void vfio_device_report(const struct vfio_device *d, struct report *r)
+{
+	uint64_t cfg = atomic_load(&d->errors.config), bar = atomic_load(&d->errors.bar);
+	uint64_t ones = atomic_load(&d->errors.config_all_ones);
+
+	report_u64(r, "config_access_errors", cfg);
+	report_u64(r, "bar_access_errors", bar);
+	report_u64(r, "config_reads_all_ones", ones);
+	report_u64(r, "host_requests", d->host_requests);
+	if (cfg || bar || ones)
+		report_line(r, "pvmm:   failed accesses through VFIO: {config_access_errors} config, "
+			    "{bar_access_errors} BAR; config reads of all ones: {config_reads_all_ones}");
+	if (d->host_requests)
+		report_line(r, "pvmm:   the host asked for the device back (VFIO request interrupt)");
 }
 
 int vfio_config_read(struct vfio_device *d, uint32_t off, void *buf, uint32_t len)

@@ -707,6 +707,7 @@ void vfio_pci_report(const struct vfio_pci *f, struct report *r)
 	if (f->decode_off_accesses)
 		report_line(r, "pvmm:   BAR accesses while memory decode was off or not in D0: "
 			    "{bar_accesses_decode_off} (read all ones, writes dropped)");
+	vfio_device_report(&f->dev, r);
 	report_object_end(r);
 }
 
