@@ -49,4 +49,12 @@ extern int test_failures_in_case;
 	}								\
 } while (0)
 
+#define CHECK_STR_EQ(s, want) do {					\
+	if (strcmp((s), (want))) {					\
+		printf("  %s:%d: \"%s\" != \"%s\"\n",		\
+		       __FILE__, __LINE__, (s), (want));		\
+		test_failures_in_case++;				\
+	}								\
+} while (0)
+
 #endif

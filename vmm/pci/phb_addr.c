@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 struct phb_res phb_res_of(unsigned int index)
 {
@@ -64,5 +65,95 @@ int bar_place(uint64_t *next, uint64_t end, uint64_t size, uint64_t *addr)
 		return -ENOSPC;
 	*addr = a;
 	*next = a + size;
+	return 0;
+}
+
+struct bar_windows bar_windows_of(const struct phb_res *r)
+{
+	struct bar_windows w = {
+		.mem32 = { r->mmio32_bus, r->mmio32_bus + r->mmio32_size, r->mmio32_cpu - r->mmio32_bus },
+		.mem64 = { r->mmio64_cpu, r->mmio64_cpu + r->mmio64_size, 0 },
+	};
+
+	return w;
+}
+
+bool phb_mmio_contains(const struct phb_res *r, uint64_t gpa)
+{
+	return (gpa >= r->mmio32_cpu && gpa - r->mmio32_cpu < r->mmio32_size) ||
+	       (gpa >= r->mmio64_cpu && gpa - r->mmio64_cpu < r->mmio64_size);
+}
+
+/* A BAR size in the largest unit that says it exactly ("16 KiB", "8 GiB"). */
+static void size_text(char *buf, size_t len, uint64_t size)
+{
+	static const char *const unit[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };
+	unsigned int u = 0;
+
+	while (u + 1 < ARRAY_SIZE(unit) && size && !(size % KiB)) {
+		size /= KiB;
+		u++;
+	}
+	snprintf(buf, len, "%llu %s", (unsigned long long)size, unit[u]);
+}
+
+/*
+ * Every 64-bit BAR goes in the 64-bit window, prefetchable or not, as SLOF
+ * places them on QEMU's pseries: that window is a non-prefetchable range
+ * (0x03000000, as QEMU's), which may hold either kind, and bus 0 has no
+ * bridge whose non-prefetchable window would be 32-bit only. The 32-bit
+ * window is the fallback a 64-bit register may also take.
+ */
+static int bar_place_one(struct bar_windows *w, const struct pci_bar *b, struct bar_addr *at)
+{
+	struct mmio_window *win = b->is64 ? &w->mem64 : &w->mem32;
+	int r = bar_place(&win->next, win->end, b->size, &at->bus);
+
+	if (r == -ENOSPC && b->is64) {
+		win = &w->mem32;
+		r = bar_place(&win->next, win->end, b->size, &at->bus);
+	}
+	if (!r)
+		at->gpa = at->bus + win->cpu_minus_bus;
+	return r;
+}
+
+static void bar_place_error(char *err, size_t errlen, const char *name, int i, const struct pci_bar *b,
+			    int r)
+{
+	char size[32];
+
+	size_text(size, sizeof(size), b->size);
+	if (r == -EINVAL)
+		snprintf(err, errlen, "%s: BAR %d: size %s is not a power of two", name, i, size);
+	else if (b->is64)
+		snprintf(err, errlen, "%s: BAR %d (64-bit, %s) fits neither the PHB's 64-bit MMIO window "
+			 "nor its 32-bit one", name, i, size);
+	else
+		snprintf(err, errlen, "%s: BAR %d (32-bit, %s) does not fit the PHB's 32-bit MMIO window",
+			 name, i, size);
+}
+
+int bars_place(struct bar_windows *w, const struct pci_bar bars[PCI_NUM_BARS], const char *name,
+	       struct bar_addr at[PCI_NUM_BARS], char *err, size_t errlen)
+{
+	struct bar_windows next = *w;
+	bool done[PCI_NUM_BARS] = { false };
+
+	for (;;) {
+		int pick = -1, r;
+		for (int i = 0; i < PCI_NUM_BARS; i++)
+			if (!done[i] && bars[i].size && (pick < 0 || bars[i].size > bars[pick].size))
+				pick = i;
+		if (pick < 0)
+			break;
+		done[pick] = true;
+		r = bar_place_one(&next, &bars[pick], &at[pick]);
+		if (r) {
+			bar_place_error(err, errlen, name, pick, &bars[pick], r);
+			return r;
+		}
+	}
+	*w = next;
 	return 0;
 }
