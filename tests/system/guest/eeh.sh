@@ -14,7 +14,8 @@
 #      resets and reconfiguration as a real freeze.
 # Each attempt ends as soon as the kernel logs "EEH: Recovery successful".
 # Then the link must come back: 20 pings and pvmm.mb MiB (default 8) sent
-# to the emulated host with its sha256, as net.sh prints them.
+# to the emulated host with its sha256, as net.sh prints them; pvmm.netfeat
+# as net.sh's.
 arg() { sed -n "s/.*pvmm\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 size_mb=$(arg mb)
 size_mb=${size_mb:-8}
@@ -59,6 +60,11 @@ pe=$(cat "$dev/eeh_pe_config_addr" 2>&1)
 say "pe pci=$gbdf pe_config_addr=$pe mode=$(cat "$dev/eeh_mode" 2>&1) state=$(pe_state)"
 grep -E "enabled|disabled|slot_resets" /proc/powerpc/eeh 2>&1 | sed 's/^/GUEST eeh proc /'
 
+# pvmm.netfeat=sg:off: offloads off, as net.sh (the emulated host's e1000e
+# model drops frames whose buffer spans pages)
+for f in $(arg netfeat | tr ',' ' '); do
+	netfeat "$ifn" "${f%%:*}" "${f#*:}" | sed 's/^/GUEST netfeat /'
+done
 ip addr add 192.0.2.2/24 dev "$ifn"
 ip link set "$ifn" up
 for i in $(seq 1 100); do

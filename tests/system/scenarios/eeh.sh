@@ -74,11 +74,14 @@ l1_inject() {
 eeh_recovery() {
 	name=eeh out=/tmp/eeh.out json=/tmp/eeh.json
 	rm -f "$out" "$json"
+	# What this host's EEH is: pvmm offers EEH only where VFIO_EEH says yes.
+	echo "RESULT eeh l1-platform $(head -n 1 /proc/powerpc/eeh 2>&1) nic_a $(l1_state)"
+	dmesg | grep -E "EEH" | head -n 10 | sed 's/^/L1-DMESG /'
 	receiver_start "$name" 0 1
 	l1_inject &
 	injpid=$!
 	( run_vmm "$name" pvmm 900 512 \
-		"console=hvc0 nowatchdog pvmm.test=eeh pvmm.mb=8 pvmm.l1wait=40" \
+		"console=hvc0 nowatchdog pvmm.test=eeh pvmm.mb=8 pvmm.l1wait=40 pvmm.netfeat=sg:off" \
 		--pci "$NIC_A_BDF" --tce kernel --trusted-guest --stats-json "$json" </dev/null 2>&1
 	  echo $? > "/tmp/$name.rc" ) | tr -d '\r' | tee "$out" | sed 's/^/L2| /'
 	kill $injpid 2>/dev/null
