@@ -89,7 +89,7 @@ static void fake_device(void)
 }
 
 int vfio_pci_open(struct vfio_pci *f, struct vm *vm, struct vfio_group *g, const char *bdf,
-		  uint8_t devfn, struct bar_window *bars)
+		  uint8_t devfn, struct bar_windows *bars)
 {
 	uint64_t sizes[PCI_NUM_BARS] = { 0x4000 };
 	int r;
@@ -105,7 +105,7 @@ int vfio_pci_open(struct vfio_pci *f, struct vm *vm, struct vfio_group *g, const
 	fake_device();
 	r = pci_config_init(&f->cfg, &fake_pci_ops, NULL, sizes, PCI_CFG_SIZE);
 	if (!r)
-		pci_config_set_bar(&f->cfg, 0, bars->next);
+		pci_config_set_bar(&f->cfg, 0, bars->mem64.next);
 	return r;
 }
 

@@ -26,7 +26,7 @@ struct spapr_phb {
 	struct phb_res res;
 	pthread_mutex_t lock;
 	struct phb_dma dma;
-	struct bar_window bars;
+	struct bar_windows bars;	/* where its functions' BARs go next */
 	struct vfio_pci *fns[PHB_FUNCS_MAX];
 	unsigned int nr_fns;
 	struct spapr_eeh eeh;		/* its PE's EEH (spapr_phb_eeh.c) */

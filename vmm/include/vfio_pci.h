@@ -1,6 +1,6 @@
 /*
  * A VFIO PCI function as the guest sees it: BARs placed in its PHB's
- * window and mapped into the guest from the VFIO mmap (but for the MSI-X
+ * windows and mapped into the guest from the VFIO mmap (but for the MSI-X
  * table and PBA pages, trapped, and what VFIO does not let be mmapped), the
  * config-space shadow, MSI/MSI-X (VFIO eventfds -> KVM_IRQFD -> XICS) and
  * INTx (a level XICS source ended by KVM's resample or by pvmm).
@@ -15,6 +15,7 @@
 
 #include "bar_split.h"
 #include "pci_config.h"
+#include "phb_addr.h"
 #include "report.h"
 #include "vfio.h"
 
@@ -70,14 +71,10 @@ struct vfio_pci {
 	pthread_mutex_t bar_lock;
 };
 
-/* Where a PHB's BARs go: the next free bus address of its 32-bit window. */
-struct bar_window {
-	uint64_t next, end;		/* bus addresses */
-	uint64_t cpu_minus_bus;		/* guest physical = bus + this */
-};
-
+/* Opens the function and places its BARs in the PHB's windows (bars
+ * advances past them). */
 int vfio_pci_open(struct vfio_pci *f, struct vm *vm, struct vfio_group *g, const char *bdf,
-		  uint8_t devfn, struct bar_window *bars);
+		  uint8_t devfn, struct bar_windows *bars);
 /* A guest config write (under the PHB's lock): pci_config_write, with
  * the BARs taken out of KVM while the function does not decode them. */
 int vfio_pci_config_write(struct vfio_pci *f, uint32_t off, uint32_t len, uint32_t val);

@@ -383,7 +383,7 @@ static int phb_mmio(void *ctx, uint64_t gpa, uint8_t *data, uint32_t len, int is
 	struct spapr_phb *phb = ctx;
 	GUEST_LOG_SCOPE(GUEST_LOG_PCI);
 
-	if (len > 8 || gpa < phb->res.mmio32_cpu || gpa >= phb->res.mmio32_cpu + phb->res.mmio32_size)
+	if (len > 8 || !phb_mmio_contains(&phb->res, gpa))
 		return -ENOENT;
 	for (unsigned int i = 0; i < phb->nr_fns; i++) {
 		int r = vfio_pci_mmio(phb->fns[i], gpa, data, len, is_write);
@@ -530,8 +530,7 @@ static int phb_new(struct vm *vm, unsigned int index, struct spapr_phb **out)
 	phb->index = index;
 	phb->res = phb_res_of(index);
 	pthread_mutex_init(&phb->lock, NULL);
-	phb->bars = (struct bar_window){ phb->res.mmio32_bus, phb->res.mmio32_bus + phb->res.mmio32_size,
-					 phb->res.mmio32_cpu - phb->res.mmio32_bus };
+	phb->bars = bar_windows_of(&phb->res);
 	phb_dma_init(&phb->dma, vm, index, phb->res.liobn, &phb->lock, phb_check_addr, phb);
 	r = vm_device_register(vm, &spapr_phb_ops, phb);
 	if (r) {

@@ -264,7 +264,7 @@ static void intx_teardown(struct vfio_pci *f)
 	f->intx_user = false;
 }
 
-/* ---- BARs: placed in the PHB's 32-bit window, largest first, mapped but
+/* ---- BARs: placed in the PHB's MMIO windows, largest first, mapped but
  * for what VFIO will not mmap and the MSI-X table and PBA pages ---- */
 
 /* What VFIO lets be mmapped of BAR i: VFIO_DEVICE_GET_REGION_INFO again
@@ -393,31 +393,25 @@ static int bar_map(struct vfio_pci *f, int i)
 	return 0;
 }
 
-static int bars_setup(struct vfio_pci *f, struct bar_window *w)
+/* Every BAR placed (bars_place: 64-bit ones above 4 GiB), then mapped. */
+static int bars_setup(struct vfio_pci *f, struct bar_windows *w)
 {
-	bool done[PCI_NUM_BARS] = { false };
+	struct bar_addr at[PCI_NUM_BARS];
+	char err[160];
+	int r = bars_place(w, f->cfg.bars, f->dev.bdf, at, err, sizeof(err));
 
-	for (;;) {
-		int pick = -1, r;
-		uint64_t addr;
-		for (int i = 0; i < PCI_NUM_BARS; i++)
-			if (!done[i] && f->cfg.bars[i].size &&
-			    (pick < 0 || f->cfg.bars[i].size > f->cfg.bars[pick].size))
-				pick = i;
-		if (pick < 0)
-			return 0;
-		done[pick] = true;
-		if (bar_place(&w->next, w->end, f->cfg.bars[pick].size, &addr)) {
-			pr_err("%s: BAR %d (%llu bytes) does not fit the PHB window", f->dev.bdf,
-			       pick, (unsigned long long)f->cfg.bars[pick].size);
-			return -ENOSPC;
-		}
-		pci_config_set_bar(&f->cfg, pick, addr);
-		f->bars[pick].gpa = addr + w->cpu_minus_bus;
-		r = bar_map(f, pick);
-		if (r)
-			return r;
+	if (r) {
+		pr_err("%s", err);
+		return r;
 	}
+	for (int i = 0; i < PCI_NUM_BARS && !r; i++) {
+		if (!f->cfg.bars[i].size)
+			continue;
+		pci_config_set_bar(&f->cfg, i, at[i].bus);
+		f->bars[i].gpa = at[i].gpa;
+		r = bar_map(f, i);
+	}
+	return r;
 }
 
 /* ---- memory decode: BARs out of the guest while the function ignores them ---- */
@@ -608,7 +602,7 @@ uint8_t vfio_pci_intx_pin(const struct vfio_pci *f)
 }
 
 int vfio_pci_open(struct vfio_pci *f, struct vm *vm, struct vfio_group *g, const char *bdf,
-		  uint8_t devfn, struct bar_window *bars)
+		  uint8_t devfn, struct bar_windows *bars)
 {
 	uint64_t sizes[PCI_NUM_BARS] = { 0 };
 	int r;
