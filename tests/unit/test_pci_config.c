@@ -76,6 +76,111 @@ TEST(pci_config_bar_sizing)
 	CHECK_EQ(fake_pci_writes, 0);			/* none of it reached the device */
 }
 
+/* A virtio-net-like function: BAR1 32-bit 4 KiB, BAR2 64-bit prefetchable
+ * 16 KiB, BAR4 64-bit prefetchable 8 GiB (the host's addresses in them). */
+static void make_dev64(struct pci_config *pc)
+{
+	uint64_t sizes[6] = { 0, 0x1000, 0x4000, 0, 8 * 1024ULL * 1024 * 1024, 0 };
+
+	fake_pci_reset();
+	fake_pci_put32(0x00, 0x10411af4);
+	fake_pci_put32(0x14, 0xfea00000);	/* BAR1 32-bit */
+	fake_pci_put32(0x18, 0x0000000c);	/* BAR2 64-bit prefetchable */
+	fake_pci_put32(0x1c, 0x00000080);
+	fake_pci_put32(0x20, 0x0000000c);	/* BAR4 64-bit prefetchable */
+	fake_pci_put32(0x24, 0x00000100);
+	CHECK_EQ(pci_config_init(pc, &fake_pci_ops, NULL, sizes, 4096), 0);
+}
+
+#define BUS64 0x11000100000ULL		/* in PHB 0's 64-bit window */
+
+/* pvmm's placement above 4 GiB reads back in both halves, with the BAR's
+ * own flags; each half sizes alone, in either order, and what the guest
+ * writes back after sizing (its own placement) reads back as it was. */
+TEST(pci_config_64bit_bar_above_4gib)
+{
+	struct pci_config pc;
+
+	make_dev64(&pc);
+	CHECK(pc.bars[2].is64);
+	CHECK_EQ(pc.bars[2].flags, PCI_BAR_MEM_TYPE_64 | PCI_BAR_MEM_PREFETCH);
+	CHECK_EQ(pc.bars[3].size, 0);			/* BAR2's upper half */
+	pci_config_set_bar(&pc, 1, 0x80000000);
+	pci_config_set_bar(&pc, 2, BUS64);
+	CHECK_EQ(rd(&pc, 0x14, 4), 0x80000000);
+	CHECK_EQ(rd(&pc, 0x18, 4), 0x0010000c);
+	CHECK_EQ(rd(&pc, 0x1c, 4), 0x110);		/* the high dword: above 4 GiB */
+	/* Linux's order: low half, then high half, then both restored */
+	CHECK_EQ(pci_config_write(&pc, 0x18, 4, 0xffffffff), 0);
+	CHECK_EQ(rd(&pc, 0x18, 4), 0xffffc00c);		/* 16 KiB, flags kept */
+	CHECK_EQ(rd(&pc, 0x1c, 4), 0x110);		/* the other half unchanged */
+	CHECK_EQ(pci_config_write(&pc, 0x1c, 4, 0xffffffff), 0);
+	CHECK_EQ(rd(&pc, 0x1c, 4), 0xffffffff);
+	CHECK_EQ(pci_config_write(&pc, 0x18, 4, 0x0010000c), 0);
+	CHECK_EQ(pci_config_write(&pc, 0x1c, 4, 0x110), 0);
+	CHECK_EQ(rd(&pc, 0x18, 4), 0x0010000c);
+	CHECK_EQ(rd(&pc, 0x1c, 4), 0x110);
+	/* high half first */
+	CHECK_EQ(pci_config_write(&pc, 0x1c, 4, 0xffffffff), 0);
+	CHECK_EQ(rd(&pc, 0x18, 4), 0x0010000c);
+	CHECK_EQ(rd(&pc, 0x1c, 4), 0xffffffff);
+	CHECK_EQ(pci_config_write(&pc, 0x1c, 4, 0x110), 0);
+	CHECK_EQ(rd(&pc, 0x1c, 4), 0x110);
+	CHECK_EQ(pc.bars[2].addr, BUS64);
+	CHECK_EQ(fake_pci_writes, 0);
+}
+
+/* A guest moving a 64-bit BAR (below 4 GiB, or elsewhere above) is not
+ * followed: its memslots stay, so both halves read pvmm's placement; a
+ * partial write of a half means nothing. */
+TEST(pci_config_64bit_bar_stays_where_placed)
+{
+	struct pci_config pc;
+
+	make_dev64(&pc);
+	pci_config_set_bar(&pc, 2, BUS64);
+	CHECK_EQ(pci_config_write(&pc, 0x1c, 4, 0), 0);
+	CHECK_EQ(pci_config_write(&pc, 0x18, 4, 0x9000000c), 0);
+	CHECK_EQ(rd(&pc, 0x18, 4), 0x0010000c);
+	CHECK_EQ(rd(&pc, 0x1c, 4), 0x110);
+	CHECK_EQ(pci_config_write(&pc, 0x1c, 4, 0x200), 0);
+	CHECK_EQ(rd(&pc, 0x1c, 4), 0x110);
+	CHECK_EQ(pci_config_write(&pc, 0x1c, 2, 0xffff), 0);
+	CHECK_EQ(pci_config_write(&pc, 0x1e, 2, 0xffff), 0);
+	CHECK_EQ(rd(&pc, 0x1c, 4), 0x110);
+	CHECK_EQ(rd(&pc, 0x1e, 2), 0);
+	CHECK_EQ(fake_pci_writes, 0);
+}
+
+/* A BAR over 4 GiB: the low half's size bits are all in the high half. */
+TEST(pci_config_64bit_bar_larger_than_4gib)
+{
+	uint64_t sizes5[6] = { 0, 0, 0, 0, 0, 0x1000 };
+	struct pci_config pc;
+
+	make_dev64(&pc);
+	CHECK(pc.bars[4].is64);
+	pci_config_set_bar(&pc, 4, 0x11200000000ULL);
+	CHECK_EQ(rd(&pc, 0x20, 4), 0x0000000c);
+	CHECK_EQ(rd(&pc, 0x24, 4), 0x112);
+	CHECK_EQ(pci_config_write(&pc, 0x20, 4, 0xffffffff), 0);
+	CHECK_EQ(rd(&pc, 0x20, 4), 0x0000000c);		/* only the flags */
+	CHECK_EQ(pci_config_write(&pc, 0x24, 4, 0xffffffff), 0);
+	CHECK_EQ(rd(&pc, 0x24, 4), 0xfffffffe);		/* 8 GiB */
+	CHECK_EQ(pci_config_write(&pc, 0x20, 4, 0x0000000c), 0);
+	CHECK_EQ(pci_config_write(&pc, 0x24, 4, 0x112), 0);
+	CHECK_EQ(rd(&pc, 0x24, 4), 0x112);
+	CHECK_EQ(pc.bars[5].size, 0);			/* BAR4's upper half */
+	/* BAR 5 saying 64-bit has no register for an upper half: placed as a
+	 * 32-bit BAR, below 4 GiB */
+	fake_pci_reset();
+	fake_pci_put32(0x00, 0x10411af4);
+	fake_pci_put32(0x24, 0x00000004);
+	CHECK_EQ(pci_config_init(&pc, &fake_pci_ops, NULL, sizes5, 4096), 0);
+	CHECK_EQ(pc.bars[5].size, 0x1000);
+	CHECK(!pc.bars[5].is64);
+}
+
 TEST(pci_config_msi_and_msix)
 {
 	struct pci_config pc;

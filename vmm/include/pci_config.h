@@ -1,8 +1,9 @@
 /*
  * The config space the guest sees for a passthrough function: most bytes
  * come from (and go to) the device through VFIO, some are pvmm's own:
- * the BARs (pvmm places them in the PHB window; sizing by writing all
- * ones works, other addresses are kept as assigned), the expansion ROM
+ * the BARs (pvmm places them in the PHB's windows, a 64-bit BAR's upper
+ * half in the next register; sizing either half by writing all ones
+ * works, other addresses are kept as assigned), the expansion ROM
  * (none), the interrupt pin (0 unless INTx is offered), the MSI capability (its
  * message is set by RTAS ibm,change-msi) and the MSI-X message control
  * word (ibm,change-msi enables MSI-X on the device through VFIO).
@@ -16,6 +17,9 @@
 
 #define PCI_CFG_SIZE		4096
 #define PCI_NUM_BARS		6
+/* A memory BAR register's low bits (pci_bar.flags). */
+#define PCI_BAR_MEM_TYPE_64	0x4
+#define PCI_BAR_MEM_PREFETCH	0x8
 
 struct pci_config_ops {
 	int (*read)(void *opaque, uint32_t off, void *buf, uint32_t len);
@@ -26,9 +30,7 @@ struct pci_bar {
 	uint64_t size;			/* 0: not implemented (or hidden) */
 	uint64_t addr;			/* bus address pvmm assigned */
 	uint32_t flags;			/* low 4 bits of the BAR register */
-	bool is64;
-	bool sizing;			/* the guest wrote all ones */
-	bool sizing_hi;
+	bool is64;			/* the next register holds the upper 32 bits */
 };
 
 struct pci_config {

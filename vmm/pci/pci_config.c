@@ -99,8 +99,10 @@ static void init_bars(struct pci_config *pc, const uint64_t bar_sizes[PCI_NUM_BA
 			continue;
 		b->size = bar_sizes[i];
 		b->flags = raw[0] & 0xf;
-		b->is64 = (raw[0] & 0x6) == 0x4;
-		if (b->is64 && i + 1 < PCI_NUM_BARS)
+		/* BAR 5 has no register after it for an upper half: a device
+		 * saying 64-bit there gets an address below 4 GiB. */
+		b->is64 = (raw[0] & 0x6) == PCI_BAR_MEM_TYPE_64 && i + 1 < PCI_NUM_BARS;
+		if (b->is64)
 			i++;	/* the upper half is part of this BAR */
 	}
 }
@@ -163,7 +165,7 @@ void pci_config_set_bar(struct pci_config *pc, int i, uint64_t bus_addr)
 
 	b->addr = bus_addr;
 	put_le(pc->shadow + PCI_BAR0 + 4 * i, (uint32_t)bus_addr | b->flags, 4);
-	if (b->is64 && i + 1 < PCI_NUM_BARS)
+	if (b->is64)
 		put_le(pc->shadow + PCI_BAR0 + 4 * (i + 1), (uint32_t)(bus_addr >> 32), 4);
 }
 
