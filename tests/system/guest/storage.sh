@@ -43,6 +43,7 @@ new_data() {
 
 # fs_mount, fs_umount: the filesystem on /mnt; a failure is said.
 fs_mount() {
+	mkdir -p /mnt
 	mount -t ext2 /dev/nvme0n1 /mnt 2>/tmp/mount.err && return 0
 	echo "GUEST fs mount failed: $(cat /tmp/mount.err) $(dmesg | tail -n 3 | tr '\n' ' ')"
 	return 1
@@ -58,7 +59,8 @@ fs_write() {
 
 case $(arg fs) in
 write)
-	mke2fs -q /dev/nvme0n1 $((FS_MB * 1024)) 2>&1 | sed 's/^/GUEST fs mke2fs: /'
+	mke2fs /dev/nvme0n1 $((FS_MB * 1024)) > /tmp/mke2fs.out 2>&1 ||
+		echo "GUEST fs mke2fs failed: $(tail -n 2 /tmp/mke2fs.out | tr '\n' ' ')"
 	fs_mount && fs_write
 	fs_umount
 	;;
