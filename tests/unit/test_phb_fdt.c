@@ -239,6 +239,119 @@ TEST(phb_fdt_golden_two_functions)
 	check_golden_dtb(buf, "two-functions");
 }
 
+/* ---- the devices users pass through: 64-bit BARs, many MSI-X vectors ---- */
+
+/* A modern virtio-net: BAR1 32-bit 4 KiB (its MSI-X table), BAR4 64-bit
+ * prefetchable 16 KiB, 3 MSI-X vectors, INTA. */
+static void make_virtio_net(struct pci_config *pc)
+{
+	uint64_t sizes[6] = { 0, 0x1000, 0, 0, 0x4000, 0 };
+
+	fake_pci_reset();
+	fake_pci_put32(0x00, 0x10411af4);
+	fake_pci_put32(0x08, 0x02000001);		/* ethernet, revision 1 */
+	fake_pci_put32(0x2c, 0x11001af4);
+	fake_pci_cfg[0x06] = 0x10;			/* capability list */
+	fake_pci_put32(0x14, 0xfea00000);
+	fake_pci_put32(0x20, 0x0000000c);		/* 64-bit prefetchable */
+	fake_pci_put32(0x24, 0x00000080);
+	fake_pci_cfg[0x34] = 0x98;
+	fake_pci_cfg[0x98] = 0x11; fake_pci_cfg[0x9a] = 0x02;	/* MSI-X, 3 vectors */
+	fake_pci_put32(0x9c, 0x00000001);		/* table in BAR1, PBA too */
+	fake_pci_put32(0xa0, 0x00000801);
+	fake_pci_cfg[0x3d] = 1;
+	CHECK_EQ(pci_config_init(pc, &fake_pci_ops, NULL, sizes, 4096), 0);
+}
+
+/* BARs placed as vfio_pci.c places them, on PHB index's windows. */
+static void place_as_pvmm(struct pci_config *pc, unsigned int index)
+{
+	struct phb_res r = phb_res_of(index);
+	struct bar_windows w = bar_windows_of(&r);
+	struct bar_addr at[PCI_NUM_BARS];
+	char err[160];
+
+	CHECK_EQ(bars_place(&w, pc->bars, "test", at, err, sizeof(err)), 0);
+	for (int i = 0; i < PCI_NUM_BARS; i++)
+		if (pc->bars[i].size)
+			pci_config_set_bar(pc, i, at[i].bus);
+}
+
+/* The 64-bit prefetchable BAR above 4 GiB in the 64-bit window: its
+ * assigned-addresses entry says 64-bit memory (ss 3) and prefetchable
+ * (p), its address the bus address there (= the CPU address: ranges'
+ * 0x03000000 entry maps 1:1); the 32-bit BAR stays at 2 GiB. */
+TEST(phb_fdt_golden_bar64_prefetchable)
+{
+	static uint8_t buf[16384];
+	struct pci_config pc;
+	const struct phb_fdt_fn fn = { .cfg = &pc, .devfn = 0, .intx_pin = 1, .intx_irq = 4112,
+				       .name = "0000:05:00.0" };
+	struct phb_fdt p = phb_at_index(0, &fn, 1);
+	int phb, node;
+
+	make_virtio_net(&pc);
+	place_as_pvmm(&pc, 0);
+	CHECK_EQ(fdt_create_empty_tree(buf, sizeof(buf)), 0);
+	CHECK_EQ(phb_fdt_emit(buf, 0, &p), 0);
+	phb = fdt_path_offset(buf, "/pci@800000020000000");
+	expect_cells(buf, phb, "ranges", 14, CELLS(0x02000000, 0, 0x80000000, 0x100, 0x80000000, 0,
+		     0x80000000, 0x03000000, 0x110, 0, 0x110, 0, 0x10, 0));
+	node = fdt_subnode_offset(buf, phb, "ethernet@0");
+	expect_cells(buf, node, "assigned-addresses", 10, CELLS(0x82000014, 0, 0x80000000, 0, 0x1000,
+		     0xc3000020, 0x110, 0, 0, 0x4000));
+	expect_cells(buf, node, "ibm,req#msi-x", 1, CELLS(3));
+	CHECK_EQ(fdt_pack(buf), 0);
+	check_golden_dtb(buf, "bar64-prefetchable");
+}
+
+/* An NVMe-like function: BAR0 64-bit (not prefetchable) 16 KiB holding
+ * its registers and the MSI-X table, 64 vectors, no MSI, INTA. */
+static void make_nvme(struct pci_config *pc)
+{
+	uint64_t sizes[6] = { 0x4000, 0, 0, 0, 0, 0 };
+
+	fake_pci_reset();
+	fake_pci_put32(0x00, 0x00101b36);
+	fake_pci_put32(0x08, 0x01080202);		/* NVM express, revision 2 */
+	fake_pci_put32(0x2c, 0x11001af4);
+	fake_pci_cfg[0x06] = 0x10;
+	fake_pci_put32(0x10, 0xfe800004);		/* 64-bit */
+	fake_pci_cfg[0x34] = 0x40;
+	fake_pci_cfg[0x40] = 0x11; fake_pci_put16(0x42, 63);	/* MSI-X, 64 vectors */
+	fake_pci_put32(0x44, 0x00002000);		/* table in BAR0 at 8 KiB */
+	fake_pci_put32(0x48, 0x00003000);		/* PBA at 12 KiB */
+	fake_pci_cfg[0x3d] = 1;
+	CHECK_EQ(pci_config_init(pc, &fake_pci_ops, NULL, sizes, 4096), 0);
+}
+
+/* 64 MSI-X vectors: the function asks for all of them (ibm,req#msi-x),
+ * no ibm,req#msi without MSI, and the PE's total is its 64. The 64-bit
+ * BAR, not prefetchable, is in the 64-bit window too (ss 3, no p). */
+TEST(phb_fdt_golden_msix_64)
+{
+	static uint8_t buf[16384];
+	struct pci_config pc;
+	const struct phb_fdt_fn fn = { .cfg = &pc, .devfn = 0, .intx_pin = 1, .intx_irq = 4112,
+				       .name = "0000:03:00.0" };
+	struct phb_fdt p = phb_at_index(1, &fn, 1);
+	int phb, node;
+
+	make_nvme(&pc);
+	place_as_pvmm(&pc, 1);
+	CHECK_EQ(fdt_create_empty_tree(buf, sizeof(buf)), 0);
+	CHECK_EQ(phb_fdt_emit(buf, 0, &p), 0);
+	phb = fdt_path_offset(buf, "/pci@800000020000001");
+	expect_cells(buf, phb, "ibm,pe-total-#msi", 1, CELLS(64));
+	node = fdt_subnode_offset(buf, phb, "device@0");
+	CHECK(node >= 0);
+	expect_cells(buf, node, "ibm,req#msi-x", 1, CELLS(64));
+	CHECK(!fdt_getprop(buf, node, "ibm,req#msi", NULL));
+	expect_cells(buf, node, "assigned-addresses", 5, CELLS(0x83000010, 0x130, 0, 0, 0x4000));
+	CHECK_EQ(fdt_pack(buf), 0);
+	check_golden_dtb(buf, "msix-64");
+}
+
 /* ---- any PHB the placement allows: 32 slots of 8 functions ---- */
 
 #define REGIONS 7		/* BARs 0-5, then the expansion ROM */

@@ -91,7 +91,10 @@ static void function_name(char *buf, size_t len, uint32_t class, uint8_t devfn)
 
 /* Region i of a function (0-5: its BARs, 6: its ROM) as an entry of
  * assigned-addresses; false where it has none. phys.hi: non-relocatable
- * (n, as QEMU's), 32 or 64-bit memory space, bus 0, devfn, register. */
+ * (n, as QEMU's), prefetchable (p) as the BAR says, 32 or 64-bit memory
+ * space (ss 2 or 3), bus 0, devfn, register. QEMU's own tree leaves p
+ * clear; the PCI binding and SLOF set it, and Linux's of_pci reads it as
+ * the resource's IORESOURCE_PREFETCH. */
 static bool fn_region(const struct phb_fdt_fn *f, int i, uint32_t e[ASSIGNED_CELLS])
 {
 	uint32_t hi = 0x82000000 | (uint32_t)f->devfn << 8;
@@ -101,7 +104,8 @@ static bool fn_region(const struct phb_fdt_fn *f, int i, uint32_t e[ASSIGNED_CEL
 		const struct pci_bar *b = &f->cfg->bars[i];
 		addr = b->addr;
 		size = b->size;
-		hi |= (b->is64 ? 0x01000000 : 0) | (0x10 + 4 * i);
+		hi |= (b->is64 ? 0x01000000 : 0) | (b->flags & PCI_BAR_MEM_PREFETCH ? 0x40000000 : 0) |
+		      (0x10 + 4 * i);
 	} else {
 		hi |= 0x30;		/* the expansion ROM register */
 	}
@@ -226,7 +230,9 @@ static int emit_windows(void *fdt, int node, const struct phb_fdt *p)
 		0x02000000, (uint32_t)(p->mmio32_bus >> 32), (uint32_t)p->mmio32_bus,
 		(uint32_t)(p->mmio32_cpu >> 32), (uint32_t)p->mmio32_cpu,
 		(uint32_t)(p->mmio32_size >> 32), (uint32_t)p->mmio32_size,
-		/* 64-bit space: bus address = CPU address */
+		/* 64-bit space: bus address = CPU address, as QEMU's; not
+		 * prefetchable (0x03000000, as QEMU's), since pvmm puts
+		 * non-prefetchable 64-bit BARs there too (bars_place) */
 		0x03000000, (uint32_t)(p->mmio64_cpu >> 32), (uint32_t)p->mmio64_cpu,
 		(uint32_t)(p->mmio64_cpu >> 32), (uint32_t)p->mmio64_cpu,
 		(uint32_t)(p->mmio64_size >> 32), (uint32_t)p->mmio64_size }, 14);
