@@ -232,7 +232,9 @@ TEST(phb_fdt_golden_two_functions)
 	CHECK(fdt_subnode_offset(buf, phb, "ethernet@2") >= 0);
 	fn1 = fdt_subnode_offset(buf, phb, "ethernet@2,1");
 	CHECK(fn1 >= 0);
-	expect_cells(buf, fn1, "reg", 5, CELLS(0x1100, 0, 0, 0, 0));
+	/* config space, then BAR0 (32-bit, 128 KiB) and BAR3 (64-bit, 16 KiB) */
+	expect_cells(buf, fn1, "reg", 15, CELLS(0x1100, 0, 0, 0, 0, 0x02001110, 0, 0, 0, 0x20000,
+						0x0300111c, 0, 0, 0, 0x4000));
 	expect_cells(buf, phb, "interrupt-map-mask", 4, CELLS(0xff00, 0, 0, 0xffffffff));
 	expect_cells(buf, phb, "interrupt-map", 14,
 		     CELLS(0x1000, 0, 0, 1, 0x1111, 4121, 1, 0x1100, 0, 0, 2, 0x1111, 4130, 1));
@@ -301,6 +303,8 @@ TEST(phb_fdt_golden_bar64_prefetchable)
 	expect_cells(buf, node, "assigned-addresses", 10, CELLS(0x82000014, 0, 0x80000000, 0, 0x1000,
 		     0xc3000020, 0x110, 0, 0, 0x4000));
 	expect_cells(buf, node, "ibm,req#msi-x", 1, CELLS(3));
+	expect_cells(buf, node, "reg", 15, CELLS(0, 0, 0, 0, 0, 0x02000014, 0, 0, 0, 0x1000,
+						 0x43000020, 0, 0, 0, 0x4000));
 	CHECK_EQ(fdt_pack(buf), 0);
 	check_golden_dtb(buf, "bar64-prefetchable");
 }
@@ -436,6 +440,21 @@ static int oracle_assigned(const struct fn_spec *o, uint32_t *want)
 	return n;
 }
 
+/* reg by the binding: config space (phys.hi with the devfn, the rest 0),
+ * then each region as assigned-addresses has it but relocatable (n = 0)
+ * at address 0, with its size. */
+static int oracle_reg(const struct fn_spec *o, uint32_t *want)
+{
+	int n = 5 + oracle_assigned(o, want + 5);
+
+	memcpy(want, (uint32_t[5]){ (uint32_t)o->devfn << 8, 0, 0, 0, 0 }, sizeof(uint32_t[5]));
+	for (int c = 5; c < n; c += 5) {
+		want[c] &= ~(1u << 31);
+		want[c + 1] = want[c + 2] = 0;
+	}
+	return n;
+}
+
 /* interrupt-map: per function with a pin, in the functions' order, the
  * child's unit address (phys.hi with its devfn, 0, 0) and pin, then the
  * XICS phandle, the function's source and 1 (level). */
@@ -473,7 +492,7 @@ static void expect_exact(const void *fdt, int node, const char *name, const uint
  * node, reg, interrupts and assigned-addresses. */
 static void check_against_oracle(const void *fdt, const char *path, const struct fn_spec *o, unsigned int n)
 {
-	uint32_t *want = calloc(7 * n + 1, sizeof(uint32_t)), assigned[5 * REGIONS];
+	uint32_t *want = calloc(7 * n + 1, sizeof(uint32_t)), assigned[5 * REGIONS], reg[5 * (1 + REGIONS)];
 	int phb = fdt_path_offset(fdt, path), cells = oracle_intx_map(o, n, want);
 	char name[32];
 
@@ -488,7 +507,7 @@ static void check_against_oracle(const void *fdt, const char *path, const struct
 			snprintf(name, sizeof(name), "ethernet@%x", o[k].devfn >> 3);
 		int fn = fdt_subnode_offset(fdt, phb, name);
 		CHECK(fn >= 0);
-		expect_exact(fdt, fn, "reg", (uint32_t[5]){ (uint32_t)o[k].devfn << 8, 0, 0, 0, 0 }, 5);
+		expect_exact(fdt, fn, "reg", reg, oracle_reg(&o[k], reg));
 		expect_exact(fdt, fn, "interrupts", (uint32_t[1]){ o[k].pin }, 1);
 		expect_exact(fdt, fn, "assigned-addresses", assigned, oracle_assigned(&o[k], assigned));
 	}

@@ -2,8 +2,8 @@
  * The PHB's device-tree node and a child node per function, from a plain
  * description (pure: unit-tested natively): reg, ranges, bus-range, the
  * default DMA window (ibm,dma-window), DDW's tokens when offered, and for
- * the function its IDs, class, MSI wishes and assigned BARs, read through
- * the config-space shadow.
+ * the function its IDs, class, MSI wishes, its regions' sizes (reg) and
+ * assigned BARs, read through the config-space shadow.
  */
 #ifndef PVMM_SPAPR_PHB_FDT_H
 #define PVMM_SPAPR_PHB_FDT_H

@@ -26,10 +26,11 @@
 	FDT_PROP_BYTES(8) + FDT_PROP_BYTES(56) + FDT_PROP_BYTES(20) + FDT_PROP_BYTES(16) + \
 	FDT_PROP_BYTES(12) + FDT_PROP_BYTES(8) + FDT_PROP_BYTES(0) + 7 * FDT_PROP_BYTES(4) + \
 	FDT_PROP_BYTES(sizeof("pci")) + FDT_PROP_BYTES(sizeof("IBM,Logical_PHB")))
-/* A function at most: its node (name, reg, ten single cells, every region
- * assigned) and its interrupt-map entry in the PHB. */
-#define FN_BYTES (FDT_NODE_BYTES(FN_NAME_MAX - 1) + FDT_PROP_BYTES(20) + 10 * FDT_PROP_BYTES(4) + \
-	FDT_PROP_BYTES(4 * ASSIGNED_CELLS * FN_REGIONS) + 4 * INTX_MAP_CELLS)
+/* A function at most: its node (name, reg with config space and every
+ * region, ten single cells, every region assigned) and its interrupt-map
+ * entry in the PHB. */
+#define FN_BYTES (FDT_NODE_BYTES(FN_NAME_MAX - 1) + FDT_PROP_BYTES(4 * ASSIGNED_CELLS * (1 + FN_REGIONS)) + \
+	10 * FDT_PROP_BYTES(4) + FDT_PROP_BYTES(4 * ASSIGNED_CELLS * FN_REGIONS) + 4 * INTX_MAP_CELLS)
 /* The strings block: each property name above once (27 names, under
  * 500 bytes today). */
 #define PHB_STRINGS_BYTES 1024
@@ -135,6 +136,29 @@ static int emit_assigned(void *fdt, int node, const struct phb_fdt_fn *f)
 	return 0;
 }
 
+/* reg, as the PCI binding and QEMU's: config space, then what each region
+ * asks for (relocatable: n clear, address 0, its size). Counted, then
+ * filled in place. */
+static int emit_reg(void *fdt, int node, const struct phb_fdt_fn *f)
+{
+	uint32_t e[ASSIGNED_CELLS];
+	uint8_t *cells;
+	int n = 0;
+
+	for (int i = 0; i < FN_REGIONS; i++)
+		n += fn_region(f, i, e);
+	TRY(fdt_setprop_cells_room(fdt, node, "reg", (1 + n) * ASSIGNED_CELLS, &cells));
+	cells = put_cells(cells, (uint32_t[ASSIGNED_CELLS]){ (uint32_t)f->devfn << 8, 0, 0, 0, 0 },
+			  ASSIGNED_CELLS);
+	for (int i = 0; i < FN_REGIONS; i++)
+		if (fn_region(f, i, e)) {
+			e[0] &= ~0x80000000u;
+			e[1] = e[2] = 0;
+			cells = put_cells(cells, e, ASSIGNED_CELLS);
+		}
+	return 0;
+}
+
 static int emit_ids(void *fdt, int node, const struct phb_fdt_fn *f, uint32_t class)
 {
 	struct pci_config *cfg = f->cfg;
@@ -166,8 +190,7 @@ static int emit_function(void *fdt, int phb_node, const struct phb_fdt_fn *f)
 	function_name(name, sizeof(name), class, f->devfn);
 	node = fdt_add_subnode(fdt, phb_node, name);
 	TRY(node);
-	/* config space: bus 0, devfn */
-	TRY(fdt_setprop_cells(fdt, node, "reg", (uint32_t[5]){ (uint32_t)f->devfn << 8, 0, 0, 0, 0 }, 5));
+	TRY(emit_reg(fdt, node, f));
 	TRY(emit_ids(fdt, node, f, class));
 	return emit_assigned(fdt, node, f);
 }
