@@ -4,7 +4,9 @@
 
 # host_bind.c does sysfs I/O under a root the tests point at a temp dir.
 # jsonq's parser and query (kernel/guest-tools) are tested too, without its main().
-UNIT_PURE_SRC := $(PURE_SRC) vmm/host/host_bind.c kernel/guest-tools/jsonq.c
+# vfio_req.c's watcher runs on eventfds standing in for VFIO's (its two
+# ioctls are not called).
+UNIT_PURE_SRC := $(PURE_SRC) vmm/host/host_bind.c kernel/guest-tools/jsonq.c vmm/vfio/vfio_req.c
 UNIT_TEST_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_ALL_SRC  := $(UNIT_PURE_SRC) $(UNIT_TEST_SRC)
 UNIT_DEFS     := -DGOLDEN_DIR='"tests/unit/golden"' -Itests/unit -Ikernel/guest-tools -DJSONQ_NO_MAIN

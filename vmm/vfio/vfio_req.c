@@ -16,13 +16,15 @@
 /* The request index's one trigger: fd, or -1 for none. */
 static int set_trigger(struct vfio_device *d, int fd)
 {
-	struct {
-		struct vfio_irq_set set;
-		int32_t fd;
-	} s = { { .argsz = sizeof(s), .flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
-		  .index = VFIO_PCI_REQ_IRQ_INDEX, .start = 0, .count = 1 }, fd };
+	_Alignas(struct vfio_irq_set) uint8_t buf[sizeof(struct vfio_irq_set) + sizeof(int32_t)];
+	struct vfio_irq_set *set = (struct vfio_irq_set *)buf;
+	int32_t data = fd;
 
-	if (ioctl(d->fd, VFIO_DEVICE_SET_IRQS, &s) < 0) {
+	*set = (struct vfio_irq_set){ .argsz = sizeof(buf), .index = VFIO_PCI_REQ_IRQ_INDEX,
+				      .flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+				      .start = 0, .count = 1 };
+	memcpy(set->data, &data, sizeof(data));
+	if (ioctl(d->fd, VFIO_DEVICE_SET_IRQS, set) < 0) {
 		int err = errno;
 		pr_err("%s: VFIO_DEVICE_SET_IRQS(request, %s): %s", d->bdf, fd < 0 ? "off" : "on",
 		       strerror(err));
