@@ -327,10 +327,30 @@ static void pci_cases(void)
 
 static int cfg_rd, cfg_wr;
 static uint32_t cfg_buid[2];
-/* The function's BARs: guest physical = bus + bus_to_cpu. */
-static const uint8_t *bars_fdt;
-static int bars_len;
-static uint64_t bus_to_cpu, win_cpu, win_size;
+/* The function's BARs, and the PHB's ranges that map their bus addresses
+ * (a 64-bit BAR lies in the 64-bit window, whose offset is not the 32-bit
+ * one's); win_cpu/win_size: the 32-bit window. */
+static const uint8_t *bars_fdt, *ranges_fdt;
+static int bars_len, ranges_len;
+static uint64_t win_cpu, win_size;
+
+/* Guest physical address of a bus address in space ss (2: 32-bit memory,
+ * 3: 64-bit), through the ranges entry holding it; 0 if none does. */
+static uint64_t bus_gpa(uint32_t ss, uint64_t bus)
+{
+	for (int i = 0; i + 28 <= ranges_len; i += 28) {
+		uint64_t rbus = be64(ranges_fdt + i + 4), size = be64(ranges_fdt + i + 20);
+		if ((be32(ranges_fdt + i) >> 24 & 3) == ss && bus >= rbus && bus - rbus < size)
+			return be64(ranges_fdt + i + 12) + (bus - rbus);
+	}
+	return 0;
+}
+
+/* assigned-addresses entry at i: its guest physical address. */
+static uint64_t entry_gpa(int i)
+{
+	return bus_gpa(be32(bars_fdt + i) >> 24 & 3, be64(bars_fdt + i + 4));
+}
 
 /* Config register reg (function 0 of bus 0) of size bytes; all ones on error. */
 static uint32_t cfg_read(uint32_t reg, uint32_t size)
@@ -380,7 +400,7 @@ static uint64_t bar_gpa(uint32_t reg, uint64_t *size)
 	for (int i = 0; i + 20 <= bars_len; i += 20)
 		if ((be32(bars_fdt + i) & 0xff) == reg) {
 			*size = be64(bars_fdt + i + 12);
-			return be64(bars_fdt + i + 4) + bus_to_cpu;
+			return entry_gpa(i);
 		}
 	return 0;
 }
@@ -391,7 +411,7 @@ static uint64_t bars_end(void)
 	uint64_t end = 0;
 
 	for (int i = 0; i + 20 <= bars_len; i += 20) {
-		uint64_t e = be64(bars_fdt + i + 4) + be64(bars_fdt + i + 12) + bus_to_cpu;
+		uint64_t e = entry_gpa(i) + be64(bars_fdt + i + 12);
 		end = e > end ? e : end;
 	}
 	return end;
@@ -536,18 +556,18 @@ static void mmio_hole_cases(uint64_t bar0)
 static int bar_setup(void)
 {
 	int phb = fdt_child_prefix(0, "pci@"), len, fn = phb < 0 ? -1 : fdt_child_prefix(phb, "");
-	const uint8_t *reg = fdt_prop(phb, "reg", &len), *ranges = fdt_prop(phb, "ranges", &len);
+	const uint8_t *reg = fdt_prop(phb, "reg", &len);
 
+	ranges_fdt = fdt_prop(phb, "ranges", &ranges_len);
 	cfg_rd = rtas_token("ibm,read-pci-config");
 	cfg_wr = rtas_token("ibm,write-pci-config");
-	if (!reg || !ranges || len < 28 || fn < 0 || cfg_rd < 0 || cfg_wr < 0)
+	if (!reg || !ranges_fdt || ranges_len < 28 || fn < 0 || cfg_rd < 0 || cfg_wr < 0)
 		return 0;
 	bars_fdt = fdt_prop(fn, "assigned-addresses", &bars_len);
 	cfg_buid[0] = be64(reg) >> 32;
 	cfg_buid[1] = (uint32_t)be64(reg);
-	bus_to_cpu = be64(ranges + 12) - be64(ranges + 4);
-	win_cpu = be64(ranges + 12);
-	win_size = be64(ranges + 20);
+	win_cpu = be64(ranges_fdt + 12);
+	win_size = be64(ranges_fdt + 20);
 	return bars_fdt && bars_len >= 20;
 }
 
