@@ -13,6 +13,7 @@
 #include "spapr_rtas.h"
 #include "util.h"
 #include "vfio.h"
+#include "vfio_eeh.h"
 #include "vfio_pci.h"
 #include "vm.h"
 
@@ -98,6 +99,7 @@ int vfio_pci_open(struct vfio_pci *f, struct vm *vm, struct vfio_group *g, const
 	memset(f, 0, sizeof(*f));
 	f->vm = vm;
 	f->devfn = devfn;
+	f->dev.req_fd = -1;		/* no request trigger: vfio_req starts no thread */
 	snprintf(f->dev.bdf, sizeof(f->dev.bdf), "%s", bdf);
 	r = vm_alloc_irqs(vm, bdf, 1, &f->irq_intx);
 	if (r)
@@ -151,6 +153,12 @@ uint8_t vfio_pci_intx_pin(const struct vfio_pci *f)
 void vfio_pci_report(const struct vfio_pci *f, struct report *r)
 {
 	(void)f; (void)r;
+}
+
+int vfio_pci_msi_rearm(struct vfio_pci *f)
+{
+	(void)f;
+	return 0;
 }
 
 void vfio_pci_close(struct vfio_pci *f)
@@ -226,4 +234,26 @@ void phb_dma_report(const struct phb_dma *d, struct report *r)
 void phb_dma_teardown(struct phb_dma *d)
 {
 	(void)d;
+}
+
+/* ---- EEH: the host has none here, so no PHB offers it (spapr_eeh.c's
+ * calls are unit-tested on a fake VFIO layer of their own) ---- */
+
+bool vfio_eeh_supported(struct vfio_container *c)
+{
+	(void)c;
+	return false;
+}
+
+int vfio_eeh_pe_op(struct vfio_container *c, uint32_t op)
+{
+	(void)c; (void)op;
+	return -ENOTTY;
+}
+
+int vfio_eeh_inject(struct vfio_container *c, uint32_t type, uint32_t func, uint64_t addr,
+		    uint64_t mask)
+{
+	(void)c; (void)type; (void)func; (void)addr; (void)mask;
+	return -ENOTTY;
 }

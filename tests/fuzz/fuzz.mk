@@ -18,7 +18,8 @@ FUZZ_PURE_SRC := $(PURE_SRC)
 
 # fuzz_calls runs the real PHB and cpu RTAS handlers with their
 # ioctls faked (fake_vmm.c, over the unit tests' fake PCI function).
-FUZZ_EXTRA_calls := vmm/papr/spapr_phb.c vmm/papr/spapr_cpu.c tests/fuzz/fake_vmm.c tests/unit/fake_pci.c
+FUZZ_EXTRA_calls := vmm/papr/spapr_phb.c vmm/papr/spapr_phb_eeh.c vmm/vfio/vfio_req.c \
+	vmm/papr/spapr_cpu.c tests/fuzz/fake_vmm.c tests/unit/fake_pci.c
 
 .SECONDEXPANSION:
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_PURE_SRC) $$(FUZZ_EXTRA_$$*) $(wildcard vmm/include/*.h)
