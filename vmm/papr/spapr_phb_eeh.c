@@ -68,7 +68,6 @@ void spapr_phb_eeh_setup(struct spapr_phb *phb)
 {
 	char name[16], why[96] = "";
 	bool offered;
-	GUEST_LOG_SCOPE(GUEST_LOG_EEH);
 
 	snprintf(name, sizeof(name), "PHB %u", phb->index);
 	offered = eeh_offer(phb->dma.nr_groups, vfio_eeh_supported(&phb->dma.ct), why, sizeof(why));
