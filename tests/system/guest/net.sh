@@ -168,6 +168,14 @@ for d in /sys/bus/pci/devices/*; do
 	while read -r m; do insmod "/lib/modules/$m" 2>/dev/null; done < /lib/modules/load-order
 	break
 done
+# A virtio device (the built-in virtio_pci took the function) gets
+# virtio_net, after what it needs.
+for d in /sys/bus/virtio/devices/*; do
+	[ -e "$d" ] && [ ! -e "$d/driver" ] || continue
+	grep -E '^(failover|net_failover|virtio_net)\.ko$' /lib/modules/load-order |
+		while read -r m; do insmod "/lib/modules/$m" 2>/dev/null; done
+	break
+done
 ip link set lo up
 IFS_UP=
 for i in $(seq 1 50); do
