@@ -53,7 +53,7 @@ addr_of() {
 link_up() {
 	ifn=$1 hub=$2 sfx=$3
 	drv=$(basename "$(readlink /sys/class/net/$ifn/device/driver)")
-	echo "GUEST nic=$ifn driver=$drv pci=$(basename "$(readlink /sys/class/net/$ifn/device)")$sfx"
+	echo "GUEST nic=$ifn driver=$drv pci=$(basename "$(pci_of "$ifn")")$sfx"
 	show_bars "$ifn"
 	# pvmm.netfeat=tso:off,gso:off: offloads to switch before the transfer
 	for f in $(arg netfeat | tr ',' ' '); do
@@ -74,18 +74,26 @@ link_up() {
 	ping -c 20 -i 0.2 -W 10 "$peer" | tail -n 2 | sed "s/^/GUEST ping /; s/\$/$sfx/"
 }
 
+# pci_of IF: the PCI function's sysfs directory behind the interface (a
+# virtio interface's device is the virtio device on the function).
+pci_of() {
+	d=$(readlink -f "/sys/class/net/$1/device")
+	[ -e "$d/config" ] || d=$(dirname "$d")
+	echo "$d"
+}
+
 # show_bars IF: the function's six BAR registers as its config space holds
 # them (bus addresses: a 64-bit BAR's high half is the next register).
 show_bars() {
-	d=/sys/class/net/$1/device
-	echo "GUEST bars pci=$(basename "$(readlink "$d")") $(od -An -tx4 -j16 -N24 "$d/config" | tr -s ' ' | sed 's/^ //')"
+	d=$(pci_of "$1")
+	echo "GUEST bars pci=$(basename "$d") $(od -An -tx4 -j16 -N24 "$d/config" | tr -s ' ' | sed 's/^ //')"
 }
 
 # show_msix IF: how many MSI-X vectors the function's driver enabled (the
 # driver enables them when the interface goes up).
 show_msix() {
-	d=/sys/class/net/$1/device
-	echo "GUEST msix pci=$(basename "$(readlink "$d")") vectors=$(cat "$d"/msi_irqs/* 2>/dev/null | grep -c msix)"
+	d=$(pci_of "$1")
+	echo "GUEST msix pci=$(basename "$d") vectors=$(cat "$d"/msi_irqs/* 2>/dev/null | grep -c msix)"
 }
 
 # unwired_up IF: a NIC with no wire of its own (hub 2, or a wire an earlier
@@ -97,7 +105,7 @@ unwired_up() {
 		[ "$(cat /sys/class/net/$1/carrier 2>/dev/null)" = 1 ] && break
 		sleep 0.2
 	done
-	echo "GUEST nic=$1 driver=$drv pci=$(basename "$(readlink /sys/class/net/$1/device)") unwired carrier=$(cat /sys/class/net/$1/carrier 2>/dev/null)"
+	echo "GUEST nic=$1 driver=$drv pci=$(basename "$(pci_of "$1")") unwired carrier=$(cat /sys/class/net/$1/carrier 2>/dev/null)"
 	show_msix "$1"
 }
 
