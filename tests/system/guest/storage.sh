@@ -53,22 +53,23 @@ fs_umount() { umount /mnt 2>/tmp/mount.err || echo "GUEST fs umount failed: $(ca
 # fs_write: the data and its sha256 onto the mounted filesystem.
 fs_write() {
 	new_data
-	cp /tmp/data /mnt/data && echo "$sum" > /mnt/data.sha256 && rm -f /tmp/data
+	cp /tmp/data /mnt/data && echo "$sum" > /mnt/data.sha256
 	echo "GUEST fs wrote sha256=$sum rc=$?"
+	rm -f /tmp/data
 }
 
 case $(arg fs) in
 write)
 	mke2fs /dev/nvme0n1 $((FS_MB * 1024)) > /tmp/mke2fs.out 2>&1 ||
 		echo "GUEST fs mke2fs failed: $(tail -n 2 /tmp/mke2fs.out | tr '\n' ' ')"
-	fs_mount && fs_write
-	fs_umount
+	fs_mount && fs_write && fs_umount
 	;;
 check)
-	fs_mount
-	echo "GUEST fs found sha256=$(sha256sum /mnt/data | cut -d' ' -f1) recorded=$(cat /mnt/data.sha256)"
-	fs_write
-	fs_umount
+	if fs_mount; then
+		echo "GUEST fs found sha256=$(sha256sum /mnt/data | cut -d' ' -f1) recorded=$(cat /mnt/data.sha256)"
+		fs_write
+		fs_umount
+	fi
 	;;
 esac
 
