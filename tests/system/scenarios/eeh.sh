@@ -9,7 +9,8 @@
 # its PE is frozen and recovered, in this order until one works: the
 # guest's own MMIO error (debugfs eeh_dev_break), an error this host
 # injects (its PowerNV debugfs: PCI<domain>/err_injct with the PE's
-# number, then eeh_dev_break on the host's side), and last a recovery
+# number; not its eeh_dev_break, which machine-checks this emulated
+# host), and last a recovery
 # forced on the PE from inside the guest (eeh_force_recover: no freeze,
 # but the same driver callbacks, set-slot-reset, configure-pe and state
 # reads as a real one). The RESULT lines say what this host answered to
@@ -62,13 +63,16 @@ l1_inject() {
 	fi
 	sleep 3
 	echo "RESULT eeh l1 after-err_injct $(l1_state)"
-	if ! grep -q "GUEST eeh recovered=" /tmp/eeh.out; then
-		out=$( { echo "$NIC_A_BDF" > $l1dbg/eeh_dev_break; } 2>&1 ); rc=$?
-		echo "RESULT eeh l1 eeh_dev_break rc=$rc answer=${out:-none}"
-		sleep 3
-		echo "RESULT eeh l1 after-dev_break $(l1_state)"
-	fi
+	# Not this host's eeh_dev_break: on the emulated PHB4 its load from the
+	# device's BAR is an unrecoverable machine check in L1 (measured).
 	dmesg | grep -iE "EEH|vfio" | tail -n 20 | sed 's/^/L1-DMESG /'
+}
+
+# pe_state_normal OUT: the guest's first PE state (eeh_pe_state: the
+# platform's state flags) has MMIO and DMA active (0x08 | 0x10).
+pe_state_normal() {
+	st=$(sed -n 's/^GUEST eeh pe .*state=\(0x[0-9a-f]*\) .*/\1/p' "$1" | head -n1)
+	[ -n "$st" ] && [ $((st & 0x18)) = $((0x18)) ]
 }
 
 eeh_recovery() {
@@ -98,7 +102,7 @@ eeh_recovery() {
 		sh -c "! grep -q 'EEH functionality not supported' '$out'"
 	check "guest: the PE's address is pvmm's (0x1)" grep -q "^GUEST eeh pe .*pe_config_addr=0x1 " "$out"
 	# eeh_pe_state: the state (MMIO and DMA active: 0x18) and the PE's flags
-	check "guest read its PE's state: normal" grep -q "^GUEST eeh pe .*state=0x00000018 " "$out"
+	check "guest read its PE's state: normal (MMIO and DMA active)" pe_state_normal "$out"
 	check "guest recovered through EEH (${via:-none})" grep -qE "^GUEST eeh recovered=[a-z]" "$out"
 	check "guest kernel: EEH: Recovery successful" grep -q "EEH: Recovery successful" "$out"
 	check_link "$out"
