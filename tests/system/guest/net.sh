@@ -86,7 +86,7 @@ pci_of() {
 # them (bus addresses: a 64-bit BAR's high half is the next register).
 show_bars() {
 	d=$(pci_of "$1")
-	echo "GUEST bars pci=$(basename "$d") $(od -An -tx4 -j16 -N24 "$d/config" | tr -s ' ' | sed 's/^ //')"
+	echo "GUEST bars pci=$(basename "$d") $(od -An -tx4 -j16 -N24 "$d/config" | tr -s ' \n' ' ' | sed 's/^ //; s/ $//')"
 }
 
 # show_msix IF: how many MSI-X vectors the function's driver enabled (the
