@@ -128,7 +128,7 @@ firmware/rtas.bin: firmware/rtas.S
 # everything on powernv9, and host, boot, papr-conformance and multi-device on
 # a nested pseries host.
 SCENARIOS ?= host boot papr-conformance passthrough-user passthrough-kernel passthrough-intx ddw \
-	multi-device shared-phb multi-function many-devices nvme hostile errors bench-smoke mode-fallback group-reuse signals \
+	multi-device shared-phb multi-function many-devices nvme sriov-vf virtio-net eeh device-removed hostile errors bench-smoke mode-fallback group-reuse signals \
 	managed-bind
 NESTED_SCENARIOS ?= host boot papr-conformance multi-device
 

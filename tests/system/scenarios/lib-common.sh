@@ -109,6 +109,15 @@ check_unwired() {
 		test "$(grep -c '^GUEST nic=.* driver=e1000e .* unwired carrier=1$' "$1")" -eq "$2"
 }
 
+# wait_line FILE PATTERN SECONDS: until FILE has a line matching PATTERN.
+wait_line() {
+	for i in $(seq 1 $(($3 * 2))); do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
 # nic_a_driver: the driver that holds NIC A in this (the emulated) host.
 nic_a_driver() { l=$(readlink "/sys/bus/pci/devices/$NIC_A_BDF/driver"); echo "${l##*/}"; }
 
