@@ -64,8 +64,8 @@ TEST(vfio_req_host_asks_for_a_device)
 	CHECK_STR_CONTAINS(err, "exit status 5");
 	CHECK(strstr(err, "0000:01:00.0") == NULL);
 	CHECK(strstr(strstr(err, "asks") + 1, "asks") == NULL);	/* said once */
-	CHECK_EQ(b.host_requests, 2);
-	CHECK_EQ(a.host_requests, 0);
+	CHECK_EQ(atomic_load(&b.host_requests), 2);
+	CHECK_EQ(atomic_load(&a.host_requests), 0);
 	close(a.req_fd);
 	close(b.req_fd);
 	free(vm.mem.host);
@@ -113,5 +113,34 @@ TEST(vfio_req_no_trigger_no_thread)
 	CHECK_EQ(vfio_req_watch_start(&w, &vm, "PHB 1", devs, 1), 0);
 	CHECK(!w.running);
 	vfio_req_watch_stop(&w);
+	free(vm.mem.host);
+}
+
+/* The exit summary reads a function's request count while the watcher
+ * still runs (the devices, and their watchers, go after the summary):
+ * the count is an atomic, read here as the summary reads it (the TSan
+ * build runs this). */
+TEST(vfio_req_count_read_while_watching)
+{
+	static struct vm vm;
+	struct vfio_device a;
+	struct vfio_device *devs[] = { &a };
+	struct vfio_req_watch w;
+	uint64_t seen = 0;
+
+	test_vm_init(&vm, 4096);
+	fake_device(&a, "0000:01:00.0", true);
+	stderr_capture_begin();
+	CHECK_EQ(vfio_req_watch_start(&w, &vm, "PHB 0", devs, 1), 0);
+	for (int i = 0; i < 2000 && seen < 3; i++) {
+		if (i % 50 == 0)
+			host_asks(&a);
+		seen = atomic_load(&a.host_requests);
+		nanosleep(&(struct timespec){ 0, 100000 }, NULL);
+	}
+	vfio_req_watch_stop(&w);
+	stderr_capture_end();
+	CHECK(seen >= 1);
+	close(a.req_fd);
 	free(vm.mem.host);
 }

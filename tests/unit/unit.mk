@@ -20,7 +20,8 @@ build/unit/asan: $(UNIT_ALL_SRC) $(wildcard vmm/include/*.h tests/unit/*.h kerne
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_NAT) $(UNIT_SAN) -O1 $(UNIT_DEFS) -Wno-missing-prototypes -o $@ $(UNIT_ALL_SRC) -lfdt -liniparser -lpthread
 
-# The exit protocol's threads (test_vm_exit.c) under ThreadSanitizer, which
+# The exit protocol's threads (test_vm_exit.c) and the device request
+# watcher's (test_vfio_req.c) under ThreadSanitizer, which
 # does not combine with ASan; clang, as the TSan fuzzer has it.
 TSAN_CC ?= clang
 build/unit/tsan: $(UNIT_ALL_SRC) $(wildcard vmm/include/*.h tests/unit/*.h)
@@ -43,6 +44,7 @@ unit-asan: setup build/unit/asan
 # kernel/guest-modules on the real guest kernel's modules.alias and modules.dep.
 unit-tsan: setup build/unit/tsan
 	TSAN_OPTIONS=halt_on_error=1 build/unit/tsan vm_exit
+	TSAN_OPTIONS=halt_on_error=1 build/unit/tsan vfio_req
 unit-modules: setup
 	bash tests/unit/guest_modules.sh
 unit: unit-native unit-ppc unit-asan unit-tsan unit-modules

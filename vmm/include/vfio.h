@@ -63,7 +63,9 @@ struct vfio_device {
 	uint32_t intx_count;		/* VFIO's INTx index: 1 if the function has a pin */
 	int irq_index_enabled;		/* -1: none */
 	int req_fd;			/* VFIO's request interrupt (vfio_req.h), -1: none */
-	uint64_t host_requests;		/* how often the host asked for the device back */
+	/* How often the host asked for the device back: counted by the
+	 * request watcher, read by the exit summary while it still runs. */
+	atomic_uint_fast64_t host_requests;
 	struct vfio_access_errors errors;
 };
 

@@ -393,16 +393,16 @@ int vfio_region_rw(struct vfio_device *d, int region, uint64_t off, void *buf, u
 void vfio_device_report(const struct vfio_device *d, struct report *r)
 {
 	uint64_t cfg = atomic_load(&d->errors.config), bar = atomic_load(&d->errors.bar);
-	uint64_t ones = atomic_load(&d->errors.config_all_ones);
+	uint64_t ones = atomic_load(&d->errors.config_all_ones), asked = atomic_load(&d->host_requests);
 
 	report_u64(r, "config_access_errors", cfg);
 	report_u64(r, "bar_access_errors", bar);
 	report_u64(r, "config_reads_all_ones", ones);
-	report_u64(r, "host_requests", d->host_requests);
+	report_u64(r, "host_requests", asked);
 	if (cfg || bar || ones)
 		report_line(r, "pvmm:   failed accesses through VFIO: {config_access_errors} config, "
 			    "{bar_access_errors} BAR; config reads of all ones: {config_reads_all_ones}");
-	if (d->host_requests)
+	if (asked)
 		report_line(r, "pvmm:   the host asked for the device back (VFIO request interrupt)");
 }
 

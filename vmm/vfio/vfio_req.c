@@ -80,7 +80,7 @@ static void host_asks(struct vfio_req_watch *w, struct vfio_device *d)
 
 	if (read(d->req_fd, &count, sizeof(count)) != sizeof(count))
 		return;			/* EAGAIN: another wake-up took it */
-	if (d->host_requests++ == 0)
+	if (atomic_fetch_add(&d->host_requests, 1) == 0)
 		pr_warn("%s: the host asks for the device back (VFIO request interrupt): "
 			"stopping the guest and releasing its IOMMU group; exit status %d",
 			d->bdf, EXIT_DEVICE_REQUEST);
