@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -442,6 +443,24 @@ static int unbind(int argc, char **argv)
 	return status;
 }
 
+/*
+ * Every MSI vector a guest enables is an eventfd, and a function may have
+ * hundreds: the usual soft limit of 1024 open files would end MSI-X for
+ * the whole function long before the XICS pool runs out. So the soft
+ * limit goes up to the hard one, as QEMU does; a failure only means fewer.
+ */
+static void raise_open_files_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		pr_warn("setrlimit(RLIMIT_NOFILE, %llu): %s; MSI vectors may run out of file descriptors",
+			(unsigned long long)rl.rlim_max, strerror(errno));
+}
+
 /* What the steps of run() share. */
 struct run_state {
 	struct vm vm;
@@ -752,6 +771,7 @@ static int run(int argc, char **argv)
 	sigdelset(&st.sigs, SIGUSR1);
 	signal(SIGPIPE, SIG_IGN);
 
+	raise_open_files_limit();
 	vm_init_struct(&st.vm);
 	config_defaults(&st.vm.cfg);
 	if (parse_args(argc, argv, &st.vm.cfg, &st.o, &source))
