@@ -34,6 +34,18 @@ static void expect(const char *name, long got, long want)
 	ok ? pass++ : fail++;
 }
 
+static int snprintf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int snprintf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
 /*
  * An access just past the end of the window. In mode kernel KVM serves
  * H_PUT_TCE and H_GET_TCE, whose one entry it checks against its table
@@ -960,6 +972,565 @@ static void ddw_cases(uint32_t cpu1)
 		printf("HOSTILE ddw-remove-race SKIP one cpu\n");
 }
 
+/* ---- EEH ---- */
+
+/*
+ * pvmm's EEH calls on the PHB's PE (README, "EEH"): each call checks its
+ * shape (-3, not counted), that its BUID is a PHB's with EEH (-3, not
+ * counted) and then, counted, that its address names the PE (0x1) or a
+ * function of it and its option is in range (-3, a parameter error). The
+ * payload counts what pvmm must count, the same way, and prints it for the
+ * scenario to compare with pvmm's JSON.
+ */
+enum { EEH_SET_OPTION, EEH_ADDR_INFO2, EEH_STATE2, EEH_RESET, EEH_CONFIGURE_PE,
+       EEH_CONFIGURE_BRIDGE, EEH_DETAIL, EEH_KINDS };
+enum { N_CALLS, N_ENABLES, N_STATE_READS, N_RESETS, N_CONFIGURES, N_THAWS, N_PARAM, N_COUNTS };
+
+static const struct {
+	const char *name, *tag;
+	int nargs, nret_min, nret_max;
+} eeh_calls[EEH_KINDS] = {
+	[EEH_SET_OPTION] = { "ibm,set-eeh-option", "set-option", 4, 1, 1 },
+	[EEH_ADDR_INFO2] = { "ibm,get-config-addr-info2", "addr-info2", 4, 2, 2 },
+	[EEH_STATE2] = { "ibm,read-slot-reset-state2", "state2", 3, 4, 5 },
+	[EEH_RESET] = { "ibm,set-slot-reset", "slot-reset", 4, 1, 1 },
+	[EEH_CONFIGURE_PE] = { "ibm,configure-pe", "configure-pe", 3, 1, 1 },
+	[EEH_CONFIGURE_BRIDGE] = { "ibm,configure-bridge", "configure-bridge", 3, 1, 1 },
+	[EEH_DETAIL] = { "ibm,slot-error-detail", "error-detail", 8, 1, 1 },
+};
+static const char *const eeh_count_names[N_COUNTS] = {
+	"calls", "enables", "state_reads", "resets", "configures", "thaws", "param_errors",
+};
+
+#define EEH_PE		0x1		/* pvmm's PE address: (bus 0 << 16) + 1 */
+#define EEH_NO_ERRORS	1		/* slot-error-detail: NO_ERRORS_FOUND */
+#define EEH_LOG_MAX	2048		/* /rtas rtas-error-log-max */
+#define ERRINJCT_NOT_OPEN	-5
+#define ERRINJCT_ALREADY_OPEN	-4
+
+static int eeh_tok[EEH_KINDS], einj_open, einj, einj_close;
+static uint64_t eeh_buid;
+static uint32_t eeh_fn;			/* the function's config address */
+static volatile unsigned long eeh_n[N_COUNTS];
+static uint8_t eeh_log[EEH_LOG_MAX] __attribute__((aligned(16)));
+static uint32_t einj_buf[512] __attribute__((aligned(1024)));
+
+static void eeh_count(int i)
+{
+	__atomic_fetch_add(&eeh_n[i], 1, __ATOMIC_SEQ_CST);
+}
+
+/* A call of kind k; counted as pvmm counts it. */
+static int eeh_raw(int k, int nargs, int nret, const uint32_t *args, uint32_t *rets)
+{
+	int st = rtas_call(eeh_tok[k], nargs, nret, args, rets);
+
+	if (nargs != eeh_calls[k].nargs || nret < eeh_calls[k].nret_min || nret > eeh_calls[k].nret_max ||
+	    ((uint64_t)args[1] << 32 | args[2]) != eeh_buid)
+		return st;
+	eeh_count(N_CALLS);
+	if (st == RTAS_PARAM)
+		eeh_count(N_PARAM);
+	else if (st == 0 && k == EEH_SET_OPTION && args[3] == 1)
+		eeh_count(N_ENABLES);
+	else if (st == 0 && k == EEH_SET_OPTION && args[3] != 0)
+		eeh_count(N_THAWS);
+	else if (st == 0 && k == EEH_STATE2)
+		eeh_count(N_STATE_READS);
+	else if (st == 0 && k == EEH_RESET && args[3] != 0)
+		eeh_count(N_RESETS);
+	else if (st == 0 && (k == EEH_CONFIGURE_PE || k == EEH_CONFIGURE_BRIDGE))
+		eeh_count(N_CONFIGURES);
+	return st;
+}
+
+/* Kind k on addr at buid with its own shape (the fewest returns); arg3 the
+ * option or function; slot-error-detail with no driver log, the error log
+ * in eeh_log, kind 1. */
+static int eeh_at(int k, uint32_t addr, uint64_t buid, uint32_t arg3, uint32_t *rets)
+{
+	uint32_t args[8] = { addr, buid >> 32, (uint32_t)buid, arg3, 0, 0, 0, 0 };
+
+	if (k == EEH_DETAIL) {
+		args[3] = 0; args[4] = 0;
+		args[5] = (uint32_t)(uintptr_t)eeh_log; args[6] = EEH_LOG_MAX; args[7] = 1;
+	}
+	return eeh_raw(k, eeh_calls[k].nargs, eeh_calls[k].nret_min, args, rets);
+}
+
+static int eeh_call(int k, uint32_t addr, uint32_t arg3, uint32_t *rets)
+{
+	return eeh_at(k, addr, eeh_buid, arg3, rets);
+}
+
+/* slot-error-detail with these buffers and log kind. */
+static int eeh_detail(uint32_t drv, uint32_t drv_len, uint32_t log, uint32_t log_len, uint32_t kind)
+{
+	uint32_t args[8] = { EEH_PE, eeh_buid >> 32, (uint32_t)eeh_buid, drv, drv_len, log, log_len, kind };
+	uint32_t rets[1];
+
+	return eeh_raw(EEH_DETAIL, 8, 1, args, rets);
+}
+
+/* The PE's state (read-slot-reset-state2), -100 + status if the call
+ * failed, -200 if its other returns are not "supported, 1000 ms". */
+static int eeh_state(void)
+{
+	uint32_t rets[4];
+	int st = eeh_call(EEH_STATE2, EEH_PE, 0, rets);
+
+	if (st)
+		return -100 + st;
+	return rets[2] == 1 && rets[3] == 1000 ? (int)rets[1] : -200;
+}
+
+static int eeh_setup(void)
+{
+	int phb = fdt_child_prefix(0, "pci@"), fn = phb < 0 ? -1 : fdt_child_prefix(phb, ""), len;
+	const uint8_t *reg = fdt_prop(phb, "reg", &len), *freg = fn < 0 ? 0 : fdt_prop(fn, "reg", &len);
+
+	for (int k = 0; k < EEH_KINDS; k++)
+		if ((eeh_tok[k] = rtas_token(eeh_calls[k].name)) < 0)
+			return 0;
+	einj_open = rtas_token("ibm,open-errinjct");
+	einj = rtas_token("ibm,errinjct");
+	einj_close = rtas_token("ibm,close-errinjct");
+	if (!reg || !freg || einj_open < 0 || einj < 0 || einj_close < 0)
+		return 0;
+	eeh_buid = be64(reg);
+	eeh_fn = be32(freg) & 0x00ffff00;
+	return 1;
+}
+
+static int eeh_bad_buids(uint64_t *b, const char **names)
+{
+	static const char *const n[] = { "next-phb", "previous", "zero", "random", "tb-random",
+					 "halves-swapped", "all-ones" };
+	uint64_t tb = read_tb() * 0x9e3779b97f4a7c15UL;
+
+	b[0] = eeh_buid + 1;		/* PHB 1's: this VM has none */
+	b[1] = eeh_buid - 1;
+	b[2] = 0;
+	b[3] = 0x5a17c3e9d2b4f681UL;
+	b[4] = tb == eeh_buid ? tb + 2 : tb;
+	b[5] = eeh_buid << 32 | eeh_buid >> 32;
+	b[6] = ~0UL;
+	for (int i = 0; i < 7; i++)
+		names[i] = n[i];
+	printf("HOSTILE eeh buid=0x%lx function=0x%x tb-random=0x%lx\n", (unsigned long)eeh_buid, eeh_fn,
+	       (unsigned long)b[4]);
+	return 7;
+}
+
+/* Every call at BUIDs that are not the PHB's, and at addresses that name
+ * no function of it: parameter errors. */
+static void eeh_address_cases(void)
+{
+	uint64_t bad[8];
+	const char *bn[8];
+	int nb = eeh_bad_buids(bad, bn);
+	const struct { const char *name; uint32_t addr; } addrs[] = {
+		{ "function-1", eeh_fn | 0x100 }, { "slot-1", eeh_fn + 0x800 }, { "slot-31", 0xf800 },
+		{ "bus-1", eeh_fn | 0x10000 }, { "pe-of-bus-1", 0x10001 }, { "reserved-bits", eeh_fn | 0x10000000 },
+		{ "register-0x10", eeh_fn | 0x10 }, { "ext-register", eeh_fn | 0x01000000 },
+		{ "pe-plus-1", EEH_PE + 1 }, { "all-ones", 0xffffffff },
+	};
+	char name[96];
+	uint32_t rets[8];
+
+	for (int i = 0; i < nb; i++)
+		for (int k = 0; k < EEH_KINDS; k++) {
+			/* a valid address and option: only the BUID is wrong */
+			uint32_t addr = k == EEH_ADDR_INFO2 ? eeh_fn : EEH_PE, arg = k == EEH_SET_OPTION ? 1 : 0;
+			snprintf(name, sizeof(name), "eeh-buid-%s-%s", bn[i], eeh_calls[k].tag);
+			expect(name, eeh_at(k, addr, bad[i], arg, rets), RTAS_PARAM);
+		}
+	for (unsigned int i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++)
+		for (int k = 0; k < EEH_KINDS; k++) {
+			snprintf(name, sizeof(name), "eeh-addr-%s-%s", addrs[i].name, eeh_calls[k].tag);
+			expect(name, eeh_call(k, addrs[i].addr, k == EEH_SET_OPTION ? 1 : 0, rets), RTAS_PARAM);
+		}
+	/* the PE address is not a function's */
+	expect("eeh-addr-info2-pe-address", eeh_call(EEH_ADDR_INFO2, EEH_PE, 0, rets), RTAS_PARAM);
+}
+
+/* Shapes: not counted by pvmm, answered -3. */
+static void eeh_shape_cases(void)
+{
+	uint32_t args[8] = { EEH_PE, eeh_buid >> 32, (uint32_t)eeh_buid, 1, 0, 0, 0, 0 }, rets[8];
+
+	expect("eeh-set-option-nargs-3", eeh_raw(EEH_SET_OPTION, 3, 1, args, rets), RTAS_PARAM);
+	expect("eeh-set-option-nret-2", eeh_raw(EEH_SET_OPTION, 4, 2, args, rets), RTAS_PARAM);
+	expect("eeh-state2-nret-3", eeh_raw(EEH_STATE2, 3, 3, args, rets), RTAS_PARAM);
+	expect("eeh-state2-nret-6", eeh_raw(EEH_STATE2, 3, 6, args, rets), RTAS_PARAM);
+	rets[4] = 0x5a5a;
+	expect("eeh-state2-nret-5", eeh_raw(EEH_STATE2, 3, 5, args, rets), 0);
+	expect("eeh-state2-nret-5-recovery-info", rets[4], 0);
+	expect("eeh-configure-pe-nargs-4", eeh_raw(EEH_CONFIGURE_PE, 4, 1, args, rets), RTAS_PARAM);
+	expect("eeh-error-detail-nargs-7", eeh_raw(EEH_DETAIL, 7, 1, args, rets), RTAS_PARAM);
+	expect("eeh-addr-info2-nret-1", eeh_raw(EEH_ADDR_INFO2, 4, 1, args, rets), RTAS_PARAM);
+}
+
+/* set-eeh-option: every option, on the PE's and the function's address. */
+static void eeh_option_cases(void)
+{
+	uint32_t rets[8];
+	static const uint32_t bad[] = { 4, 5, 0x100, 0x80000001, 0xffffffff };
+	char name[96];
+
+	expect("eeh-state-at-start-normal", eeh_state(), 0);
+	for (uint32_t o = 0; o < 4; o++) {
+		snprintf(name, sizeof(name), "eeh-set-option-%u", o);
+		expect(name, eeh_call(EEH_SET_OPTION, EEH_PE, o, rets), 0);
+		snprintf(name, sizeof(name), "eeh-set-option-%u-state-normal", o);
+		expect(name, eeh_state(), 0);
+	}
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(name, sizeof(name), "eeh-set-option-0x%x", bad[i]);
+		expect(name, eeh_call(EEH_SET_OPTION, EEH_PE, bad[i], rets), RTAS_PARAM);
+	}
+	/* before Linux 5.10: a function's config address */
+	expect("eeh-set-option-function-address-enable", eeh_call(EEH_SET_OPTION, eeh_fn, 1, rets), 0);
+	expect("eeh-set-option-function-address-0x4", eeh_call(EEH_SET_OPTION, eeh_fn, 4, rets), RTAS_PARAM);
+	expect("eeh-set-option-enable-again", eeh_call(EEH_SET_OPTION, EEH_PE, 1, rets), 0);
+}
+
+static void eeh_addr_info_cases(void)
+{
+	uint32_t rets[8];
+
+	rets[1] = 0x5a5a;
+	expect("eeh-addr-info2-function-0", eeh_call(EEH_ADDR_INFO2, eeh_fn, 0, rets), 0);
+	expect("eeh-addr-info2-pe-address-value", rets[1], EEH_PE);
+	rets[1] = 0x5a5a;
+	expect("eeh-addr-info2-function-1", eeh_call(EEH_ADDR_INFO2, eeh_fn, 1, rets), 0);
+	/* one function on the PHB (the scenario passes NIC A alone): not shared */
+	expect("eeh-addr-info2-mode-not-shared", rets[1], 1);
+	expect("eeh-addr-info2-function-2", eeh_call(EEH_ADDR_INFO2, eeh_fn, 2, rets), RTAS_PARAM);
+	expect("eeh-addr-info2-function-2-value-cleared", rets[1], 0);
+	expect("eeh-addr-info2-function-3", eeh_call(EEH_ADDR_INFO2, eeh_fn, 3, rets), RTAS_PARAM);
+	expect("eeh-addr-info2-function-huge", eeh_call(EEH_ADDR_INFO2, eeh_fn, 0xffffffff, rets), RTAS_PARAM);
+}
+
+/* set-slot-reset: deactivate, hot, fundamental, bad values; the state after each. */
+static void eeh_reset_cases(void)
+{
+	uint32_t rets[8];
+	int st;
+
+	expect("eeh-reset-deactivate-unasserted", eeh_call(EEH_RESET, EEH_PE, 0, rets), 0);
+	expect("eeh-reset-deactivate-unasserted-state", eeh_state(), 0);
+	expect("eeh-reset-hot", eeh_call(EEH_RESET, EEH_PE, 1, rets), 0);
+	st = eeh_state();
+	printf("HOSTILE eeh-reset-hot state=%d\n", st);
+	/* the host's: PAPR's 0 normal, 1 reset, 2 stopped, 4 DMA stopped, 5 unavailable */
+	expect("eeh-reset-hot-state-papr", st == 0 || st == 1 || st == 2 || st == 4 || st == 5, 1);
+	expect("eeh-reset-2", eeh_call(EEH_RESET, EEH_PE, 2, rets), RTAS_PARAM);
+	expect("eeh-reset-4", eeh_call(EEH_RESET, EEH_PE, 4, rets), RTAS_PARAM);
+	expect("eeh-reset-huge", eeh_call(EEH_RESET, EEH_PE, 0xffffffff, rets), RTAS_PARAM);
+	expect("eeh-reset-0x80000001", eeh_call(EEH_RESET, EEH_PE, 0x80000001, rets), RTAS_PARAM);
+	expect("eeh-reset-hot-deactivate", eeh_call(EEH_RESET, EEH_PE, 0, rets), 0);
+	expect("eeh-reset-hot-deactivate-state", eeh_state(), 0);
+	expect("eeh-reset-fundamental", eeh_call(EEH_RESET, EEH_PE, 3, rets), 0);
+	st = eeh_state();
+	printf("HOSTILE eeh-reset-fundamental state=%d\n", st);
+	expect("eeh-reset-fundamental-state-papr", st == 0 || st == 1 || st == 2 || st == 4 || st == 5, 1);
+	expect("eeh-reset-fundamental-deactivate", eeh_call(EEH_RESET, EEH_PE, 0, rets), 0);
+	expect("eeh-reset-fundamental-deactivate-state", eeh_state(), 0);
+	/* a function's address names the PE too */
+	expect("eeh-reset-function-address-hot", eeh_call(EEH_RESET, eeh_fn, 1, rets), 0);
+	expect("eeh-reset-function-address-deactivate", eeh_call(EEH_RESET, eeh_fn, 0, rets), 0);
+	expect("eeh-reset-function-address-state", eeh_state(), 0);
+	expect("eeh-configure-pe", eeh_call(EEH_CONFIGURE_PE, EEH_PE, 0, rets), 0);
+	expect("eeh-configure-bridge", eeh_call(EEH_CONFIGURE_BRIDGE, EEH_PE, 0, rets), 0);
+	expect("eeh-configure-pe-function-address", eeh_call(EEH_CONFIGURE_PE, eeh_fn, 0, rets), 0);
+	expect("eeh-configure-state", eeh_state(), 0);
+}
+
+/* slot-error-detail: log kinds, buffers at and across the end of RAM. */
+static void eeh_detail_cases(void)
+{
+	uint32_t ram = (uint32_t)ram_size(), log = (uint32_t)(uintptr_t)eeh_log;
+
+	expect("eeh-detail-temp", eeh_detail(0, 0, log, EEH_LOG_MAX, 1), EEH_NO_ERRORS);
+	expect("eeh-detail-perm", eeh_detail(0, 0, log, EEH_LOG_MAX, 2), EEH_NO_ERRORS);
+	expect("eeh-detail-kind-0", eeh_detail(0, 0, log, EEH_LOG_MAX, 0), RTAS_PARAM);
+	expect("eeh-detail-kind-3", eeh_detail(0, 0, log, EEH_LOG_MAX, 3), RTAS_PARAM);
+	expect("eeh-detail-kind-huge", eeh_detail(0, 0, log, EEH_LOG_MAX, 0xffffffff), RTAS_PARAM);
+	expect("eeh-detail-log-2049", eeh_detail(0, 0, log, EEH_LOG_MAX + 1, 1), RTAS_PARAM);
+	expect("eeh-detail-log-huge", eeh_detail(0, 0, log, 0xffffffff, 1), RTAS_PARAM);
+	/* pvmm writes neither buffer (NO_ERRORS_FOUND): the FDT may be there */
+	expect("eeh-detail-log-last-bytes-of-ram", eeh_detail(0, 0, ram - EEH_LOG_MAX, EEH_LOG_MAX, 1), EEH_NO_ERRORS);
+	expect("eeh-detail-log-across-ram-end", eeh_detail(0, 0, ram - 1024, EEH_LOG_MAX, 1), RTAS_PARAM);
+	expect("eeh-detail-log-one-past-ram-end", eeh_detail(0, 0, ram - EEH_LOG_MAX + 1, EEH_LOG_MAX, 1), RTAS_PARAM);
+	expect("eeh-detail-log-past-ram", eeh_detail(0, 0, ram, 16, 1), RTAS_PARAM);
+	expect("eeh-detail-log-wraps", eeh_detail(0, 0, 0xfffffff0, 0x20, 1), RTAS_PARAM);
+	expect("eeh-detail-log-len-0-anywhere", eeh_detail(0, 0, 0xfffffff0, 0, 1), EEH_NO_ERRORS);
+	expect("eeh-detail-driver-log-last-bytes", eeh_detail(ram - 16, 16, log, EEH_LOG_MAX, 1), EEH_NO_ERRORS);
+	expect("eeh-detail-driver-log-across-ram-end", eeh_detail(ram - 8, 16, log, EEH_LOG_MAX, 1), RTAS_PARAM);
+	expect("eeh-detail-driver-log-huge", eeh_detail(log, 0xffffffff, log, EEH_LOG_MAX, 1), RTAS_PARAM);
+	expect("eeh-detail-driver-log-past-ram", eeh_detail(ram + 4096, 8, log, EEH_LOG_MAX, 1), RTAS_PARAM);
+	/* no log at all (PAPR allows a zero length) */
+	expect("eeh-detail-no-logs", eeh_detail(0, 0, 0, 0, 1), EEH_NO_ERRORS);
+}
+
+/* ibm,errinjct's work buffer: 32-bit (type 7) or 64-bit (type 15). */
+static void einj_fill(int is64, uint32_t pe_addr, uint64_t buid, uint32_t func)
+{
+	uint32_t *b = einj_buf;
+
+	memset(einj_buf, 0, sizeof(einj_buf));
+	if (is64)
+		b += 2;
+	b += 2;
+	put32(&b[0], pe_addr);
+	put32(&b[1], buid >> 32);
+	put32(&b[2], (uint32_t)buid);
+	put32(&b[3], func);
+}
+
+/* ibm,errinjct; a parameter error on the PHB's BUID counted as pvmm counts it. */
+static int einj_call(uint32_t type, uint32_t token, uint32_t buf, int counted)
+{
+	uint32_t args[3] = { type, token, buf }, rets[1];
+	int st = rtas_call(einj, 3, 1, args, rets);
+
+	if (counted && st == RTAS_PARAM)
+		eeh_count(N_PARAM);
+	return st;
+}
+
+static int einj_close_call(uint32_t token)
+{
+	uint32_t args[1] = { token }, rets[1];
+
+	return rtas_call(einj_close, 1, 1, args, rets);
+}
+
+/* open/close with wrong tokens, and ibm,errinjct's refusals; nothing is
+ * injected (the eeh scenario does that). */
+static void eeh_errinjct_cases(void)
+{
+	uint32_t rets[2], args[1] = { 0 }, t, t2, buf = (uint32_t)(uintptr_t)einj_buf, ram = (uint32_t)ram_size();
+	uint64_t bad[8];
+	const char *bn[8];
+	int nb = eeh_bad_buids(bad, bn);
+	char name[96];
+
+	expect("errinjct-close-none-open", einj_close_call(0), ERRINJCT_NOT_OPEN);
+	expect("errinjct-close-none-open-1", einj_close_call(1), ERRINJCT_NOT_OPEN);
+	einj_fill(0, EEH_PE, bad[0], 4);
+	expect("errinjct-no-session", einj_call(7, 0, buf, 0), RTAS_PARAM);
+	expect("errinjct-open-nargs-1", rtas_call(einj_open, 1, 2, args, rets), RTAS_PARAM);
+	expect("errinjct-open-nret-1", rtas_call(einj_open, 0, 1, args, rets), RTAS_PARAM);
+	rets[0] = 0;
+	rtas_call(einj_open, 0, 2, args, rets);
+	t = rets[0];
+	expect("errinjct-open-status", (int32_t)rets[1], 0);
+	expect("errinjct-open-token-nonzero", t != 0, 1);
+	expect("errinjct-open-again-token", rtas_call(einj_open, 0, 2, args, rets), 0);
+	expect("errinjct-open-again-status", (int32_t)rets[1], ERRINJCT_ALREADY_OPEN);
+	expect("errinjct-close-wrong-token", einj_close_call(t + 1), ERRINJCT_NOT_OPEN);
+	expect("errinjct-close-token-0", einj_close_call(0), ERRINJCT_NOT_OPEN);
+	expect("errinjct-close-token-inverted", einj_close_call(~t), ERRINJCT_NOT_OPEN);
+	args[0] = t;
+	expect("errinjct-close-nret-2", rtas_call(einj_close, 1, 2, args, rets), RTAS_PARAM);
+	/* refused before the buffer is read: the token, the type, the buffer */
+	einj_fill(0, EEH_PE, eeh_buid, 4);
+	expect("errinjct-wrong-token", einj_call(7, t + 1, buf, 0), RTAS_PARAM);
+	expect("errinjct-token-0", einj_call(7, 0, buf, 0), RTAS_PARAM);
+	expect("errinjct-type-1", einj_call(1, t, buf, 0), RTAS_PARAM);
+	expect("errinjct-type-8", einj_call(8, t, buf, 0), RTAS_PARAM);
+	expect("errinjct-type-huge", einj_call(0xffffffff, t, buf, 0), RTAS_PARAM);
+	expect("errinjct-buffer-unaligned", einj_call(7, t, buf + 8, 0), RTAS_PARAM);
+	expect("errinjct-buffer-past-ram", einj_call(7, t, ram, 0), RTAS_PARAM);
+	expect("errinjct-buffer-across-ram-end", einj_call(15, t, ram - 512, 0), RTAS_PARAM);
+	expect("errinjct-buffer-huge", einj_call(7, t, 0xfffffc00, 0), RTAS_PARAM);
+	{
+		uint32_t a3[3] = { 7, t, buf }, r2[2];
+		expect("errinjct-nret-2", rtas_call(einj, 3, 2, a3, r2), RTAS_PARAM);
+		expect("errinjct-nargs-2", rtas_call(einj, 2, 1, a3, r2), RTAS_PARAM);
+	}
+	/* the buffer's function: 0-19 */
+	einj_fill(0, EEH_PE, eeh_buid, 20);
+	expect("errinjct-function-20", einj_call(7, t, buf, 0), RTAS_PARAM);
+	einj_fill(1, EEH_PE, eeh_buid, 0xffffffff);
+	expect("errinjct-64-function-huge", einj_call(15, t, buf, 0), RTAS_PARAM);
+	/* the buffer's BUID another PHB's, random: no PE there */
+	for (int i = 0; i < nb; i++) {
+		snprintf(name, sizeof(name), "errinjct-buid-%s", bn[i]);
+		einj_fill(0, EEH_PE, bad[i], 4);
+		expect(name, einj_call(7, t, buf, 0), RTAS_PARAM);
+		snprintf(name, sizeof(name), "errinjct-64-buid-%s", bn[i]);
+		einj_fill(1, EEH_PE, bad[i], 12);
+		expect(name, einj_call(15, t, buf, 0), RTAS_PARAM);
+	}
+	/* the PHB's BUID, an address that names nothing of it: counted */
+	einj_fill(0, eeh_fn | 0x100, eeh_buid, 4);
+	expect("errinjct-addr-function-1", einj_call(7, t, buf, 1), RTAS_PARAM);
+	einj_fill(0, eeh_fn | 0x10000, eeh_buid, 4);
+	expect("errinjct-addr-bus-1", einj_call(7, t, buf, 1), RTAS_PARAM);
+	einj_fill(1, 0x10001, eeh_buid, 12);
+	expect("errinjct-64-addr-pe-of-bus-1", einj_call(15, t, buf, 1), RTAS_PARAM);
+	expect("errinjct-close", einj_close_call(t), 0);
+	expect("errinjct-close-again", einj_close_call(t), ERRINJCT_NOT_OPEN);
+	einj_fill(0, EEH_PE, eeh_buid, 4);
+	expect("errinjct-closed-session-token", einj_call(7, t, buf, 0), RTAS_PARAM);
+	rets[0] = 0;
+	rtas_call(einj_open, 0, 2, args, rets);
+	t2 = rets[0];
+	expect("errinjct-reopen-status", (int32_t)rets[1], 0);
+	expect("errinjct-reopen-new-token", t2 != 0 && t2 != t, 1);
+	expect("errinjct-close-old-token", einj_close_call(t), ERRINJCT_NOT_OPEN);
+	expect("errinjct-close-new-token", einj_close_call(t2), 0);
+}
+
+/* A reset while DMA is mapped and vcpu 1 maps, reads back and clears
+ * entries of the same window: every TCE call answers exactly, the
+ * mappings survive the reset. */
+#define EEH_DMA_ENTRIES	16
+static volatile int eeh_stop;
+static volatile unsigned long eeh_tce_rounds, eeh_tce_bad;
+
+static void cpu1_tce_loop(void)
+{
+	unsigned long out[9];
+
+	cpu1_alive = 1;
+	for (unsigned long n = 0; !eeh_stop; n++) {
+		uint64_t ioba = tce_start + (EEH_DMA_ENTRIES + n % EEH_DMA_ENTRIES) * PAGE;
+		uint64_t tce = (0x200000 + (n % EEH_DMA_ENTRIES) * PAGE) | 3;
+		if (hcall(H_PUT_TCE, tce_liobn, ioba, tce, 0, 0) != H_SUCCESS ||
+		    hcall(H_GET_TCE, tce_liobn, ioba, 0, 0, out) != H_SUCCESS || out[0] != tce ||
+		    hcall(H_PUT_TCE, tce_liobn, ioba, 0, 0, 0) != H_SUCCESS)
+			eeh_tce_bad++;
+		eeh_tce_rounds = n + 1;
+	}
+}
+
+static void eeh_reset_dma_case(uint32_t cpu1)
+{
+	unsigned long out[9], before;
+	uint32_t rets[8];
+	int lost = 0;
+
+	for (int i = 0; i < EEH_DMA_ENTRIES; i++)
+		put_be64(&list[i], (0x100000 + i * PAGE) | 3);
+	expect("eeh-dma-map", hcall(H_PUT_TCE_INDIRECT, tce_liobn, tce_start, (unsigned long)list,
+				    EEH_DMA_ENTRIES, 0), H_SUCCESS);
+	cpu1_alive = eeh_stop = 0;
+	eeh_tce_rounds = eeh_tce_bad = 0;
+	expect("eeh-dma-cpu1-start", cpu_start(cpu1, cpu1_tce_loop), 0);
+	expect("eeh-dma-cpu1-runs", wait_for(&cpu1_alive, 1), 1);
+	before = eeh_tce_rounds;
+	expect("eeh-dma-reset-hot", eeh_call(EEH_RESET, EEH_PE, 1, rets), 0);
+	printf("HOSTILE eeh-dma-reset-hot state=%d\n", eeh_state());
+	expect("eeh-dma-reset-deactivate", eeh_call(EEH_RESET, EEH_PE, 0, rets), 0);
+	expect("eeh-dma-reset-state", eeh_state(), 0);
+	expect("eeh-dma-configure-pe", eeh_call(EEH_CONFIGURE_PE, EEH_PE, 0, rets), 0);
+	eeh_stop = 1;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	expect("eeh-dma-cpu1-stopped", wait_state(cpu1, 0), 1);
+	printf("HOSTILE eeh-dma rounds=%lu during-reset=%lu bad=%lu\n", eeh_tce_rounds,
+	       eeh_tce_rounds - before, eeh_tce_bad);
+	expect("eeh-dma-cpu1-tce-calls-during-reset", eeh_tce_rounds > before, 1);
+	expect("eeh-dma-cpu1-tce-answers", eeh_tce_bad, 0);
+	for (int i = 0; i < EEH_DMA_ENTRIES; i++)
+		if (hcall(H_GET_TCE, tce_liobn, tce_start + i * PAGE, 0, 0, out) != H_SUCCESS ||
+		    out[0] != ((0x100000 + i * PAGE) | 3))
+			lost++;
+	expect("eeh-dma-mappings-kept", lost, 0);
+	expect("eeh-dma-clear", hcall(H_STUFF_TCE, tce_liobn, tce_start, 0, 2 * EEH_DMA_ENTRIES, 0), H_SUCCESS);
+}
+
+/* Two vcpus issue EEH calls at once: every answer exact. */
+#define EEH_RACE_ROUNDS	200
+static volatile unsigned long eeh_race_bad0, eeh_race_bad1;
+
+static void cpu1_eeh_loop(void)
+{
+	uint32_t rets[8];
+
+	cpu1_alive = 1;
+	for (int i = 0; i < EEH_RACE_ROUNDS; i++) {
+		eeh_race_bad1 += eeh_state() != 0;
+		rets[1] = 0;
+		eeh_race_bad1 += eeh_call(EEH_ADDR_INFO2, eeh_fn, 0, rets) != 0 || rets[1] != EEH_PE;
+		eeh_race_bad1 += eeh_call(EEH_SET_OPTION, EEH_PE, 7, rets) != RTAS_PARAM;
+		eeh_race_bad1 += eeh_call(EEH_SET_OPTION, EEH_PE, 1, rets) != 0;
+	}
+}
+
+static void eeh_race_case(uint32_t cpu1)
+{
+	uint32_t rets[8], log = (uint32_t)(uintptr_t)eeh_log;
+
+	cpu1_alive = 0;
+	eeh_race_bad0 = eeh_race_bad1 = 0;
+	expect("eeh-race-cpu1-start", cpu_start(cpu1, cpu1_eeh_loop), 0);
+	expect("eeh-race-cpu1-runs", wait_for(&cpu1_alive, 1), 1);
+	for (int i = 0; i < EEH_RACE_ROUNDS; i++) {
+		eeh_race_bad0 += eeh_call(EEH_SET_OPTION, EEH_PE, 2 + i % 2, rets) != 0;
+		eeh_race_bad0 += eeh_state() != 0;
+		eeh_race_bad0 += eeh_detail(0, 0, log, EEH_LOG_MAX, 1) != EEH_NO_ERRORS;
+		eeh_race_bad0 += eeh_call(EEH_RESET, EEH_PE, 2, rets) != RTAS_PARAM;
+	}
+	expect("eeh-race-cpu1-stopped", wait_state(cpu1, 0), 1);
+	printf("HOSTILE eeh-race rounds=%d cpu0-bad=%lu cpu1-bad=%lu\n", EEH_RACE_ROUNDS, eeh_race_bad0,
+	       eeh_race_bad1);
+	expect("eeh-race-cpu0-answers", eeh_race_bad0, 0);
+	expect("eeh-race-cpu1-answers", eeh_race_bad1, 0);
+}
+
+/* After it all the device works: enabled, reset ended, configured, memory
+ * decode on (as a driver's recovery restores it), BAR0 answers; DMA maps. */
+static void eeh_after_cases(void)
+{
+	uint32_t rets[8];
+	uint64_t size, bar0 = bar_gpa(0x10, &size);
+	unsigned long out[9];
+
+	expect("eeh-after-enable", eeh_call(EEH_SET_OPTION, EEH_PE, 1, rets), 0);
+	expect("eeh-after-deactivate", eeh_call(EEH_RESET, EEH_PE, 0, rets), 0);
+	expect("eeh-after-configure-pe", eeh_call(EEH_CONFIGURE_PE, EEH_PE, 0, rets), 0);
+	expect("eeh-after-state-normal", eeh_state(), 0);
+	if (bar0) {
+		expect("eeh-after-memory-on", cfg_write(0x04, 2, cfg_read(0x04, 2) | 2), 0);
+		expect("eeh-after-bar-works", mmio_read32(bar0 + STATUS_REG) != ALL_ONES, 1);
+	}
+	expect("eeh-after-tce-map", hcall(H_PUT_TCE, tce_liobn, tce_start, TCE_OK, 0, 0), H_SUCCESS);
+	expect("eeh-after-tce-get", hcall(H_GET_TCE, tce_liobn, tce_start, 0, 0, out) ? -1 : (long)out[0],
+	       (long)TCE_OK);
+	expect("eeh-after-tce-clear", hcall(H_PUT_TCE, tce_liobn, tce_start, 0, 0, 0), H_SUCCESS);
+}
+
+static void eeh_cases(uint32_t cpu1)
+{
+	if (!have_tce || !eeh_setup()) {
+		printf("HOSTILE eeh SKIP no PHB with EEH\n");
+		return;
+	}
+	eeh_shape_cases();
+	eeh_address_cases();
+	eeh_option_cases();
+	eeh_addr_info_cases();
+	eeh_reset_cases();
+	eeh_detail_cases();
+	eeh_errinjct_cases();
+	if (cpu1) {
+		eeh_reset_dma_case(cpu1);
+		eeh_race_case(cpu1);
+	} else {
+		printf("HOSTILE eeh-dma eeh-race SKIP one cpu\n");
+	}
+	eeh_after_cases();
+	/* what pvmm's summary must count (its JSON's eeh object) */
+	printf("HOSTILE-EEH-COUNTS");
+	for (int i = 0; i < N_COUNTS; i++)
+		printf(" %s=%lu", eeh_count_names[i], eeh_n[i]);
+	printf(" host_errors=0\n");
+}
+
 void payload_main(void);
 void payload_main(void)
 {
@@ -984,6 +1555,7 @@ void payload_main(void)
 	bar_cases();
 	cpu_cases();
 	ddw_cases(second_cpu());
+	eeh_cases(second_cpu());
 	/* pvmm is still healthy: valid calls answer. */
 	expect("valid-get-time-of-day", rtas_call(rtas_token("get-time-of-day"), 0, 8, args, rets), 0);
 	expect("valid-year-plausible", rets[1] >= 2024 && rets[1] < 2200, 1);

@@ -22,6 +22,13 @@
 # out of KVM, as VFIO revokes its mmap) and back on (STATUS reads again;
 # a device the host cannot put in D3hot stays in D0 and keeps answering);
 # and reaches holes of the PHB window, past the last BAR and the MSI-X table.
+# EEH (NIC A's PHB offers it here): every call at BUIDs that are not the
+# PHB's and at addresses of absent functions, every option and reset value,
+# slot-error-detail's buffers at and across the end of RAM, errinjct
+# sessions with wrong tokens (nothing injected), a hot reset while DMA is
+# mapped and vcpu 1 issues TCE hcalls, two vcpus' EEH calls at once; then
+# the device works again, and pvmm's EEH counts in the JSON are the ones
+# the payload kept.
 # Last, tcebench maps DMA before guest RAM is pinned (see the end).
 fail=0
 . /pvmm/scenarios/lib-common.sh
@@ -51,6 +58,18 @@ answer_checkpoints() {
 
 # fds_at MODE CHECKPOINT: pvmm's open fds there.
 fds_at() { sed -n "s/^CHECKPOINT $2 fds=//p" /tmp/hostile-$1.fds; }
+
+# eeh_counts_match OUT JSON: each count the payload kept of its EEH calls
+# (HOSTILE-EEH-COUNTS: calls, enables, state reads, resets, configures,
+# thaws, parameter errors, host errors) is pvmm's, in the JSON's eeh object.
+eeh_counts_match() {
+	want=$(sed -n 's/^HOSTILE-EEH-COUNTS //p' "$1")
+	[ -n "$want" ] || return 1
+	for kv in $want; do
+		got=$(phb_get "$2" 0 "eeh.${kv%%=*}")
+		[ "$got" = "${kv#*=}" ] || { echo "eeh ${kv%%=*}: pvmm ${got:-none}, payload ${kv#*=}"; return 1; }
+	done
+}
 
 for mode in user kernel; do
 	tce=$mode params="hostile.tce=$tce"
@@ -92,6 +111,23 @@ for mode in user kernel; do
 	check "$mode: 1000 DDW windows created and removed" grep -q "HOSTILE ddw-cycles PASS" /tmp/hostile-$mode.out
 	check "$mode: two vcpus removing one window: one winner each round" \
 		grep -q "HOSTILE ddw-remove-race-one-winner PASS" /tmp/hostile-$mode.out
+	# EEH (every answer checked above): pvmm counted as the payload did.
+	phb_get /tmp/hostile-$mode.json 0 eeh | sed "s/^/RESULT hostile mode=$mode eeh pvmm /"
+	sed -n "s/^HOSTILE-EEH-COUNTS /RESULT hostile mode=$mode eeh payload /p" /tmp/hostile-$mode.out
+	grep "^HOSTILE eeh-[a-z-]* [a-z-]*=" /tmp/hostile-$mode.out |
+		sed "s/^HOSTILE /RESULT hostile mode=$mode /"
+	check "$mode: EEH offered on the PHB, its cases ran" grep -q "HOSTILE eeh-configure-state PASS" /tmp/hostile-$mode.out
+	check "$mode: a PE reset while DMA is mapped and vcpu 1 maps: every TCE call answered, the mappings kept" \
+		sh -c "grep -q 'HOSTILE eeh-dma-cpu1-tce-answers PASS' /tmp/hostile-$mode.out &&
+			grep -q 'HOSTILE eeh-dma-mappings-kept PASS' /tmp/hostile-$mode.out"
+	check "$mode: two vcpus' EEH calls at once: every answer exact" \
+		sh -c "grep -q 'HOSTILE eeh-race-cpu0-answers PASS' /tmp/hostile-$mode.out &&
+			grep -q 'HOSTILE eeh-race-cpu1-answers PASS' /tmp/hostile-$mode.out"
+	check "$mode: after the EEH cases the PE is normal, BAR0 answers, DMA maps" \
+		sh -c "grep -q 'HOSTILE eeh-after-bar-works PASS' /tmp/hostile-$mode.out &&
+			grep -q 'HOSTILE eeh-after-tce-get PASS' /tmp/hostile-$mode.out"
+	check "$mode: pvmm's EEH counts (calls, parameter errors, resets, ...) are the payload's" \
+		eeh_counts_match /tmp/hostile-$mode.out /tmp/hostile-$mode.json
 	if [ $mode = user ]; then
 		lines=$(pvmm_lines_between /tmp/hostile-$mode.out "HOSTILE-CHECKPOINT flood-before" "HOSTILE-CHECKPOINT flood-after")
 		ddw=$(guest_log_lines /tmp/hostile-$mode.json ddw) mmio=$(guest_log_lines /tmp/hostile-$mode.json mmio-no-device)
