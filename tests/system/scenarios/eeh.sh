@@ -67,7 +67,7 @@ eeh_recovery() {
 	l1_inject &
 	injpid=$!
 	( run_vmm "$name" pvmm 900 512 \
-		"console=hvc0 nowatchdog pvmm.test=eeh pvmm.mb=8 pvmm.l1wait=40 pvmm.netfeat=sg:off" \
+		"console=hvc0 nowatchdog pvmm.test=eeh pvmm.mb=8 pvmm.l1wait=15 pvmm.netfeat=sg:off" \
 		--pci "$NIC_A_BDF" --tce kernel --trusted-guest --stats-json "$json" </dev/null 2>&1
 	  echo $? > "/tmp/$name.rc" ) | tr -d '\r' | tee "$out" | sed 's/^/L2| /'
 	kill $injpid 2>/dev/null
