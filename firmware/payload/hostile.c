@@ -984,7 +984,7 @@ static void ddw_cases(uint32_t cpu1)
  */
 enum { EEH_SET_OPTION, EEH_ADDR_INFO2, EEH_STATE2, EEH_RESET, EEH_CONFIGURE_PE,
        EEH_CONFIGURE_BRIDGE, EEH_DETAIL, EEH_KINDS };
-enum { N_CALLS, N_ENABLES, N_STATE_READS, N_RESETS, N_CONFIGURES, N_THAWS, N_PARAM, N_COUNTS };
+enum { N_CALLS, N_ENABLES, N_STATE_READS, N_RESETS, N_CONFIGURES, N_THAWS, N_PARAM, N_HOST, N_COUNTS };
 
 static const struct {
 	const char *name, *tag;
@@ -999,7 +999,7 @@ static const struct {
 	[EEH_DETAIL] = { "ibm,slot-error-detail", "error-detail", 8, 1, 1 },
 };
 static const char *const eeh_count_names[N_COUNTS] = {
-	"calls", "enables", "state_reads", "resets", "configures", "thaws", "param_errors",
+	"calls", "enables", "state_reads", "resets", "configures", "thaws", "param_errors", "host_errors",
 };
 
 #define EEH_PE		0x1		/* pvmm's PE address: (bus 0 << 16) + 1 */
@@ -1031,6 +1031,8 @@ static int eeh_raw(int k, int nargs, int nret, const uint32_t *args, uint32_t *r
 	eeh_count(N_CALLS);
 	if (st == RTAS_PARAM)
 		eeh_count(N_PARAM);
+	else if (st == RTAS_HW)
+		eeh_count(N_HOST);
 	else if (st == 0 && k == EEH_SET_OPTION && args[3] == 1)
 		eeh_count(N_ENABLES);
 	else if (st == 0 && k == EEH_SET_OPTION && args[3] != 0)
@@ -1056,6 +1058,22 @@ static int eeh_at(int k, uint32_t addr, uint64_t buid, uint32_t arg3, uint32_t *
 		args[5] = (uint32_t)(uintptr_t)eeh_log; args[6] = EEH_LOG_MAX; args[7] = 1;
 	}
 	return eeh_raw(k, eeh_calls[k].nargs, eeh_calls[k].nret_min, args, rets);
+}
+
+/*
+ * A hot or fundamental reset: 0, or -1 where the host refused it (its
+ * VFIO_EEH_PE_OP failed: the emulated PHB4's firmware fails slot resets,
+ * "Error -6 on hot reset", and its kernel then answers EIO, but for the
+ * first hot reset, whose device comes back); pvmm counts a host error,
+ * and so does eeh_raw.
+ */
+static void expect_host(const char *name, long got)
+{
+	int ok = got == 0 || got == RTAS_HW;
+
+	printf("HOSTILE %s %s got=%d want=0|-1%s\n", name, ok ? "PASS" : "FAIL", (int)got,
+	       got == RTAS_HW ? " host-refused" : "");
+	ok ? pass++ : fail++;
 }
 
 static int eeh_call(int k, uint32_t addr, uint32_t arg3, uint32_t *rets)
@@ -1220,7 +1238,7 @@ static void eeh_reset_cases(void)
 
 	expect("eeh-reset-deactivate-unasserted", eeh_call(EEH_RESET, EEH_PE, 0, rets), 0);
 	expect("eeh-reset-deactivate-unasserted-state", eeh_state(), 0);
-	expect("eeh-reset-hot", eeh_call(EEH_RESET, EEH_PE, 1, rets), 0);
+	expect_host("eeh-reset-hot", eeh_call(EEH_RESET, EEH_PE, 1, rets));
 	st = eeh_state();
 	printf("HOSTILE eeh-reset-hot state=%d\n", st);
 	/* the host's: PAPR's 0 normal, 1 reset, 2 stopped, 4 DMA stopped, 5 unavailable */
@@ -1231,14 +1249,14 @@ static void eeh_reset_cases(void)
 	expect("eeh-reset-0x80000001", eeh_call(EEH_RESET, EEH_PE, 0x80000001, rets), RTAS_PARAM);
 	expect("eeh-reset-hot-deactivate", eeh_call(EEH_RESET, EEH_PE, 0, rets), 0);
 	expect("eeh-reset-hot-deactivate-state", eeh_state(), 0);
-	expect("eeh-reset-fundamental", eeh_call(EEH_RESET, EEH_PE, 3, rets), 0);
+	expect_host("eeh-reset-fundamental", eeh_call(EEH_RESET, EEH_PE, 3, rets));
 	st = eeh_state();
 	printf("HOSTILE eeh-reset-fundamental state=%d\n", st);
 	expect("eeh-reset-fundamental-state-papr", st == 0 || st == 1 || st == 2 || st == 4 || st == 5, 1);
 	expect("eeh-reset-fundamental-deactivate", eeh_call(EEH_RESET, EEH_PE, 0, rets), 0);
 	expect("eeh-reset-fundamental-deactivate-state", eeh_state(), 0);
 	/* a function's address names the PE too */
-	expect("eeh-reset-function-address-hot", eeh_call(EEH_RESET, eeh_fn, 1, rets), 0);
+	expect_host("eeh-reset-function-address-hot", eeh_call(EEH_RESET, eeh_fn, 1, rets));
 	expect("eeh-reset-function-address-deactivate", eeh_call(EEH_RESET, eeh_fn, 0, rets), 0);
 	expect("eeh-reset-function-address-state", eeh_state(), 0);
 	expect("eeh-configure-pe", eeh_call(EEH_CONFIGURE_PE, EEH_PE, 0, rets), 0);
@@ -1423,7 +1441,7 @@ static void eeh_reset_dma_case(uint32_t cpu1)
 	expect("eeh-dma-cpu1-start", cpu_start(cpu1, cpu1_tce_loop), 0);
 	expect("eeh-dma-cpu1-runs", wait_for(&cpu1_alive, 1), 1);
 	before = eeh_tce_rounds;
-	expect("eeh-dma-reset-hot", eeh_call(EEH_RESET, EEH_PE, 1, rets), 0);
+	expect_host("eeh-dma-reset-hot", eeh_call(EEH_RESET, EEH_PE, 1, rets));
 	printf("HOSTILE eeh-dma-reset-hot state=%d\n", eeh_state());
 	expect("eeh-dma-reset-deactivate", eeh_call(EEH_RESET, EEH_PE, 0, rets), 0);
 	expect("eeh-dma-reset-state", eeh_state(), 0);
@@ -1528,7 +1546,7 @@ static void eeh_cases(uint32_t cpu1)
 	printf("HOSTILE-EEH-COUNTS");
 	for (int i = 0; i < N_COUNTS; i++)
 		printf(" %s=%lu", eeh_count_names[i], eeh_n[i]);
-	printf(" host_errors=0\n");
+	printf("\n");
 }
 
 void payload_main(void);
