@@ -461,6 +461,13 @@ int config_set(struct vm_config *cfg, const char *source, const char *key,
 	} else if (!strcmp(key, "vm:stats_json")) {
 		if (set_path(cfg->stats_json, sizeof(cfg->stats_json), value, NULL))
 			return fail(err, errlen, source, key, "empty or too long path");
+	} else if (!strcmp(key, "pci:ddw_max_size")) {
+		uint64_t bytes;
+		if (parse_size(value, MiB, &bytes))
+			return fail(err, errlen, source, key, "not a size (MiB, or with K/M/G): \"%s\"", value);
+		if (bytes < MiB || bytes > (1ULL << 62) || (bytes & (bytes - 1)))
+			return fail(err, errlen, source, key, "%s is not a power of two from 1M to 4194304G", value);
+		cfg->ddw_max_size = bytes;
 	} else if (!strcmp(key, "pci:tce")) {
 		if (parse_tce(value, &cfg->tce))
 			return fail(err, errlen, source, key, "expected kernel, user or auto, not \"%s\"", value);

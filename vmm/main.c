@@ -66,6 +66,7 @@ static const struct option long_opts[] = {
 	{ "pci", required_argument, NULL, 'D' },
 	{ "tce", required_argument, NULL, 't' },
 	{ "ddw", required_argument, NULL, 'w' },
+	{ "ddw-max-size", required_argument, NULL, 'W' },
 	{ "kvm-stuff-tce", required_argument, NULL, 'S' },
 	{ "kvm-indirect-tce", required_argument, NULL, 'I' },
 	{ "user-coalesce", required_argument, NULL, 'U' },
@@ -110,6 +111,9 @@ static void usage(FILE *out)
 		"                         route or a mounted filesystem runs through it\n"
 		"      --tce kernel|user|auto  TCE (DMA) handling for the passthrough device\n"
 		"      --ddw on|off       offer dynamic DMA windows\n"
+		"      --ddw-max-size SIZE  the largest DDW window (a power of two, MiB or with\n"
+		"                         K/M/G); below guest RAM the guest maps pages as it\n"
+		"                         uses them, in the window (default: RAM's size)\n"
 		"      --kvm-stuff-tce on|off  mode kernel: KVM serves H_STUFF_TCE too (unsafe:\n"
 		"                         the host kernel checks only its first entry)\n"
 		"      --kvm-indirect-tce on|off  mode kernel: KVM serves H_PUT_TCE_INDIRECT\n"
@@ -150,6 +154,7 @@ static const char *opt_key(int c)
 	case 'D': return "pci:host";
 	case 't': return "pci:tce";
 	case 'w': return "pci:ddw";
+	case 'W': return "pci:ddw_max_size";
 	case 'S': return "pci:kvm_stuff_tce";
 	case 'I': return "pci:kvm_indirect_tce";
 	case 'U': return "pci:user_coalesce";

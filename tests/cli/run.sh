@@ -46,6 +46,8 @@ case_err vcpus-huge "bad9.ini: vm:vcpus: not a vcpu count" run --config "$(ini b
 case_err console-bad "bad10.ini: vm:console: expected stdio or none" run --config "$(ini bad10.ini '[vm]\nconsole = serial\n')"
 case_err tce-bad "bad11.ini: pci:tce: expected kernel, user or auto" run --config "$(ini bad11.ini '[pci]\ntce = fast\n')"
 case_err pci-host-bad "bad12.ini: pci:host: not a PCI address" run --config "$(ini bad12.ini '[pci]\nhost = 01:00.0\n')"
+case_err ddw-max-size-bad "dms.ini: pci:ddw_max_size: 3M is not a power of two" run --config "$(ini dms.ini '[pci]\nddw_max_size = 3M\n')"
+case_err cli-ddw-max-size "command line: pci:ddw_max_size: not a size" run -k /k --ddw-max-size lots
 case_err ddw-bad "bad13.ini: pci:ddw: expected on or off" run --config "$(ini bad13.ini '[pci]\nddw = maybe\n')"
 case_err syntax-error "bad14.ini: syntax error at line 1: \\[vm" run --config "$(ini bad14.ini '[vm\nmemory = 512\n')"
 case_err no-kernel "good.ini: vm:kernel: no kernel or payload" run --config "$(ini good.ini '[vm]\nmemory = 512\n')"

@@ -152,7 +152,7 @@ TEST(config_good_file)
 	CHECK_EQ(load("good.ini", "; comment\n[vm]\nmemory = 1G\nvcpus = 4\nkernel = vmlinux\n"
 		      "initrd = /abs/initrd\ncmdline = \"console=hvc0 quiet\"\nconsole = none\n"
 		      "hugepages = on\npin_before_boot = on\n[pci]\nhost = 0000:01:00.0\n"
-		      "tce = user\nddw = off\nkvm_stuff_tce = on\n", &c, err), 0);
+		      "tce = user\nddw = off\nkvm_stuff_tce = on\nddw_max_size = 1G\n", &c, err), 0);
 	CHECK_EQ(c.ram_size, 1 * GiB);
 	CHECK_EQ(c.vcpus, 4);
 	/* relative paths are relative to the INI file's directory */
@@ -166,6 +166,7 @@ TEST(config_good_file)
 	CHECK_EQ(c.tce, TCE_USER);
 	CHECK(c.tce_explicit);
 	CHECK(!c.ddw);
+	CHECK_EQ(c.ddw_max_size, 1 * GiB);
 	CHECK(c.kvm_stuff_tce);
 	CHECK(!c.kvm_indirect_tce);			/* the default: safe */
 	CHECK(c.hugepages);
@@ -216,6 +217,9 @@ TEST(config_bad_files)
 	bad("[vm]\nconsole = vga\n", "vm:console", "stdio or none");
 	bad("[pci]\ntce = fast\n", "pci:tce", "kernel, user or auto");
 	bad("[pci]\nddw = perhaps\n", "pci:ddw", "on or off");
+	bad("[pci]\nddw_max_size = big\n", "pci:ddw_max_size", "not a size");
+	bad("[pci]\nddw_max_size = 96M\n", "pci:ddw_max_size", "not a power of two");
+	bad("[pci]\nddw_max_size = 512K\n", "pci:ddw_max_size", "not a power of two");
 	bad("[pci]\nkvm_stuff_tce = 1x\n", "pci:kvm_stuff_tce", "on or off");
 	bad("[pci]\nkvm_indirect_tce = yes please\n", "pci:kvm_indirect_tce", "on or off");
 	bad("[pci]\ntrusted_guest = trusted\n", "pci:trusted_guest", "on or off");

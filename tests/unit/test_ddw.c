@@ -135,6 +135,30 @@ TEST(ddw_query_create_remove)
 	CHECK_EQ(removes, 1);
 }
 
+/* A window capped below RAM (pvmm's ddw_max_size): the query's largest
+ * block says the cap, a create up to it succeeds, beyond it fails. */
+TEST(ddw_capped_window)
+{
+	struct ddw d;
+	struct rtas_call c;
+
+	creates = removes = fail_create = 0;
+	ddw_init(&d, true, 2, DDW_PGSIZE_4K, 256ULL << 20, LIOBN, 512ULL << 20, 12, &ops, NULL);
+	call(&c, 3, 5, (uint32_t[]){ 0, BUID >> 32, (uint32_t)BUID });
+	ddw_rtas_query(&d, &c);
+	CHECK_EQ(c.rets[0], RTAS_OUT_SUCCESS);
+	CHECK_EQ(c.rets[2], (256u << 20) >> 12);	/* in 4K pages */
+	CHECK_EQ(c.rets[3], DDW_PGSIZE_4K);
+	call(&c, 5, 4, (uint32_t[]){ 0, BUID >> 32, (uint32_t)BUID, 12, 29 });
+	ddw_rtas_create(&d, &c);
+	CHECK_EQ((int32_t)c.rets[0], RTAS_OUT_PARAM_ERROR);
+	CHECK_EQ(creates, 0);
+	call(&c, 5, 4, (uint32_t[]){ 0, BUID >> 32, (uint32_t)BUID, 12, 28 });
+	ddw_rtas_create(&d, &c);
+	CHECK_EQ(c.rets[0], RTAS_OUT_SUCCESS);
+	CHECK_EQ(last_size, 256ULL << 20);
+}
+
 TEST(ddw_create_rejects_bad_arguments)
 {
 	struct ddw d;

@@ -13,9 +13,9 @@ TEST(dma_policy_every_combination)
 
 	for (unsigned int m = 0; m < 3; m++)
 	for (unsigned int bits = 0; bits < 1u << 9; bits++) {
-		struct dma_wants w = { modes[m], bits & 1, bits >> 1 & 1, bits >> 2 & 1, bits >> 3 & 1 };
+		struct dma_wants w = { modes[m], bits & 1, bits >> 1 & 1, bits >> 2 & 1, bits >> 3 & 1, 0 };
 		struct dma_caps c = { bits >> 4 & 1, bits >> 5 & 1, bits >> 6 & 1,
-				      bits >> 7 & 1 ? 2 : 1, bits >> 8 & 1 ? DDW_PGSIZE_64K : 0 };
+				      bits >> 7 & 1 ? 2 : 1, bits >> 8 & 1 ? DDW_PGSIZE_64K : 0, 0 };
 		bool kernel_ok = c.kvm_tce_vfio && c.kvm_tce_64 && c.v2;
 		bool kernel = w.tce != TCE_USER && kernel_ok;
 		struct dma_policy p;
@@ -36,8 +36,8 @@ TEST(dma_policy_every_combination)
 
 TEST(dma_policy_reasons)
 {
-	struct dma_caps all = { true, true, true, 2, DDW_PGSIZE_64K };
-	struct dma_wants w = { TCE_AUTO, true, true, false, false };
+	struct dma_caps all = { true, true, true, 2, DDW_PGSIZE_64K, 0 };
+	struct dma_wants w = { TCE_AUTO, true, true, false, false, 0 };
 	struct dma_policy p;
 	char buf[400];
 
@@ -79,6 +79,38 @@ TEST(dma_policy_reasons)
 	CHECK(!strcmp(p.ddw_why, "off in the configuration"));
 }
 
+/* ddw_max_size below the window that maps all RAM caps the guest's
+ * windows (dynamic mapping); at or above it, or with DDW off, it does
+ * nothing. */
+TEST(dma_policy_ddw_max_size)
+{
+	struct dma_caps all = { true, true, true, 2, DDW_PGSIZE_4K, 512ULL << 20 };
+	struct dma_wants w = { TCE_KERNEL, true, true, false, false, 0 };
+	struct dma_policy p;
+
+	CHECK_EQ(dma_policy_resolve(&w, &all, &p), 0);
+	CHECK(p.ddw && !p.ddw_dynamic);
+	CHECK_EQ(p.ddw_max_size, 512ULL << 20);
+	w.ddw_max_size = 256ULL << 20;
+	CHECK_EQ(dma_policy_resolve(&w, &all, &p), 0);
+	CHECK(p.ddw && p.ddw_dynamic);
+	CHECK_EQ(p.ddw_max_size, 256ULL << 20);
+	CHECK_STR_CONTAINS(p.ddw_why, "smaller than guest RAM");
+	w.ddw_max_size = 512ULL << 20;
+	dma_policy_resolve(&w, &all, &p);
+	CHECK(p.ddw && !p.ddw_dynamic);
+	CHECK_EQ(p.ddw_max_size, 512ULL << 20);
+	w.ddw_max_size = 1ULL << 40;
+	dma_policy_resolve(&w, &all, &p);
+	CHECK(!p.ddw_dynamic);
+	CHECK_EQ(p.ddw_max_size, 512ULL << 20);
+	w.ddw_max_size = 1ULL << 20;
+	w.ddw = false;
+	dma_policy_resolve(&w, &all, &p);
+	CHECK(!p.ddw && !p.ddw_dynamic);
+	CHECK(!strcmp(p.ddw_why, "off in the configuration"));
+}
+
 /* [phb.N] overrides [pci] for that PHB only. */
 TEST(dma_wants_from_config)
 {
@@ -88,10 +120,12 @@ TEST(dma_wants_from_config)
 	config_defaults(&cfg);
 	cfg.tce = TCE_KERNEL;
 	cfg.kvm_stuff_tce = true;
+	cfg.ddw_max_size = 64ULL << 20;
 	cfg.phbs[2] = (struct phb_config){ .tce_set = true, .tce = TCE_USER, .ddw_set = true,
 					   .ddw = false, .user_coalesce_set = true, .user_coalesce = false };
 	w = dma_wants_of(&cfg, 2);
 	CHECK(w.tce == TCE_USER && !w.ddw && !w.coalesce && w.kvm_stuff && !w.kvm_indirect);
+	CHECK_EQ(w.ddw_max_size, 64ULL << 20);
 	w = dma_wants_of(&cfg, 1);
 	CHECK(w.tce == TCE_KERNEL && w.ddw == cfg.ddw && w.coalesce);
 }

@@ -73,6 +73,11 @@ struct vm_config {
 	enum tce_mode tce;
 	bool tce_explicit;			/* the user named the mode */
 	bool ddw;
+	/* The largest DDW window the guest may create, bytes (a power of
+	 * two); 0: as large as guest RAM needs. Below guest RAM the guest
+	 * cannot map all of it once and maps pages as it uses them, in the
+	 * window (the regime of hosts whose RAM exceeds the window's reach). */
+	uint64_t ddw_max_size;
 	/* TCE hcalls pvmm serves (mode user, and H_PUT_TCE_INDIRECT /
 	 * H_STUFF_TCE in mode kernel): one VFIO map/unmap per run of
 	 * contiguous entries (default), or per entry, so that a benchmark

@@ -21,6 +21,7 @@ struct dma_wants {
 	bool coalesce;
 	/* Mode kernel, VM-wide: the trust switches (config.h). */
 	bool kvm_indirect, kvm_stuff;
+	uint64_t ddw_max_size;		/* the largest DDW window asked for; 0: any */
 };
 
 /* What KVM and the PHB's container offer. */
@@ -30,12 +31,18 @@ struct dma_caps {
 	bool v2;			/* sPAPR TCE v2 IOMMU: pre-registered memory */
 	unsigned int host_windows;	/* DMA windows the host gives a PE */
 	uint32_t ddw_page_mask;		/* DDW_PGSIZE_* usable for guest RAM */
+	uint64_t ram_window;		/* the window that maps all guest RAM (a power of two) */
 };
 
 struct dma_policy {
 	enum tce_mode mode;		/* TCE_KERNEL or TCE_USER */
 	bool mode_auto;			/* chosen by pvmm, not asked for */
 	bool ddw;
+	/* The largest window the guest may create: ram_window, or the
+	 * configuration's cap; ddw_dynamic when that is below ram_window (the
+	 * guest then maps pages as it uses them, in the window). */
+	uint64_t ddw_max_size;
+	bool ddw_dynamic;
 	bool coalesce;			/* pvmm's VFIO calls: one per run of entries */
 	/* Mode kernel: KVM serves H_PUT_TCE and H_GET_TCE always, these two
 	 * only when the user trusts the guest. */

@@ -13,6 +13,7 @@ struct dma_wants dma_wants_of(const struct vm_config *cfg, unsigned int index)
 		.coalesce = config_phb_user_coalesce(cfg, index),
 		.kvm_indirect = cfg->kvm_indirect_tce,
 		.kvm_stuff = cfg->kvm_stuff_tce,
+		.ddw_max_size = cfg->ddw_max_size,
 	};
 }
 
@@ -61,6 +62,12 @@ static void resolve_ddw(const struct dma_wants *w, const struct dma_caps *c, str
 		p->ddw_why = "the host offers a single DMA window";
 	else
 		p->ddw = true, p->ddw_why = "on";
+	p->ddw_max_size = c->ram_window;
+	if (p->ddw && w->ddw_max_size && (!c->ram_window || w->ddw_max_size < c->ram_window)) {
+		p->ddw_max_size = w->ddw_max_size;
+		p->ddw_dynamic = true;
+		p->ddw_why = "on, windows smaller than guest RAM (ddw_max_size): mapped page by page";
+	}
 }
 
 /*

@@ -204,6 +204,7 @@ static struct dma_caps dma_caps_of(struct phb_dma *d)
 		.v2 = d->ct.v2,
 		.host_windows = d->ct.v2 ? d->ct.info.ddw.max_dynamic_windows_supported : 1,
 		.ddw_page_mask = ddw_page_mask(d->ct.info.ddw.pgsizes, ram_page_size(d->vm)),
+		.ram_window = pow2_at_least(d->vm->mem.size),
 	};
 }
 
@@ -211,7 +212,7 @@ static struct dma_caps dma_caps_of(struct phb_dma *d)
 static int dma_policy_setup(struct phb_dma *d, const struct dma_caps *caps)
 {
 	struct dma_policy *p = &d->policy;
-	char mode[160], hcalls[320];
+	char mode[160], hcalls[320], cap[120] = "";
 	int r = dma_policy_resolve(&d->wants, caps, p);
 
 	if (r) {
@@ -220,28 +221,38 @@ static int dma_policy_setup(struct phb_dma *d, const struct dma_caps *caps)
 	}
 	dma_policy_mode(p, mode, sizeof(mode));
 	dma_policy_hcalls(p, hcalls, sizeof(hcalls));
-	pr_info("%s: %s; DDW %s%s%s; %s; pvmm's VFIO calls %s", d->ct.name, mode,
-		p->ddw ? "on" : "off", p->ddw ? "" : ": ", p->ddw ? "" : p->ddw_why, hcalls,
+	if (p->ddw_dynamic)
+		snprintf(cap, sizeof(cap), ", windows up to %llu MiB (guest RAM needs %llu: it maps pages "
+			 "as it uses them)", (unsigned long long)(p->ddw_max_size >> 20),
+			 (unsigned long long)(caps->ram_window >> 20));
+	pr_info("%s: %s; DDW %s%s%s%s; %s; pvmm's VFIO calls %s", d->ct.name, mode,
+		p->ddw ? "on" : "off", p->ddw ? "" : ": ", p->ddw ? "" : p->ddw_why, cap, hcalls,
 		p->coalesce ? "per run of entries" : "per entry");
 	return 0;
 }
 
 /* The policy, the default window, then what DDW may offer the guest: the
  * host's page sizes no larger than the pages backing guest RAM, windows
- * no larger than RAM needs (which bounds the host table's memory). */
+ * no larger than RAM needs (which bounds the host table's memory) or the
+ * configuration's cap, and then no page larger than such a window. */
 int phb_dma_setup(struct phb_dma *d)
 {
 	struct vm *vm = d->vm;
 	uint64_t start, size = dma_window_size(vm->mem.size, d->ct.info.dma32_window_size);
 	struct dma_caps caps = dma_caps_of(d);
 	int r = dma_policy_setup(d, &caps);
+	uint32_t mask = caps.ddw_page_mask;
+	uint64_t ram_page = ram_page_size(vm);
 
 	if (!r)
 		r = window_open(d, 0, 12, size, &start);
 	if (r)
 		return r;
-	ddw_init(&d->ddw, d->policy.ddw, caps.host_windows, caps.ddw_page_mask,
-		 pow2_at_least(vm->mem.size), d->liobn, size, 12, &ddw_host_ops, d);
+	if (d->policy.ddw_dynamic)
+		mask = ddw_page_mask(d->ct.info.ddw.pgsizes, d->policy.ddw_max_size < ram_page ?
+				     d->policy.ddw_max_size : ram_page);
+	ddw_init(&d->ddw, d->policy.ddw, caps.host_windows, mask, d->policy.ddw_max_size,
+		 d->liobn, size, 12, &ddw_host_ops, d);
 	return 0;
 }
 
@@ -274,6 +285,8 @@ static void report_ddw(const struct phb_dma *dma, struct report *r)
 
 	report_object_begin(r, "ddw");
 	report_bool(r, "enabled", d->enabled);
+	report_u64(r, "max_window_size", d->max_window_size);
+	report_bool(r, "dynamic", dma->policy.ddw_dynamic);
 	report_u64(r, "rtas_errors", d->rtas_errors);
 	report_u64(r, "windows_opened", d->opened);
 	report_u64(r, "windows_closed", d->closed);
