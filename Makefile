@@ -125,12 +125,13 @@ firmware/rtas.bin: firmware/rtas.S
 
 # System scenarios run in the emulated POWER host (tests/system/run boots it):
 # managed-bind is powernv-only (on pseries an e1000e probe poisons the PHB);
-# everything on powernv9, and host, boot, papr-conformance and multi-device on
-# a nested pseries host.
+# everything on powernv9, and host, boot, papr-conformance, multi-device and
+# hugepages on a nested pseries host (QEMU's powernv machines give the
+# emulated host's kernel no huge pages: kernel/l1-init).
 SCENARIOS ?= host boot papr-conformance passthrough-user passthrough-kernel passthrough-intx ddw \
 	multi-device shared-phb multi-function many-devices nvme sriov-vf virtio-net eeh device-removed hostile errors bench-smoke mode-fallback group-reuse signals \
 	managed-bind
-NESTED_SCENARIOS ?= host boot papr-conformance multi-device
+NESTED_SCENARIOS ?= host boot papr-conformance multi-device hugepages
 
 system: all
 	tests/system/run $(SCENARIOS)
@@ -143,16 +144,20 @@ test-matrix: all
 	bash tests/system/matrix $(MATRIX_MACHINES) -- $(MATRIX_SCENARIOS)
 
 # The benchmark: kernel/run-bench (TCE hcall cost per mode with the floors,
-# start-up, transfers per mode and DMA regime), here inside the emulated
-# POWER host with the QEMU peer staged in it (PEER=1; natively on a POWER
-# host: below). Prints the table; raw JSON and the plot go to
-# build/results/bench/. BENCH_ENV overrides the sizes (scenarios/bench.sh).
-# The emulated host's guest moves 1-7 MiB/s with DDW on and 1-2 MiB/s with
-# DDW off, depending on the day's machine (README, Benchmark): 16 MiB
-# transfers, 5 of each (about 20 minutes). The table is printed even when
-# a measurement failed; make bench then exits non-zero.
-BENCH_ENV ?= BENCH_N=1000 BENCH_REPEAT=5 BENCH_MB=16 BENCH_XFER_REPEAT=5 BENCH_ITR=200
-BENCH_TIMEOUT ?= 3600
+# start-up with and without huge pages, transfers per mode and DMA regime
+# with the limit of L1's own driver, the storage rows on the NVMe), here
+# inside the emulated POWER host with the QEMU peer staged in it (PEER=1;
+# natively on a POWER host: below). Everything compared alternates boot by
+# boot for BENCH_ROUNDS rounds (BENCH_REPEAT for the payload and start-up),
+# and the table's ratios are paired per round, with their spread. Prints
+# the table; raw JSON and the plot go to build/results/bench/. BENCH_ENV
+# overrides the sizes (scenarios/bench.sh; lists joined with +). The
+# emulated host's guest moves 1-7 MiB/s with DDW on and 1-2 MiB/s with DDW
+# off, depending on the day's machine (README, Benchmark): 16 MiB
+# transfers, one per boot. The table is printed even when a measurement
+# failed; make bench then exits non-zero.
+BENCH_ENV ?= BENCH_N=1000 BENCH_REPEAT=5 BENCH_ROUNDS=5 BENCH_MB=16 BENCH_XFER_REPEAT=1 BENCH_ITR=200 BENCH_STORAGE_MB=64
+BENCH_TIMEOUT ?= 5400
 
 # The error corpus: bad configs and images give one clear line and status 1.
 cli: all
@@ -175,8 +180,10 @@ run: all build/l2/initrd
 # On a POWER host, as root: kernel/run-bench on PCI=<bdf> (BIND=1 as for
 # run), with transfers to PEER=<ip> (RECEIVE=1: this host receives, at PEER
 # on another of its interfaces) and QEMU beside pvmm when QEMU= names one.
-# BENCH_ARGS adds run-bench options (--n, --repeat, --mb, --xfers, --itr,
-# --configs).
+# BENCH_ARGS adds run-bench options (--n, --repeat, --rounds, --mb, --xfers,
+# --itr, --configs, --storage BDF, --storage-mb, --storage-configs,
+# --hugepages, --limit). PCI= an NVMe controller: the storage rows instead
+# of the transfers (they overwrite its first namespace from 128 MiB on).
 BENCH_ARGS ?=
 bench: all build/l2/initrd
 	@[ -n "$(PCI)" ] || { echo "make bench: PCI=<domain:bus:dev.fn> names the device to measure"; exit 1; }
@@ -191,12 +198,22 @@ else
 # Elsewhere: the same kernel/run-guest inside the emulated POWER host.
 run: all
 	tests/system/run --show run
-# make bench in the emulated host: the bench scenario calls kernel/run-bench.
+# make bench in the emulated host: the bench scenario calls kernel/run-bench;
+# then scenario bench-huge, the start-up rows with and without huge pages,
+# in a second emulated host whose kernel has huge pages (BENCH_HUGE_MACHINE;
+# empty: none), and the report of both.
+BENCH_HUGE_MACHINE ?= pseries-p9
 bench: all
 	@command -v gnuplot >/dev/null || sudo -n apt-get install -y -q gnuplot-nox >/dev/null 2>&1 || \
 		apt-get install -y -q gnuplot-nox >/dev/null 2>&1 || echo "bench: no gnuplot, no plot"
 	PEER=1 SCENARIO_ENV="$(BENCH_ENV)" tests/system/run --timeout $(BENCH_TIMEOUT) bench; rc=$$?; \
-		tests/bench/report build/results/latest/serial.log build/results/bench && exit $$rc
+		main=$$(readlink -f build/results/latest); logs=$$main/serial.log; \
+		if [ -n "$(BENCH_HUGE_MACHINE)" ]; then \
+			SCENARIO_ENV="$(BENCH_ENV)" tests/system/run --machine $(BENCH_HUGE_MACHINE) bench-huge || rc=1; \
+			huge=$$(readlink -f build/results/latest); \
+			[ "$$huge" = "$$main" ] || logs="$$logs $$huge/serial.log"; \
+		fi; \
+		tests/bench/report $$logs build/results/bench && exit $$rc
 endif
 
 # The guest's initramfs, with the drivers of the devices PCI names

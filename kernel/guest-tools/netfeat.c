@@ -1,13 +1,17 @@
 /*
- * netfeat IFACE FEATURE on|off: the one ethtool call the guest scenarios
- * need (busybox has no ethtool): switch a segmentation offload of a NIC.
- * FEATURE is tso, gso or sg. Prints the new state; exit 1 on any error.
+ * netfeat IFACE FEATURE on|off: the ethtool calls the scenarios need
+ * (busybox has no ethtool): switch a segmentation offload of a NIC.
+ * FEATURE is tso, gso or sg. netfeat IFACE itr N: the NIC's interrupt
+ * rate, N interrupts/s, as e1000e's InterruptThrottleRate=N (ethtool -C
+ * rx-usecs 1000000/N; N of 0-4: that rx-usecs, the driver's modes). Prints
+ * the new state; exit 1 on any error.
  */
 #include <errno.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -27,6 +31,47 @@ static int ethtool_value(int fd, const char *ifname, unsigned int cmd, unsigned 
 	return 0;
 }
 
+static int ifreq_call(int fd, const char *ifname, void *data)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_data = data;
+	return ioctl(fd, SIOCETHTOOL, &ifr) < 0 ? -errno : 0;
+}
+
+/* The interrupt rate through the coalescing parameters (e1000e's
+ * set_coalesce: rx-usecs above 4 is 1000000/rate). */
+static int set_itr(int fd, const char *ifname, const char *arg)
+{
+	struct ethtool_coalesce ec = { .cmd = ETHTOOL_GCOALESCE };
+	char *end;
+	unsigned long rate = strtoul(arg, &end, 10);
+	int r;
+
+	if (!*arg || *end || rate > 100000) {
+		fprintf(stderr, "netfeat: itr: not a rate 0..100000: %s\n", arg);
+		return 1;
+	}
+	r = ifreq_call(fd, ifname, &ec);
+	if (!r) {
+		ec.cmd = ETHTOOL_SCOALESCE;
+		ec.rx_coalesce_usecs = rate <= 4 ? rate : 1000000 / rate;
+		r = ifreq_call(fd, ifname, &ec);
+	}
+	if (!r) {
+		ec.cmd = ETHTOOL_GCOALESCE;
+		r = ifreq_call(fd, ifname, &ec);
+	}
+	if (r) {
+		fprintf(stderr, "netfeat: %s itr: %s\n", ifname, strerror(-r));
+		return 1;
+	}
+	printf("%s itr rx-usecs %u\n", ifname, ec.rx_coalesce_usecs);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct { const char *name; unsigned int get, set; } feats[] = {
@@ -37,8 +82,18 @@ int main(int argc, char **argv)
 	unsigned int on, i;
 	int fd, r;
 
+	if (argc == 4 && !strcmp(argv[2], "itr")) {
+		fd = socket(AF_INET, SOCK_DGRAM, 0);
+		if (fd < 0) {
+			perror("netfeat: socket");
+			return 1;
+		}
+		r = set_itr(fd, argv[1], argv[3]);
+		close(fd);
+		return r;
+	}
 	if (argc != 4 || (strcmp(argv[3], "on") && strcmp(argv[3], "off"))) {
-		fprintf(stderr, "usage: netfeat IFACE tso|gso|sg on|off\n");
+		fprintf(stderr, "usage: netfeat IFACE tso|gso|sg on|off, or netfeat IFACE itr N\n");
 		return 1;
 	}
 	for (i = 0; i < sizeof(feats) / sizeof(feats[0]) && strcmp(feats[i].name, argv[2]); i++)

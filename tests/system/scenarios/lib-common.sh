@@ -275,16 +275,19 @@ two_links() {
 
 # bench_here [--no-peer] [RUN-BENCH-OPTION...]: kernel/run-bench, as `make
 # bench` calls it on a POWER host, on NIC A with this emulated host as the
-# receiver (NIC B, 192.0.2.1) and the QEMU peer when it is staged (not with
-# --no-peer). The emulated host's e1000e model drops frames whose TX buffer
-# spans two pages (README, Known problems): the guest sends without
-# scatter-gather. Its status is run-bench's.
+# receiver (NIC B, 192.0.2.1), the NVMe controller for the storage rows,
+# the limit row from NIC A on L1's own e1000e (--limit: run-bench hands it
+# from vfio-pci to e1000e and back for that row) and the QEMU peer when it
+# is staged (not with --no-peer). The emulated host's e1000e model drops
+# frames whose TX buffer spans two pages (README, Known problems): the
+# guest sends without scatter-gather. Its status is run-bench's.
 bench_here() {
 	peer_qemu=/usr/bin/qemu-system-ppc64
 	[ "${1:-}" = --no-peer ] && { peer_qemu=; shift; }
 	[ -n "$peer_qemu" ] && [ -x "$peer_qemu" ] &&
 		set -- --qemu "$peer_qemu" --qemu-machine "$PEER_QEMU_M" --qemu-args "-L /usr/share/qemu" "$@"
+	[ -n "${NVME_BDF:-}" ] && set -- --storage "$NVME_BDF" "$@"
 	mkdir -p /tmp/bench
 	RUN_DIR=/tmp/bench PVMM_FIRMWARE=$PVMM_FIRMWARE /pvmm/bin/run-bench --pci "$NIC_A_BDF" \
-		--peer 192.0.2.1 --receive --append "pvmm.netfeat=sg:off" "$@"
+		--peer 192.0.2.1 --receive --limit --append "pvmm.netfeat=sg:off" "$@"
 }
