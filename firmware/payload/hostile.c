@@ -332,6 +332,32 @@ static void pci_cases(void)
 	expect("pci-read-after-attacks", rtas_call(rd, 4, 2, args, rets), 0);
 }
 
+/*
+ * ibm,set-xive on a source pvmm never used, in the block of 1024 sources
+ * of one it did (the first function's INTx line, 4112): KVM (Linux 6.12,
+ * XICS on XIVE) unmasked it by EOIing an ESB page that was never mapped,
+ * a NULL dereference that killed the host, until pvmm set whole blocks
+ * (irq.c). Found by the guest-fuzz payload (seed 27). Now an answer.
+ */
+static void xive_cases(void)
+{
+	int set = rtas_token("ibm,set-xive"), off = rtas_token("ibm,int-off");
+	uint32_t ids[8], args[3] = { 4096 + 1000, 0, 5 }, rets[1];
+
+	if (!have_tce || set < 0 || off < 0 || fdt_cpu_ids(ids, 8) < 1) {
+		printf("HOSTILE xive SKIP no passthrough device\n");
+		return;
+	}
+	args[1] = ids[0];
+	expect("xive-set-unused-source-of-a-block", rtas_call(set, 3, 1, args, rets), 0);
+	args[2] = 0xff;
+	expect("xive-mask-unused-source-of-a-block", rtas_call(set, 3, 1, args, rets), 0);
+	expect("xive-int-off-unused-source-of-a-block", rtas_call(off, 1, 1, args, rets), 0);
+	args[0] = 1 << 19;		/* a block nobody made: no such source */
+	args[2] = 5;
+	expect("xive-set-source-of-no-block", rtas_call(set, 3, 1, args, rets), RTAS_PARAM);
+}
+
 /* ---- config space writes and BAR accesses, as a driver or a hostile guest makes them ---- */
 
 #define STATUS_REG	0x8		/* e1000e STATUS: never all ones while decoding */
@@ -1570,6 +1596,7 @@ void payload_main(void)
 	hcall_cases();
 	tce_cases();
 	pci_cases();
+	xive_cases();
 	bar_cases();
 	cpu_cases();
 	ddw_cases(second_cpu());

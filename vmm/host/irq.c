@@ -75,19 +75,59 @@ int irq_create(struct vm *vm)
 	return 0;
 }
 
+static int set_source(struct vm *vm, uint32_t irq, int level)
+{
+	uint64_t state = KVM_XICS_MASKED | ((uint64_t)0xff << KVM_XICS_PRIORITY_SHIFT) |
+			 (level ? KVM_XICS_LEVEL_SENSITIVE : 0);
+	struct kvm_device_attr attr = {
+		.group = KVM_DEV_XICS_GRP_SOURCES, .attr = irq, .addr = (uintptr_t)&state,
+	};
+
+	if (ioctl(vm->xics_fd, KVM_SET_DEVICE_ATTR, &attr) < 0) {
+		int err = errno;
+		pr_err("KVM_SET_DEVICE_ATTR(XICS source %u): %s", irq, strerror(err));
+		return -err;
+	}
+	return 0;
+}
+
+/*
+ * KVM keeps XICS source state in blocks of XICS_BLOCK, made when userspace
+ * sets the first source of one. On XIVE hosts (Linux 6.12's XICS-on-XIVE)
+ * a source of such a block that userspace never set is masked but has no
+ * interrupt behind it, and ibm,set-xive there (KVM's in-kernel RTAS, any
+ * guest) EOIs an ESB page that was never mapped: a NULL dereference in the
+ * host (kvmppc_xive_set_xive -> xive_finish_unmask -> xive_vm_source_eoi).
+ * QEMU sets every source of its ICS at reset; pvmm sets a whole block,
+ * masked, before the first of its sources, under vm->lock so that no
+ * source of it reaches the guest before the block is whole.
+ */
+#define XICS_BLOCK	1024
+
+static int init_block(struct vm *vm, uint32_t irq)
+{
+	uint32_t block = irq / XICS_BLOCK;
+	int r = 0;
+
+	if (block >= 32)
+		return 0;	/* beyond XICS_IRQ_BASE + XICS_NR_IRQS: not pvmm's */
+	pthread_mutex_lock(&vm->lock);
+	for (uint32_t i = 0; !(vm->xics_blocks & 1u << block) && !r && i < XICS_BLOCK; i++)
+		r = set_source(vm, block * XICS_BLOCK + i, 0);
+	if (!r)
+		vm->xics_blocks |= 1u << block;
+	pthread_mutex_unlock(&vm->lock);
+	return r;
+}
+
 int irq_init_sources(struct vm *vm, uint32_t first, uint32_t n, int level)
 {
 	for (uint32_t irq = first; irq < first + n; irq++) {
-		uint64_t state = KVM_XICS_MASKED | ((uint64_t)0xff << KVM_XICS_PRIORITY_SHIFT) |
-				 (level ? KVM_XICS_LEVEL_SENSITIVE : 0);
-		struct kvm_device_attr attr = {
-			.group = KVM_DEV_XICS_GRP_SOURCES, .attr = irq, .addr = (uintptr_t)&state,
-		};
-		if (ioctl(vm->xics_fd, KVM_SET_DEVICE_ATTR, &attr) < 0) {
-			int err = errno;
-			pr_err("KVM_SET_DEVICE_ATTR(XICS source %u): %s", irq, strerror(err));
-			return -err;
-		}
+		int r = init_block(vm, irq);
+		if (!r)
+			r = set_source(vm, irq, level);
+		if (r)
+			return r;
 	}
 	return 0;
 }

@@ -114,6 +114,7 @@ struct vm {
 	uint64_t initrd_gpa, initrd_size;
 	int64_t tod_offset_s;		/* set-time-of-day minus host time */
 	bool hwrng;			/* H_RANDOM offered (KVM serves it) */
+	uint32_t xics_blocks;		/* KVM XICS source blocks whose every source is set (irq.c) */
 
 	struct vm_device devices[VM_DEVICES_MAX];
 	int nr_devices;
