@@ -372,8 +372,9 @@ static int map_piece(struct vfio_pci *f, int i, const struct bar_range *p)
 	}
 	*m = (struct vfio_pci_map){ .off = p->off, .len = p->len, .host = host, .slot = slot };
 	b->nr_maps++;
-	if (kvm_add_memslot(f->vm, m->slot, b->gpa + p->off, p->len, host))
-		return -EIO;
+	r = kvm_add_memslot(f->vm, m->slot, b->gpa + p->off, p->len, host);
+	if (r)
+		return r;	/* the ioctl's errno, named in its line */
 	m->slot_added = true;
 	pr_debug("%s: BAR %d at 0x%llx: 0x%llx+0x%llx mapped", f->dev.bdf, i,
 		 (unsigned long long)b->gpa, (unsigned long long)p->off, (unsigned long long)p->len);
