@@ -179,6 +179,9 @@ TEST(pci_config_64bit_bar_larger_than_4gib)
 	CHECK_EQ(pci_config_init(&pc, &fake_pci_ops, NULL, sizes5, 4096), 0);
 	CHECK_EQ(pc.bars[5].size, 0x1000);
 	CHECK(!pc.bars[5].is64);
+	pci_config_set_bar(&pc, 5, 0x80002000);
+	CHECK_EQ(rd(&pc, 0x24, 4), 0x80002000);	/* type 32-bit, as placed */
+	CHECK_EQ(rd(&pc, 0x28, 4), 0);
 }
 
 TEST(pci_config_msi_and_msix)

@@ -100,8 +100,12 @@ static void init_bars(struct pci_config *pc, const uint64_t bar_sizes[PCI_NUM_BA
 		b->size = bar_sizes[i];
 		b->flags = raw[0] & 0xf;
 		/* BAR 5 has no register after it for an upper half: a device
-		 * saying 64-bit there gets an address below 4 GiB. */
+		 * saying 64-bit there gets an address below 4 GiB, and the
+		 * guest reads a 32-bit BAR (else it would take the CardBus
+		 * CIS pointer for the upper half). */
 		b->is64 = (raw[0] & 0x6) == PCI_BAR_MEM_TYPE_64 && i + 1 < PCI_NUM_BARS;
+		if ((raw[0] & 0x6) == PCI_BAR_MEM_TYPE_64 && !b->is64)
+			b->flags &= ~0x6u;
 		if (b->is64)
 			i++;	/* the upper half is part of this BAR */
 	}
