@@ -30,8 +30,9 @@ struct vfio_req_watch {
 };
 
 /* The device's request eventfd (d->req_fd), if VFIO offers the index
- * with one vector (VFIO_DEVICE_GET_IRQ_INFO); without it d->req_fd stays
- * -1 and 0 is returned: the host's remove then waits for pvmm's exit. */
+ * with one vector (VFIO_DEVICE_GET_IRQ_INFO); without it, or when setting
+ * it up fails (a warning naming the call), d->req_fd stays -1 and 0 is
+ * returned: the host's remove then waits for pvmm's exit. */
 int vfio_req_enable(struct vfio_device *d);
 /* Off and closed; safe when never enabled. */
 void vfio_req_disable(struct vfio_device *d);

@@ -13,6 +13,18 @@
 #include <unistd.h>
 #include <linux/vfio.h>
 
+/*
+ * Without the request interrupt the device still works; only a host that
+ * asks for it back (an unbind) waits on pvmm instead of ending the run.
+ * So failing to set it up is a warning, as in QEMU, not a failed open.
+ */
+static int req_unavailable(struct vfio_device *d, const char *what, int err)
+{
+	pr_warn("%s: %s(request): %s; the host cannot ask for the device back while pvmm runs",
+		d->bdf, what, strerror(err));
+	return 0;
+}
+
 /* The request index's one trigger: fd, or -1 for none. */
 static int set_trigger(struct vfio_device *d, int fd)
 {
@@ -26,8 +38,11 @@ static int set_trigger(struct vfio_device *d, int fd)
 	memcpy(set->data, &data, sizeof(data));
 	if (ioctl(d->fd, VFIO_DEVICE_SET_IRQS, set) < 0) {
 		int err = errno;
-		pr_err("%s: VFIO_DEVICE_SET_IRQS(request, %s): %s", d->bdf, fd < 0 ? "off" : "on",
-		       strerror(err));
+		if (fd >= 0) {
+			req_unavailable(d, "VFIO_DEVICE_SET_IRQS", err);
+			return -err;
+		}
+		pr_err("%s: VFIO_DEVICE_SET_IRQS(request, off): %s", d->bdf, strerror(err));
 		return -err;
 	}
 	return 0;
@@ -36,28 +51,21 @@ static int set_trigger(struct vfio_device *d, int fd)
 int vfio_req_enable(struct vfio_device *d)
 {
 	struct vfio_irq_info info = { .argsz = sizeof(info), .index = VFIO_PCI_REQ_IRQ_INDEX };
-	int fd, r;
+	int fd;
 
 	d->req_fd = -1;
 	if (d->num_irqs <= VFIO_PCI_REQ_IRQ_INDEX)
 		return 0;
-	if (ioctl(d->fd, VFIO_DEVICE_GET_IRQ_INFO, &info) < 0) {
-		int err = errno;
-		pr_err("%s: VFIO_DEVICE_GET_IRQ_INFO(request): %s", d->bdf, strerror(err));
-		return -err;
-	}
+	if (ioctl(d->fd, VFIO_DEVICE_GET_IRQ_INFO, &info) < 0)
+		return req_unavailable(d, "VFIO_DEVICE_GET_IRQ_INFO", errno);
 	if (info.count != 1)
 		return 0;
 	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (fd < 0) {
-		int err = errno;
-		pr_err("%s: request eventfd: %s", d->bdf, strerror(err));
-		return -err;
-	}
-	r = set_trigger(d, fd);
-	if (r) {
+	if (fd < 0)
+		return req_unavailable(d, "eventfd", errno);
+	if (set_trigger(d, fd)) {
 		close(fd);
-		return r;
+		return 0;	/* set_trigger gave the warning */
 	}
 	d->req_fd = fd;
 	return 0;
