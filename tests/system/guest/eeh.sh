@@ -16,7 +16,7 @@
 # Then the link must come back: 20 pings and pvmm.mb MiB (default 8) sent
 # to the emulated host with its sha256, as net.sh prints them; pvmm.netfeat
 # as net.sh's.
-arg() { sed -n "s/.*pvmm\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+. /guest/lib-guest.sh
 size_mb=$(arg mb)
 size_mb=${size_mb:-8}
 l1wait=$(arg l1wait)
@@ -67,10 +67,7 @@ for f in $(arg netfeat | tr ',' ' '); do
 done
 ip addr add 192.0.2.2/24 dev "$ifn"
 ip link set "$ifn" up
-for i in $(seq 1 100); do
-	[ "$(cat /sys/class/net/$ifn/carrier 2>/dev/null)" = 1 ] && break
-	sleep 0.2
-done
+wait_carrier "$ifn" 20
 say "ping-before $(ping -c 5 -i 0.2 -W 10 $peer | tail -n 2 | tr '\n' ' ')"
 
 base=$(recoveries)
@@ -103,10 +100,7 @@ say "recovered=${via:-no} recoveries=$(recoveries) state=$(pe_state)"
 dmesg | grep -E "EEH|e1000e" | tail -n 40 | sed 's/^/GUEST dmesg-after /'
 
 # The link after the recovery, and the transfer.
-for i in $(seq 1 150); do
-	[ "$(cat /sys/class/net/$ifn/carrier 2>/dev/null)" = 1 ] && break
-	sleep 0.2
-done
+wait_carrier "$ifn" 30
 echo "GUEST link carrier=$(cat /sys/class/net/$ifn/carrier 2>/dev/null) operstate=$(cat /sys/class/net/$ifn/operstate)"
 echo "GUEST msix pci=$gbdf vectors=$(cat "$dev"/msi_irqs/* 2>/dev/null | grep -c msix)"
 ping -c 20 -i 0.2 -W 10 $peer | tail -n 2 | sed "s/^/GUEST ping /"

@@ -12,7 +12,7 @@
 # wire of the user's (kernel/run-guest --peer): pvmm.peer=IP, pvmm.ip=IP/LEN
 # and pvmm.port=N, which the first link uses instead of its MAC's wire.
 # arg NAME: the value of pvmm.NAME= on the kernel command line.
-arg() { sed -n "s/.*pvmm\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+. /guest/lib-guest.sh
 size_mb=$(sed -n 's/.*pvmm\.mb=\([0-9]*\).*/\1/p' /proc/cmdline)
 size_mb=${size_mb:-64}
 xfers=$(sed -n 's/.*pvmm\.xfers=\([0-9]*\).*/\1/p' /proc/cmdline)
@@ -62,10 +62,7 @@ link_up() {
 	peer=$(peer_of "$hub")
 	ip addr add "$(addr_of "$hub")" dev "$ifn"
 	ip link set "$ifn" up
-	for i in $(seq 1 100); do
-		[ "$(cat /sys/class/net/$ifn/carrier 2>/dev/null)" = 1 ] && break
-		sleep 0.2
-	done
+	wait_carrier "$ifn" 20
 	echo "GUEST link carrier=$(cat /sys/class/net/$ifn/carrier 2>/dev/null) operstate=$(cat /sys/class/net/$ifn/operstate)$sfx"
 	grep -E "MSI|IPI|$ifn" /proc/interrupts | sed "s/^/GUEST irq /"
 	show_msix "$ifn"
@@ -101,10 +98,7 @@ show_msix() {
 unwired_up() {
 	drv=$(basename "$(readlink /sys/class/net/$1/device/driver)")
 	ip link set "$1" up
-	for i in $(seq 1 100); do
-		[ "$(cat /sys/class/net/$1/carrier 2>/dev/null)" = 1 ] && break
-		sleep 0.2
-	done
+	wait_carrier "$1" 20
 	echo "GUEST nic=$1 driver=$drv pci=$(basename "$(pci_of "$1")") unwired carrier=$(cat /sys/class/net/$1/carrier 2>/dev/null)"
 	show_msix "$1"
 }

@@ -8,7 +8,7 @@
 # requests (the block layer maps 256 pages per request: the storage DMA
 # regime), each timed between PVMM-MARK lines so that pvmm counts each
 # one's exits, sha256-checked.
-arg() { sed -n "s/.*pvmm\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+. /guest/lib-guest.sh
 mb=$(arg mb)
 mb=${mb:-64}
 FS_MB=128
