@@ -4,7 +4,10 @@
  * valid calls still work. One line per case:
  *   HOSTILE <case> PASS|FAIL got=<rc> want=<rc>
  * and finally HOSTILE-DONE pass=<n> fail=<m>. With no passthrough device in
- * the device tree the TCE and PCI cases are skipped (and say so).
+ * the device tree the TCE and PCI cases are skipped (and say so). The PCI
+ * cases find the function from the device tree and its config space (its
+ * BARs, 32 or 64-bit, their sizes, the MSI-X table, PBA and vectors), so
+ * they run on any passthrough function; hostile.only=pci runs them alone.
  */
 #include "lib.h"
 
@@ -16,7 +19,7 @@
 #define RACE_CALLS	200
 #define RACE_ENTRIES	16
 
-static int pass, fail, kvm_accepts, mode_kernel, race_off;
+static int pass, fail, kvm_accepts, mode_kernel, race_off, only_pci;
 static unsigned long flood;	/* hostile.flood=N: the flood's rounds (0: none) */
 static uint64_t list[1024] __attribute__((aligned(4096)));
 static uint64_t race_list[512] __attribute__((aligned(4096)));
@@ -358,19 +361,41 @@ static void xive_cases(void)
 	expect("xive-set-source-of-no-block", rtas_call(set, 3, 1, args, rets), RTAS_PARAM);
 }
 
-/* ---- config space writes and BAR accesses, as a driver or a hostile guest makes them ---- */
+/* ---- config space writes, BAR accesses and MSIs, as a driver or a hostile guest makes them ---- */
 
-#define STATUS_REG	0x8		/* e1000e STATUS: never all ones while decoding */
+/*
+ * The function under test is found, not assumed (e1000e, NVMe, virtio
+ * alike): its BARs from the device tree (assigned-addresses, reached
+ * through the PHB's ranges entry holding each), checked against its config
+ * space; its MSI-X table and PBA from the capability; and a register to
+ * watch: the first word of a BAR, away from the MSI-X table and PBA (VFIO
+ * answers those all ones), that reads neither all ones nor 0 while the
+ * function decodes (offset 8 first: e1000e's STATUS, NVMe's version).
+ */
 #define ALL_ONES	0xffffffffU
+#define NR_BAR_REGS	6
+#define MSI_ASK		32		/* MSI-X vectors asked for: more than e1000e's 5 */
+#define MSI_FIRST_SOURCE 4112		/* pvmm's first PCI source (4096 + 16) */
+
+struct bar {
+	uint32_t reg;			/* its config register, 0x10 + 4 * index */
+	int is64, pref;
+	uint64_t bus, gpa, size;
+};
 
 static int cfg_rd, cfg_wr;
 static uint32_t cfg_buid[2];
-/* The function's BARs, and the PHB's ranges that map their bus addresses
- * (a 64-bit BAR lies in the 64-bit window, whose offset is not the 32-bit
- * one's); win_cpu/win_size: the 32-bit window. */
-static const uint8_t *bars_fdt, *ranges_fdt;
-static int bars_len, ranges_len;
-static uint64_t win_cpu, win_size;
+static const uint8_t *ranges_fdt;
+static int ranges_len;
+static struct bar fn_bars[NR_BAR_REGS];
+static int nr_fn_bars;
+/* The PHB's 32-bit window and its 64-bit one (size 0 if none): CPU address, size. */
+static uint64_t win_cpu, win_size, win64_cpu, win64_size;
+/* MSI-X: the capability, its vectors, the table and PBA registers (BIR | offset). */
+static uint32_t msix_cap, msix_n, msix_tbl, msix_pba;
+/* The watched register: its BAR register, offset and guest address (0: none). */
+static uint32_t watch_reg, watch_off;
+static uint64_t watch;
 
 /* Guest physical address of a bus address in space ss (2: 32-bit memory,
  * 3: 64-bit), through the ranges entry holding it; 0 if none does. */
@@ -384,10 +409,21 @@ static uint64_t bus_gpa(uint32_t ss, uint64_t bus)
 	return 0;
 }
 
-/* assigned-addresses entry at i: its guest physical address. */
-static uint64_t entry_gpa(int i)
+/* The BAR of config register reg, NULL if the function has none there. */
+static const struct bar *bar_at(uint32_t reg)
 {
-	return bus_gpa(be32(bars_fdt + i) >> 24 & 3, be64(bars_fdt + i + 4));
+	for (int i = 0; i < nr_fn_bars; i++)
+		if (fn_bars[i].reg == reg)
+			return &fn_bars[i];
+	return NULL;
+}
+
+/* Whether config register reg is a BAR's, or the upper half of a 64-bit one's. */
+static int reg_assigned(uint32_t reg)
+{
+	const struct bar *below = reg >= 0x14 ? bar_at(reg - 4) : NULL;
+
+	return bar_at(reg) || (below && below->is64);
 }
 
 /* Config register reg (function 0 of bus 0) of size bytes; all ones on error. */
@@ -432,15 +468,29 @@ static void mmio_write32(uint64_t gpa, uint32_t v)
 	__asm__ volatile("sync" ::: "memory");
 }
 
-/* Guest physical address of BAR register reg (from assigned-addresses), 0 if none. */
-static uint64_t bar_gpa(uint32_t reg, uint64_t *size)
+static uint32_t msix_pba_len(void)
 {
-	for (int i = 0; i + 20 <= bars_len; i += 20)
-		if ((be32(bars_fdt + i) & 0xff) == reg) {
-			*size = be64(bars_fdt + i + 12);
-			return entry_gpa(i);
-		}
-	return 0;
+	return 8 * ((msix_n + 63) / 64);
+}
+
+/* Where the MSI-X table is (BIR's BAR + offset), 0 without MSI-X. */
+static uint64_t msix_table_gpa(void)
+{
+	const struct bar *b = msix_cap ? bar_at(0x10 + 4 * (msix_tbl & 7)) : NULL;
+
+	return b ? b->gpa + (msix_tbl & ~7U) : 0;
+}
+
+/* Whether the word at off of BAR b touches the MSI-X table or PBA. */
+static int in_msix(const struct bar *b, uint32_t off)
+{
+	uint32_t idx = (b->reg - 0x10) / 4, t = msix_tbl & ~7U, p = msix_pba & ~7U;
+
+	if (!msix_cap)
+		return 0;
+	if ((msix_tbl & 7) == idx && off + 4 > t && off < t + 16 * msix_n)
+		return 1;
+	return (msix_pba & 7) == idx && off + 4 > p && off < p + msix_pba_len();
 }
 
 /* The first address past every BAR of the function. */
@@ -448,46 +498,97 @@ static uint64_t bars_end(void)
 {
 	uint64_t end = 0;
 
-	for (int i = 0; i + 20 <= bars_len; i += 20) {
-		uint64_t e = entry_gpa(i) + be64(bars_fdt + i + 12);
-		end = e > end ? e : end;
-	}
+	for (int i = 0; i < nr_fn_bars; i++)
+		if (fn_bars[i].gpa + fn_bars[i].size > end)
+			end = fn_bars[i].gpa + fn_bars[i].size;
 	return end;
 }
 
-/* Where the MSI-X table is (BIR's BAR + offset), 0 without MSI-X. */
-static uint64_t msix_table_gpa(void)
+/* With memory decode on: the register to watch (see above), 0 if no BAR has one. */
+static uint64_t watch_find(void)
 {
-	uint32_t cap = cfg_find_cap(0x11), tbl;
-	uint64_t size;
+	static const uint32_t offs[] = { 8, 0, 4, 0xc, 0x10, 0x14, 0x18, 0x1c };
 
-	if (!cap)
-		return 0;
-	tbl = cfg_read(cap + 4, 4);
-	return bar_gpa(0x10 + 4 * (tbl & 7), &size) + (tbl & ~7U);
+	for (int i = 0; i < nr_fn_bars; i++)
+		for (unsigned int k = 0; k < sizeof(offs) / sizeof(offs[0]); k++) {
+			const struct bar *b = &fn_bars[i];
+			uint32_t v;
+			if (offs[k] + 4 > b->size || in_msix(b, offs[k]))
+				continue;
+			v = mmio_read32(b->gpa + offs[k]);
+			if (v != ALL_ONES && v) {
+				watch_reg = b->reg;
+				watch_off = offs[k];
+				return b->gpa + offs[k];
+			}
+		}
+	return 0;
 }
 
-/* BAR registers: size probing, moves pvmm keeps out, absent and hidden BARs, the ROM. */
+/* One BAR's registers: as the device tree says (address, 64-bit,
+ * prefetchable), its size probed in both halves of a 64-bit BAR and equal
+ * to the device tree's, moves and partial writes pvmm keeps out. */
+static void cfg_bar_case(const struct bar *b)
+{
+	int i = (int)(b->reg - 0x10) / 4;
+	uint32_t lo = cfg_read(b->reg, 4), hi = b->is64 ? cfg_read(b->reg + 4, 4) : 0, mlo, mhi = ALL_ONES;
+	uint64_t size;
+	char n[64];
+
+#define BAR_CASE(what) (snprintf(n, sizeof(n), "cfg-bar%d-%s", i, what), n)
+	expect(BAR_CASE("address-as-device-tree"), ((uint64_t)hi << 32 | (lo & ~0xfU)) == b->bus, 1);
+	expect(BAR_CASE("memory-type"), lo & 7, b->is64 ? 4 : 0);
+	expect(BAR_CASE("prefetchable-as-device-tree"), lo >> 3 & 1, b->pref);
+	expect(BAR_CASE("size-probe-write"), cfg_write(b->reg, 4, ALL_ONES), 0);
+	if (b->is64)
+		expect(BAR_CASE("size-probe-write-upper"), cfg_write(b->reg + 4, 4, ALL_ONES), 0);
+	mlo = cfg_read(b->reg, 4);
+	if (b->is64)
+		mhi = cfg_read(b->reg + 4, 4);
+	size = ~((uint64_t)mhi << 32 | (mlo & ~0xfU)) + 1;
+	printf("HOSTILE cfg-bar%d-size-probe mask=0x%x:%x size=0x%lx device-tree=0x%lx\n", i, mhi, mlo,
+	       (unsigned long)size, (unsigned long)b->size);
+	expect(BAR_CASE("size-probe-flags"), mlo & 0xf, lo & 0xf);
+	expect(BAR_CASE("size-probe-size"), size == b->size, 1);
+	expect(BAR_CASE("size-probe-pow2"), size >= 4096 && !(size & (size - 1)), 1);
+	expect(BAR_CASE("size-probe-restore"), cfg_write(b->reg, 4, lo), 0);
+	if (b->is64)
+		expect(BAR_CASE("size-probe-restore-upper"), cfg_write(b->reg + 4, 4, hi), 0);
+	expect(BAR_CASE("restored"), cfg_read(b->reg, 4) == lo && (!b->is64 || cfg_read(b->reg + 4, 4) == hi), 1);
+	/* PAPR: firmware assigned the BARs; pvmm keeps them where they are mapped */
+	cfg_write(b->reg, 4, 0x12345000);
+	if (b->is64)
+		cfg_write(b->reg + 4, 4, 0x1);
+	expect(BAR_CASE("move-ignored"), cfg_read(b->reg, 4) == lo && (!b->is64 || cfg_read(b->reg + 4, 4) == hi), 1);
+	cfg_write(b->reg + 2, 2, 0xffff);
+	expect(BAR_CASE("partial-write-ignored"), cfg_read(b->reg, 4), lo);
+	if (b->is64) {
+		cfg_write(b->reg + 6, 2, 0xffff);
+		expect(BAR_CASE("upper-partial-write-ignored"), cfg_read(b->reg + 4, 4), hi);
+		/* pvmm places 64-bit BARs in the 64-bit window: above 4 GiB on the
+		 * bus (the upper register) and for the cpu */
+		expect(BAR_CASE("64bit-above-4g"), hi && hi == b->bus >> 32 && b->gpa >> 32, 1);
+	}
+#undef BAR_CASE
+}
+
+/* The BAR registers, every one: the function's BARs, then those it has
+ * none at (an I/O BAR, hidden, is one), which read 0, probed or not; the ROM. */
 static void cfg_bar_cases(void)
 {
-	uint32_t bar0 = cfg_read(0x10, 4), mask, size;
+	char n[64];
 
-	expect("cfg-bar0-size-probe-write", cfg_write(0x10, 4, ALL_ONES), 0);
-	mask = cfg_read(0x10, 4);
-	size = ~(mask & ~0xfU) + 1;
-	expect("cfg-bar0-size-probe-flags", mask & 0xf, bar0 & 0xf);
-	expect("cfg-bar0-size-probe-pow2", size >= 4096 && !(size & (size - 1)), 1);
-	expect("cfg-bar0-size-probe-restore", cfg_write(0x10, 4, bar0), 0);
-	expect("cfg-bar0-restored", cfg_read(0x10, 4), bar0);
-	/* PAPR: firmware assigned the BARs; pvmm keeps them where they are mapped */
-	cfg_write(0x10, 4, 0x12345000);
-	expect("cfg-bar0-move-ignored", cfg_read(0x10, 4), bar0);
-	cfg_write(0x12, 2, 0xffff);
-	expect("cfg-bar0-partial-write-ignored", cfg_read(0x10, 4), bar0);
-	cfg_write(0x18, 4, ALL_ONES);
-	expect("cfg-bar2-io-hidden", cfg_read(0x18, 4), 0);
-	cfg_write(0x24, 4, ALL_ONES);
-	expect("cfg-bar5-absent-probe", cfg_read(0x24, 4), 0);
+	for (int i = 0; i < nr_fn_bars; i++)
+		cfg_bar_case(&fn_bars[i]);
+	for (uint32_t reg = 0x10; reg < 0x10 + 4 * NR_BAR_REGS; reg += 4) {
+		if (reg_assigned(reg))
+			continue;
+		snprintf(n, sizeof(n), "cfg-bar%u-unassigned-reads-0", (reg - 0x10) / 4);
+		expect(n, cfg_read(reg, 4), 0);
+		cfg_write(reg, 4, ALL_ONES);
+		snprintf(n, sizeof(n), "cfg-bar%u-unassigned-probe", (reg - 0x10) / 4);
+		expect(n, cfg_read(reg, 4), 0);
+	}
 	cfg_write(0x30, 4, 0xfffff801);
 	expect("cfg-rom-bar-none", cfg_read(0x30, 4), 0);
 }
@@ -497,7 +598,6 @@ static void cfg_bar_cases(void)
 static void cfg_irq_cases(void)
 {
 	uint32_t pin = cfg_read(0x3d, 1), line = cfg_read(0x3c, 1), msi = cfg_find_cap(0x05);
-	uint32_t msix = cfg_find_cap(0x11);
 
 	cfg_write(0x3d, 1, pin ^ 3);
 	expect("cfg-int-pin-read-only", cfg_read(0x3d, 1), pin);
@@ -515,37 +615,63 @@ static void cfg_irq_cases(void)
 		cfg_write(msi, 1, 0x99);
 		expect("cfg-msi-cap-id-read-only", cfg_read(msi, 1), 0x05);
 	}
-	if (msix) {
-		uint32_t ctrl = cfg_read(msix + 2, 2);
-		cfg_write(msix + 2, 2, 0xffff);
-		expect("cfg-msix-control-table-size-kept", cfg_read(msix + 2, 2), (ctrl & 0x7ff) | 0xc000);
-		cfg_write(msix + 2, 2, ctrl);
-		expect("cfg-msix-control-restored", cfg_read(msix + 2, 2), ctrl);
+	if (msix_cap) {
+		uint32_t ctrl = cfg_read(msix_cap + 2, 2);
+		cfg_write(msix_cap + 2, 2, 0xffff);
+		expect("cfg-msix-control-table-size-kept", cfg_read(msix_cap + 2, 2), (ctrl & 0x7ff) | 0xc000);
+		cfg_write(msix_cap + 2, 2, ctrl);
+		expect("cfg-msix-control-restored", cfg_read(msix_cap + 2, 2), ctrl);
 	}
+}
+
+/* The MSI-X table and PBA: in BARs the function has, inside them, apart;
+ * the PHB offers the table's vectors (ibm,pe-total-#msi: this one function's). */
+static void msix_where_cases(void)
+{
+	int phb = fdt_child_prefix(0, "pci@"), len = 0;
+	const uint8_t *total = phb < 0 ? NULL : fdt_prop(phb, "ibm,pe-total-#msi", &len);
+	const struct bar *tb = bar_at(0x10 + 4 * (msix_tbl & 7)), *pb = bar_at(0x10 + 4 * (msix_pba & 7));
+	uint32_t t = msix_tbl & ~7U, p = msix_pba & ~7U;
+
+	if (!msix_cap) {
+		printf("HOSTILE msix SKIP no MSI-X capability\n");
+		return;
+	}
+	printf("HOSTILE-MSIX vectors=%u table=bar%u+0x%x pba=bar%u+0x%x\n", msix_n, msix_tbl & 7, t,
+	       msix_pba & 7, p);
+	expect("msix-table-in-a-bar", tb != NULL, 1);
+	expect("msix-pba-in-a-bar", pb != NULL, 1);
+	if (tb)
+		expect("msix-table-fits-its-bar", t + 16 * msix_n <= tb->size, 1);
+	if (pb)
+		expect("msix-pba-fits-its-bar", p + msix_pba_len() <= pb->size, 1);
+	if (tb && tb == pb)
+		expect("msix-table-pba-apart", t + 16 * msix_n <= p || p + msix_pba_len() <= t, 1);
+	expect("msix-pe-total-msi-is-table", total && len == 4 ? (long)be32(total) : -1, msix_n);
 }
 
 /* Decode off: every BAR access answered (all ones, writes dropped), also
  * past the end of a BAR and into the MSI-X table; back on, the BAR works. */
-static void decode_off_cases(uint64_t bar0, uint32_t cmd)
+static void decode_off_cases(uint32_t cmd)
 {
 	uint64_t end = bars_end(), tbl = msix_table_gpa();
 
 	expect("bar-decode-off-command", cfg_write(0x04, 2, cmd & ~2U), 0);
 	expect("bar-decode-off-command-reads-back", cfg_read(0x04, 2) & 2, 0);
-	expect("bar-decode-off-read-all-ones", mmio_read32(bar0 + STATUS_REG), ALL_ONES);
-	expect("bar-decode-off-read64-all-ones", mmio_read64(bar0) == ~0UL, 1);
-	mmio_write32(bar0 + STATUS_REG, 0);
-	expect("bar-decode-off-write-dropped", mmio_read32(bar0 + STATUS_REG), ALL_ONES);
+	expect("bar-decode-off-read-all-ones", mmio_read32(watch), ALL_ONES);
+	expect("bar-decode-off-read64-all-ones", mmio_read64(watch & ~7UL) == ~0UL, 1);
+	mmio_write32(watch, 0);
+	expect("bar-decode-off-write-dropped", mmio_read32(watch), ALL_ONES);
 	expect("bar-decode-off-past-bar-end", mmio_read32(end), ALL_ONES);
 	expect("bar-decode-off-straddles-bar-end", mmio_read32(end - 2), ALL_ONES);
 	if (tbl)
 		expect("bar-decode-off-msix-table", mmio_read32(tbl + 12), ALL_ONES);
 	expect("bar-decode-on-command", cfg_write(0x04, 2, cmd), 0);
-	expect("bar-decode-on-again", mmio_read32(bar0 + STATUS_REG) != ALL_ONES, 1);
+	expect("bar-decode-on-again", mmio_read32(watch) != ALL_ONES, 1);
 }
 
 /* D3hot: the BARs do not answer; back in D0 they do. */
-static void d3hot_cases(uint64_t bar0)
+static void d3hot_cases(void)
 {
 	uint32_t pm = cfg_find_cap(0x01), pmcsr;
 
@@ -557,29 +683,35 @@ static void d3hot_cases(uint64_t bar0)
 	expect("pm-d0-at-start", pmcsr & 3, 0);
 	expect("pm-d3hot-write", cfg_write(pm + 4, 2, (pmcsr & ~3U) | 3), 0);
 	if ((cfg_read(pm + 4, 2) & 3) == 3) {
-		expect("pm-d3hot-bar-read-all-ones", mmio_read32(bar0 + STATUS_REG), ALL_ONES);
-		mmio_write32(bar0 + STATUS_REG, 0);
-		expect("pm-d3hot-write-dropped", mmio_read32(bar0 + STATUS_REG), ALL_ONES);
+		expect("pm-d3hot-bar-read-all-ones", mmio_read32(watch), ALL_ONES);
+		mmio_write32(watch, 0);
+		expect("pm-d3hot-write-dropped", mmio_read32(watch), ALL_ONES);
 	} else {
 		/* The host's PCI core could not put it in D3hot ("refused to
 		 * change power state"): it still decodes, so its BAR must stay
 		 * the device's, not read all ones. */
 		printf("HOSTILE pm-d3hot-refused the device stayed in D0\n");
-		expect("pm-d3hot-refused-bar-works", mmio_read32(bar0 + STATUS_REG) != ALL_ONES, 1);
+		expect("pm-d3hot-refused-bar-works", mmio_read32(watch) != ALL_ONES, 1);
 	}
 	expect("pm-d0-write", cfg_write(pm + 4, 2, pmcsr & ~3U), 0);
 	expect("pm-d0-state", cfg_read(pm + 4, 2) & 3, 0);
-	expect("pm-d0-bar-works", mmio_read32(bar0 + STATUS_REG) != ALL_ONES, 1);
+	expect("pm-d0-bar-works", mmio_read32(watch) != ALL_ONES, 1);
 }
 
-/* MMIO to holes of the PHB window, past the BARs, into the MSI-X table. */
-static void mmio_hole_cases(uint64_t bar0)
+/* MMIO to holes of the PHB's windows, past the BARs, into the MSI-X table. */
+static void mmio_hole_cases(void)
 {
 	uint64_t hole = win_cpu + win_size - 8, end = bars_end(), tbl = msix_table_gpa();
 
 	expect("mmio-window-hole-read", mmio_read32(hole), ALL_ONES);
 	mmio_write32(hole, 0x12345678);
 	expect("mmio-window-hole-write-dropped", mmio_read32(hole), ALL_ONES);
+	if (win64_size) {
+		hole = win64_cpu + win64_size - 8;
+		expect("mmio-window64-hole-read", mmio_read32(hole), ALL_ONES);
+		mmio_write32(hole, 0x12345678);
+		expect("mmio-window64-hole-write-dropped", mmio_read32(hole), ALL_ONES);
+	}
 	expect("mmio-past-bar-end-read", mmio_read32(end), ALL_ONES);
 	mmio_write32(end, 0x12345678);
 	expect("mmio-past-bar-end-write-dropped", mmio_read32(end), ALL_ONES);
@@ -587,46 +719,250 @@ static void mmio_hole_cases(uint64_t bar0)
 		/* Vector control of entry 0: masked since reset (MSI-X is off) */
 		expect("mmio-msix-table-read", mmio_read32(tbl + 12) & 1, 1);
 		mmio_write32(tbl + 8, 0x5a5a);
-		expect("mmio-msix-table-write-then-bar", mmio_read32(bar0 + STATUS_REG) != ALL_ONES, 1);
+		expect("mmio-msix-table-write-then-bar", mmio_read32(watch) != ALL_ONES, 1);
 	}
+}
+
+/* ---- ibm,change-msi and ibm,query-interrupt-source-number ---- */
+
+#define MSI_FN_CHANGE	1		/* MSI where the function has it, else MSI-X */
+#define MSI_FN_RESET	2
+#define MSI_FN_MSI	3
+#define MSI_FN_MSIX	4
+#define MSI_FN_MSI32	5
+#define MSI_TYPE_MSI	1		/* change-msi's fourth return */
+#define MSI_TYPE_MSIX	2
+
+static int msi_tok, msi_src_tok;
+
+/* change-msi(function 0, fn, n) with four returns: the status; r[1] the
+ * vectors given, r[2] the sequence number, r[3] their type. */
+static int msi_change(uint32_t fn, uint32_t n, uint32_t r[4])
+{
+	uint32_t args[6] = { 0, cfg_buid[0], cfg_buid[1], fn, n, 0 };
+
+	r[1] = r[2] = r[3] = 0x5a5a5a5a;
+	return rtas_call(msi_tok, 6, 4, args, r);
+}
+
+/* query-interrupt-source-number(function 0, i): the status (-100 if its
+ * type is not edge, 1); the source in *src. */
+static int msi_source(uint32_t i, uint32_t *src)
+{
+	uint32_t args[4] = { 0, cfg_buid[0], cfg_buid[1], i }, rets[3] = { 0, 0x5a5a5a5a, 0 };
+	int st = rtas_call(msi_src_tok, 4, 3, args, rets);
+
+	*src = rets[1];
+	return st == 0 && rets[2] != 1 ? -100 : st;
+}
+
+/* After a change to n vectors: indexes 0..n-1 each have a source, pvmm's
+ * consecutive ones from its pool; index n has none (a parameter error,
+ * source 0). The count of what is not so; the first source in *first. */
+static int msi_sources_bad(uint32_t n, uint32_t *first)
+{
+	uint32_t src, s0 = 0;
+	int bad = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		if (msi_source(i, &src) != 0 || (i ? src != s0 + i : src < MSI_FIRST_SOURCE))
+			bad++;
+		if (!i)
+			s0 = src;
+	}
+	if (msi_source(n, &src) != RTAS_PARAM || src != 0)
+		bad++;
+	*first = s0;
+	return bad;
+}
+
+/* The MSI-X enable bit of the message control, as the guest reads it. */
+static uint32_t msix_enabled(void)
+{
+	return cfg_read(msix_cap + 2, 2) >> 15 & 1;
+}
+
+/* MSI: pvmm grants one vector (it advertises multiple-message-capable 0). */
+static void msi_msi_cases(uint32_t msi)
+{
+	uint32_t r[4], first;
+
+	if (!msi) {
+		expect("msi-msi-none", msi_change(MSI_FN_MSI, 1, r), RTAS_HW);
+		expect("msi-msi32-none", msi_change(MSI_FN_MSI32, 1, r), RTAS_HW);
+		return;
+	}
+	expect("msi-msi-4-status", msi_change(MSI_FN_MSI, 4, r), 0);
+	expect("msi-msi-4-count", r[1], 1);
+	expect("msi-msi-4-type", r[3], MSI_TYPE_MSI);
+	expect("msi-msi-enabled", cfg_read(msi + 2, 2) & 1, 1);
+	expect("msi-msi-sources", msi_sources_bad(r[1], &first), 0);
+	expect("msi-msi32-status", msi_change(MSI_FN_MSI32, 1, r), 0);
+	expect("msi-msi32-count-type", r[1] == 1 && r[3] == MSI_TYPE_MSI, 1);
+	expect("msi-msi-off", msi_change(MSI_FN_MSI, 0, r) == 0 && r[1] == 0 && r[3] == 0, 1);
+	expect("msi-msi-disabled", cfg_read(msi + 2, 2) & 1, 0);
+}
+
+/* MSI-X: MSI_ASK vectors (the table's if fewer), then more than the
+ * table (what it has), then one; every answer's sources. */
+static void msi_msix_cases(void)
+{
+	uint32_t r[4], first, seq, want = MSI_ASK < msix_n ? MSI_ASK : msix_n;
+	int st;
+
+	if (!msix_cap) {
+		expect("msi-msix-none", msi_change(MSI_FN_MSIX, 1, r), RTAS_HW);
+		return;
+	}
+	st = msi_change(MSI_FN_MSIX, MSI_ASK, r);
+	seq = r[2];
+	printf("HOSTILE msi-msix asked=%u got=%u table=%u status=%d\n", MSI_ASK, r[1], msix_n, st);
+	expect("msi-msix-ask-status", st, 0);
+	expect("msi-msix-ask-count", r[1], want);
+	expect("msi-msix-ask-type", r[3], MSI_TYPE_MSIX);
+	expect("msi-msix-ask-enabled", msix_enabled(), 1);
+	expect("msi-msix-ask-sources", msi_sources_bad(want, &first), 0);
+	printf("HOSTILE msi-msix sources=%u-%u\n", first, first + want - 1);
+	st = msi_change(MSI_FN_MSIX, msix_n + 1, r);
+	printf("HOSTILE msi-msix asked=%u got=%u table=%u status=%d\n", msix_n + 1, r[1], msix_n, st);
+	expect("msi-msix-more-than-table-status", st, 0);
+	expect("msi-msix-more-than-table-count", r[1], msix_n);
+	expect("msi-msix-seq-counts-calls", r[2], seq + 1);
+	expect("msi-msix-more-than-table-sources", msi_sources_bad(msix_n, &first), 0);
+	expect("msi-msix-1", msi_change(MSI_FN_MSIX, 1, r) == 0 && r[1] == 1 && r[3] == MSI_TYPE_MSIX, 1);
+	expect("msi-msix-1-sources", msi_sources_bad(1, &first), 0);
+	expect("msi-msix-0", msi_change(MSI_FN_MSIX, 0, r) == 0 && r[1] == 0 && r[3] == 0, 1);
+	expect("msi-msix-0-disabled", msix_enabled(), 0);
+	expect("msi-msix-0-no-source", msi_source(0, &first), RTAS_PARAM);
+}
+
+static void msi_cases(void)
+{
+	uint32_t r[4], src, msi = cfg_find_cap(0x05), two = msix_n < 2 ? msix_n : 2;
+	uint32_t args[6] = { 0, cfg_buid[0], cfg_buid[1], MSI_FN_MSIX, 1, 0 };
+	static const uint32_t bad_fn[] = { 0, 6, 0x80000004, 0xffffffff };
+	char n[64];
+
+	msi_tok = rtas_token("ibm,change-msi");
+	msi_src_tok = rtas_token("ibm,query-interrupt-source-number");
+	if (msi_tok < 0 || msi_src_tok < 0) {
+		printf("HOSTILE msi SKIP no ibm,change-msi\n");
+		return;
+	}
+	expect("msi-change-nargs-5", rtas_call(msi_tok, 5, 4, args, r), RTAS_PARAM);
+	expect("msi-change-nret-2", rtas_call(msi_tok, 6, 2, args, r), RTAS_PARAM);
+	args[2] ^= 0x1234;
+	expect("msi-change-bad-buid", rtas_call(msi_tok, 6, 3, args, r), RTAS_PARAM);
+	args[2] ^= 0x1234;
+	args[0] = 2 << 11;
+	expect("msi-change-no-device", rtas_call(msi_tok, 6, 3, args, r), RTAS_HW);
+	args[0] = 1 << 16;
+	expect("msi-change-no-bus", rtas_call(msi_tok, 6, 3, args, r), RTAS_HW);
+	expect("msi-query-before-any", msi_source(0, &src), RTAS_PARAM);
+	for (unsigned int i = 0; i < sizeof(bad_fn) / sizeof(bad_fn[0]); i++) {
+		snprintf(n, sizeof(n), "msi-change-function-0x%x", bad_fn[i]);
+		expect(n, msi_change(bad_fn[i], 1, r) == RTAS_PARAM && r[1] == 0, 1);
+	}
+	msi_msi_cases(msi);
+	msi_msix_cases();
+	/* the default function: MSI where the function has it, else MSI-X */
+	if (msi || msix_cap) {
+		expect("msi-default-2-status", msi_change(MSI_FN_CHANGE, 2, r), 0);
+		expect("msi-default-2-count", r[1], msi ? 1 : two);
+		expect("msi-default-2-type", r[3], msi ? MSI_TYPE_MSI : MSI_TYPE_MSIX);
+	}
+	/* reset: whatever is on goes */
+	expect("msi-reset-status", msi_change(MSI_FN_RESET, 0, r), 0);
+	expect("msi-reset-count-type", r[1] == 0 && r[3] == 0, 1);
+	if (msix_cap)
+		expect("msi-reset-msix-disabled", msix_enabled(), 0);
+	expect("msi-reset-no-source", msi_source(0, &src), RTAS_PARAM);
 }
 
 static int bar_setup(void)
 {
-	int phb = fdt_child_prefix(0, "pci@"), len, fn = phb < 0 ? -1 : fdt_child_prefix(phb, "");
-	const uint8_t *reg = fdt_prop(phb, "reg", &len);
+	int phb = fdt_child_prefix(0, "pci@"), len, blen, fn = phb < 0 ? -1 : fdt_child_prefix(phb, "");
+	const uint8_t *reg = phb < 0 ? NULL : fdt_prop(phb, "reg", &len), *bars;
 
-	ranges_fdt = fdt_prop(phb, "ranges", &ranges_len);
+	ranges_fdt = phb < 0 ? NULL : fdt_prop(phb, "ranges", &ranges_len);
 	cfg_rd = rtas_token("ibm,read-pci-config");
 	cfg_wr = rtas_token("ibm,write-pci-config");
 	if (!reg || !ranges_fdt || ranges_len < 28 || fn < 0 || cfg_rd < 0 || cfg_wr < 0)
 		return 0;
-	bars_fdt = fdt_prop(fn, "assigned-addresses", &bars_len);
+	bars = fdt_prop(fn, "assigned-addresses", &blen);
 	cfg_buid[0] = be64(reg) >> 32;
 	cfg_buid[1] = (uint32_t)be64(reg);
-	win_cpu = be64(ranges_fdt + 12);
-	win_size = be64(ranges_fdt + 20);
-	return bars_fdt && bars_len >= 20;
+	for (int i = 0; i + 28 <= ranges_len; i += 28) {
+		uint32_t ss = be32(ranges_fdt + i) >> 24 & 3;
+		if (ss == 2 && !win_size) {
+			win_cpu = be64(ranges_fdt + i + 12);
+			win_size = be64(ranges_fdt + i + 20);
+		} else if (ss == 3 && !win64_size) {
+			win64_cpu = be64(ranges_fdt + i + 12);
+			win64_size = be64(ranges_fdt + i + 20);
+		}
+	}
+	nr_fn_bars = 0;
+	for (int i = 0; bars && i + 20 <= blen && nr_fn_bars < NR_BAR_REGS; i += 20) {
+		uint32_t hi = be32(bars + i);
+		struct bar *b = &fn_bars[nr_fn_bars];
+		if ((hi & 0xff) < 0x10 || (hi & 0xff) >= 0x10 + 4 * NR_BAR_REGS)
+			continue;		/* the ROM's, if any */
+		b->reg = hi & 0xff;
+		b->is64 = (hi >> 24 & 3) == 3;
+		b->pref = hi >> 30 & 1;
+		b->bus = be64(bars + i + 4);
+		b->size = be64(bars + i + 12);
+		b->gpa = bus_gpa(hi >> 24 & 3, b->bus);
+		nr_fn_bars++;
+	}
+	msix_cap = cfg_find_cap(0x11);
+	if (msix_cap) {
+		msix_n = (cfg_read(msix_cap + 2, 2) & 0x7ff) + 1;
+		msix_tbl = cfg_read(msix_cap + 4, 4);
+		msix_pba = cfg_read(msix_cap + 8, 4);
+	}
+	printf("HOSTILE-DEVICE id=0x%x class=0x%x bars=%d msix=%u window32=0x%lx+0x%lx window64=0x%lx+0x%lx\n",
+	       cfg_read(0, 4), cfg_read(8, 4) >> 8, nr_fn_bars, msix_n, (unsigned long)win_cpu,
+	       (unsigned long)win_size, (unsigned long)win64_cpu, (unsigned long)win64_size);
+	for (int i = 0; i < nr_fn_bars; i++)
+		printf("HOSTILE-BAR bar%d reg=0x%x %s%s bus=0x%lx gpa=0x%lx size=0x%lx\n",
+		       (int)(fn_bars[i].reg - 0x10) / 4, fn_bars[i].reg, fn_bars[i].is64 ? "mem64" : "mem32",
+		       fn_bars[i].pref ? " prefetchable" : "", (unsigned long)fn_bars[i].bus,
+		       (unsigned long)fn_bars[i].gpa, (unsigned long)fn_bars[i].size);
+	return nr_fn_bars > 0 && win_size;
 }
 
 static void bar_cases(void)
 {
-	uint64_t bar0, size;
 	uint32_t cmd;
+	int gpas = 1;
 
-	if (!bar_setup() || !(bar0 = bar_gpa(0x10, &size))) {
+	if (!bar_setup()) {
 		printf("HOSTILE bar SKIP no passthrough device\n");
 		return;
 	}
+	for (int i = 0; i < nr_fn_bars; i++)
+		gpas &= fn_bars[i].gpa != 0;
+	expect("bar-every-bar-in-a-window", gpas, 1);
 	cfg_bar_cases();
 	cfg_irq_cases();
+	msix_where_cases();
 	/* Memory space on, as a driver's pci_enable_device leaves it. */
 	cmd = cfg_read(0x04, 2) | 2;
 	expect("bar-memory-on", cfg_write(0x04, 2, cmd), 0);
-	expect("bar-decodes", mmio_read32(bar0 + STATUS_REG) != ALL_ONES, 1);
-	decode_off_cases(bar0, cmd);
-	d3hot_cases(bar0);
-	mmio_hole_cases(bar0);
+	watch = gpas ? watch_find() : 0;
+	if (!watch) {
+		expect("bar-decodes", 0, 1);
+		return;
+	}
+	printf("HOSTILE bar-watch bar%u+0x%x gpa=0x%lx value=0x%x\n", (watch_reg - 0x10) / 4, watch_off,
+	       (unsigned long)watch, mmio_read32(watch));
+	expect("bar-decodes", mmio_read32(watch) != ALL_ONES, 1);
+	decode_off_cases(cmd);
+	d3hot_cases();
+	mmio_hole_cases();
+	msi_cases();
 }
 
 /* ---- a second vcpu ---- */
@@ -1456,7 +1792,7 @@ static void eeh_reset_dma_case(uint32_t cpu1)
 {
 	unsigned long out[9], before;
 	uint32_t rets[8];
-	int lost = 0;
+	int lost = 0, st;
 
 	for (int i = 0; i < EEH_DMA_ENTRIES; i++)
 		put_be64(&list[i], (0x100000 + i * PAGE) | 3);
@@ -1468,7 +1804,11 @@ static void eeh_reset_dma_case(uint32_t cpu1)
 	expect("eeh-dma-cpu1-runs", wait_for(&cpu1_alive, 1), 1);
 	before = eeh_tce_rounds;
 	expect_host("eeh-dma-reset-hot", eeh_call(EEH_RESET, EEH_PE, 1, rets));
-	printf("HOSTILE eeh-dma-reset-hot state=%d\n", eeh_state());
+	st = eeh_state();
+	printf("HOSTILE eeh-dma-reset-hot state=%d\n", st);
+	/* read, not only shown: a state the host fails to give is pvmm's
+	 * parameter error and host error, which the counts must not hide */
+	expect("eeh-dma-reset-hot-state-papr", st == 0 || st == 1 || st == 2 || st == 4 || st == 5, 1);
 	expect("eeh-dma-reset-deactivate", eeh_call(EEH_RESET, EEH_PE, 0, rets), 0);
 	expect("eeh-dma-reset-state", eeh_state(), 0);
 	expect("eeh-dma-configure-pe", eeh_call(EEH_CONFIGURE_PE, EEH_PE, 0, rets), 0);
@@ -1531,16 +1871,15 @@ static void eeh_race_case(uint32_t cpu1)
 static void eeh_after_cases(void)
 {
 	uint32_t rets[8];
-	uint64_t size, bar0 = bar_gpa(0x10, &size);
 	unsigned long out[9];
 
 	expect("eeh-after-enable", eeh_call(EEH_SET_OPTION, EEH_PE, 1, rets), 0);
 	expect("eeh-after-deactivate", eeh_call(EEH_RESET, EEH_PE, 0, rets), 0);
 	expect("eeh-after-configure-pe", eeh_call(EEH_CONFIGURE_PE, EEH_PE, 0, rets), 0);
 	expect("eeh-after-state-normal", eeh_state(), 0);
-	if (bar0) {
+	if (watch) {
 		expect("eeh-after-memory-on", cfg_write(0x04, 2, cfg_read(0x04, 2) | 2), 0);
-		expect("eeh-after-bar-works", mmio_read32(bar0 + STATUS_REG) != ALL_ONES, 1);
+		expect("eeh-after-bar-works", mmio_read32(watch) != ALL_ONES, 1);
 	}
 	expect("eeh-after-tce-map", hcall(H_PUT_TCE, tce_liobn, tce_start, TCE_OK, 0, 0), H_SUCCESS);
 	expect("eeh-after-tce-get", hcall(H_GET_TCE, tce_liobn, tce_start, 0, 0, out) ? -1 : (long)out[0],
@@ -1587,20 +1926,29 @@ void payload_main(void)
 			mode_kernel = 1;
 		if (!strncmp(p, "hostile.race=off", 16))
 			race_off = 1;
+		if (!strncmp(p, "hostile.only=pci", 16))
+			only_pci = 1;
 		if (!strncmp(p, "hostile.flood=", 14))
 			for (const char *d = p + 14; *d >= '0' && *d <= '9'; d++)
 				flood = flood * 10 + (unsigned long)(*d - '0');
 	}
-	printf("HOSTILE-START ram=0x%lx tce=%s\n", (unsigned long)ram_size(), mode_kernel ? "kernel" : "user");
-	rtas_cases();
-	hcall_cases();
-	tce_cases();
-	pci_cases();
-	xive_cases();
-	bar_cases();
-	cpu_cases();
-	ddw_cases(second_cpu());
-	eeh_cases(second_cpu());
+	printf("HOSTILE-START ram=0x%lx tce=%s%s\n", (unsigned long)ram_size(), mode_kernel ? "kernel" : "user",
+	       only_pci ? " only=pci" : "");
+	if (only_pci) {
+		/* hostile.only=pci: the PCI config, BAR and MSI cases alone */
+		pci_cases();
+		bar_cases();
+	} else {
+		rtas_cases();
+		hcall_cases();
+		tce_cases();
+		pci_cases();
+		xive_cases();
+		bar_cases();
+		cpu_cases();
+		ddw_cases(second_cpu());
+		eeh_cases(second_cpu());
+	}
 	/* pvmm is still healthy: valid calls answer. */
 	expect("valid-get-time-of-day", rtas_call(rtas_token("get-time-of-day"), 0, 8, args, rets), 0);
 	expect("valid-year-plausible", rets[1] >= 2024 && rets[1] < 2200, 1);

@@ -15,8 +15,13 @@
 # races it against vcpu 0 on an H_PUT_TCE_INDIRECT list; at the end vcpu 0
 # stops itself with no other cpu running, which pvmm must take as a
 # power-off (exit 0), not wait for ever.
-# Device state: the payload writes the BARs, the ROM BAR, COMMAND, the
-# interrupt pin and the MSI/MSI-X message controls and reads each back;
+# Device state, on the function the payload finds (device tree and config
+# space: its BARs, 32 or 64-bit, their sizes, the MSI-X table, PBA and
+# vectors): the payload writes the BARs (sizing both halves of a 64-bit
+# one), the registers with no BAR, the ROM BAR, COMMAND, the interrupt pin
+# and the MSI/MSI-X message controls and reads each back; asks
+# ibm,change-msi for one MSI vector, 32 MSI-X vectors and more than the
+# table, and reads each vector's source;
 # turns memory decode off, then puts the function in D3hot, reading and
 # writing BAR0 each time (all ones, writes dropped: pvmm takes the BARs
 # out of KVM, as VFIO revokes its mmap) and back on (STATUS reads again;
@@ -29,7 +34,9 @@
 # mapped and vcpu 1 issues TCE hcalls, two vcpus' EEH calls at once; then
 # the device works again, and pvmm's EEH counts in the JSON are the ones
 # the payload kept.
-# Last, tcebench maps DMA before guest RAM is pinned (see the end).
+# Then those PCI cases alone on the NVMe controller: a 64-bit BAR above
+# 4 GiB, 65 MSI-X vectors. Last, tcebench maps DMA before guest RAM is
+# pinned (see the end).
 fail=0
 . /pvmm/scenarios/lib-common.sh
 # Mode user also floods pvmm with FLOOD DDW create/remove pairs and FLOOD
@@ -61,14 +68,26 @@ fds_at() { sed -n "s/^CHECKPOINT $2 fds=//p" /tmp/hostile-$1.fds; }
 
 # eeh_counts_match OUT JSON: each count the payload kept of its EEH calls
 # (HOSTILE-EEH-COUNTS: calls, enables, state reads, resets, configures,
-# thaws, parameter errors, host errors) is pvmm's, in the JSON's eeh object.
+# thaws, parameter errors, host errors) is pvmm's, in the JSON's eeh object;
+# every count that differs is named.
 eeh_counts_match() {
 	want=$(sed -n 's/^HOSTILE-EEH-COUNTS //p' "$1")
 	[ -n "$want" ] || return 1
+	ok=0
 	for kv in $want; do
 		got=$(phb_get "$2" 0 "eeh.${kv%%=*}")
-		[ "$got" = "${kv#*=}" ] || { echo "eeh ${kv%%=*}: pvmm ${got:-none}, payload ${kv#*=}"; return 1; }
+		[ "$got" = "${kv#*=}" ] || { echo "eeh ${kv%%=*}: pvmm ${got:-none}, payload ${kv#*=}"; ok=1; }
 	done
+	return $ok
+}
+
+# host_errors_refused OUT: the host errors the payload counted (the -1
+# answers it got) are its resets the host refused, each a named case
+# (host-refused); any other -1 would have failed its case.
+host_errors_refused() {
+	n=$(sed -n 's/^HOSTILE-EEH-COUNTS .*host_errors=\([0-9]*\).*/\1/p' "$1")
+	r=$(grep -c "^HOSTILE eeh-.* PASS .* host-refused" "$1")
+	[ -n "$n" ] && [ "$n" = "$r" ] || { echo "payload host_errors ${n:-none}, host-refused resets $r"; return 1; }
 }
 
 for mode in user kernel; do
@@ -129,6 +148,8 @@ for mode in user kernel; do
 	check "$mode: after the EEH cases the PE is normal, BAR0 answers, DMA maps" \
 		sh -c "grep -q 'HOSTILE eeh-after-bar-works PASS' /tmp/hostile-$mode.out &&
 			grep -q 'HOSTILE eeh-after-tce-get PASS' /tmp/hostile-$mode.out"
+	check "$mode: the payload's EEH host errors are the resets the host refused" \
+		host_errors_refused /tmp/hostile-$mode.out
 	check "$mode: pvmm's EEH counts (calls, parameter errors, resets, ...) are the payload's" \
 		eeh_counts_match /tmp/hostile-$mode.out /tmp/hostile-$mode.json
 	if [ $mode = user ]; then
@@ -156,6 +177,75 @@ for mode in user kernel; do
 	echo "RESULT hostile mode=$mode kvm_accepts=\"$accepted\""
 	check "$mode: every range past the window refused" test -z "$accepted"
 done
+
+# msix_vectors_ok OUT: ibm,change-msi asked for 32 MSI-X vectors gave 32,
+# more than e1000e's 5, of a table of at least that many; asked for more
+# than the table, it gave the table's count; each answer's sources checked.
+msix_vectors_ok() {
+	out=$1
+	sed -n 's/^HOSTILE msi-msix asked=\([0-9]*\) got=\([0-9]*\) table=\([0-9]*\) status=\(.*\)/\1 \2 \3 \4/p' "$out" > /tmp/hostile-msix.ask
+	[ "$(wc -l < /tmp/hostile-msix.ask)" = 2 ] || { echo "no ibm,change-msi MSI-X lines"; return 1; }
+	# shellcheck disable=SC2046
+	set -- $(cat /tmp/hostile-msix.ask)
+	[ "$1" = 32 ] && [ "$2" = 32 ] && [ "$3" -ge 32 ] && [ "$4" = 0 ] &&
+		[ "$5" = $(($3 + 1)) ] && [ "$6" = "$3" ] && [ "$8" = 0 ] || return 1
+	for c in msi-msix-ask-count msi-msix-ask-sources msi-msix-more-than-table-count \
+		msi-msix-more-than-table-sources msi-msix-0-disabled; do
+		grep -q "^HOSTILE $c PASS" "$out" || { echo "$c did not pass"; return 1; }
+	done
+}
+
+# pci_only NAME BDF: the PCI config, BAR and MSI cases alone
+# (hostile.only=pci) on that function, one vcpu; the run's lines, its
+# device, BAR and MSI-X lines as RESULTs, and that every case passed.
+pci_only() {
+	t0=$(date +%s) o=/tmp/hostile-$1.out
+	timeout 120 "$PVMM" run --payload "$PVMM_FIRMWARE/hostile.bin" -m 256 -c 1 --pci "$2" \
+		--tce user -p "hostile.only=pci" --stats-json /tmp/hostile-$1.json </dev/null \
+		> /tmp/hostile-$1.raw 2>&1
+	rc=$?
+	tr -d '\r' < /tmp/hostile-$1.raw > $o
+	sed "s/^/L2[$1]| /" $o
+	echo "RESULT hostile $1=$2 cases=$(grep -c "^HOSTILE .* \(PASS\|FAIL\)" $o)" \
+		"failed=$(grep -c '^HOSTILE .* FAIL' $o) exit=$rc seconds=$(($(date +%s) - t0))"
+	grep "^HOSTILE-DEVICE \|^HOSTILE-BAR \|^HOSTILE-MSIX \|^HOSTILE msi-msix \|^HOSTILE cfg-bar[0-9]*-size-probe \|^HOSTILE bar-watch " $o |
+		sed "s/^HOSTILE[- ]/RESULT hostile $1 /"
+	check "$1: the PCI cases ran to the end, none failed, pvmm exit 0" \
+		test $rc -eq 0 -a -n "$(grep 'HOSTILE-DONE pass=[0-9]* fail=0' $o)"
+	check "$1: config, BAR (decode off, D3hot, both windows' holes) and MSI cases ran" \
+		sh -c "grep -q 'HOSTILE pci-read-after-attacks PASS' $o && grep -q 'HOSTILE bar-decode-on-again PASS' $o &&
+			grep -q 'HOSTILE pm-d0-bar-works PASS' $o && grep -q 'HOSTILE mmio-window64-hole-read PASS' $o &&
+			grep -q 'HOSTILE msi-reset-no-source PASS' $o"
+	check "$1: every TCE inside guest RAM" tce_all_inside_ram /tmp/hostile-$1.json
+}
+
+# bar64_above_4g OUT BAR PREFETCH: BAR (bar0, bar4) is 64-bit (PREFETCH: "
+# prefetchable" or empty), above 4 GiB on the bus and for the cpu, its size
+# probed in both halves as the device tree says, its cases passed, and the
+# register the payload watched (decode off, D3hot) is in it.
+bar64_above_4g() {
+	grep -q "^HOSTILE-BAR $2 reg=0x[0-9a-f]* mem64$3[a-z ]* bus=0x[0-9a-f]\{9,\} gpa=0x[0-9a-f]\{9,\} " "$1" &&
+		grep -q "^HOSTILE cfg-$2-64bit-above-4g PASS" "$1" && grep -q "^HOSTILE cfg-$2-size-probe-size PASS" "$1" &&
+		grep -q "^HOSTILE bar-watch $2+" "$1"
+}
+
+# Then on functions unlike NIC A's e1000e. The NVMe controller: BAR 0
+# 64-bit (its registers, MSI-X table and PBA share it) and 65 MSI-X
+# vectors, more than e1000e's 5.
+if [ -n "${NVME_BDF:-}" ]; then
+	pci_only nvme "$NVME_BDF"
+	check "nvme: BAR 0 is 64-bit, above 4 GiB, sized in both halves as the device tree says; its registers watched" \
+		bar64_above_4g /tmp/hostile-nvme.out bar0 ""
+	check "nvme: ibm,change-msi gave the 32 MSI-X vectors asked for (e1000e has 5), more than the table gave the table" \
+		msix_vectors_ok /tmp/hostile-nvme.out
+fi
+# The virtio-net (modern): its MSI-X table in BAR 1, its registers in BAR 4,
+# 64-bit and prefetchable.
+if [ -n "${VIRTIO_BDF:-}" ]; then
+	pci_only virtio "$VIRTIO_BDF"
+	check "virtio: BAR 4 is 64-bit prefetchable, above 4 GiB, sized as the device tree says; registers watched there" \
+		bar64_above_4g /tmp/hostile-virtio.out bar4 " prefetchable"
+fi
 
 # ram_pin_waits JSON: how often vcpus waited for the RAM pin.
 ram_pin_waits() { json_get "$1" "startup.background[name=ram-pin].waits"; }
