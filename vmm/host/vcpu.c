@@ -167,6 +167,22 @@ static int vcpu_answer_refused_rtas(struct vcpu *cpu, int err)
 	return 0;
 }
 
+/* KVM_RUN failed for good: say where the guest was (its pc, and r3/r4:
+ * an hcall's number and first argument when it was one), which is what
+ * tells a guest's doing from pvmm's. */
+static void vcpu_report_failed_run(struct vcpu *cpu, int err)
+{
+	struct kvm_regs regs;
+
+	if (ioctl(cpu->fd, KVM_GET_REGS, &regs) < 0) {
+		pr_err("vcpu %d: KVM_RUN: %s", cpu->id, strerror(err));
+		return;
+	}
+	pr_err("vcpu %d: KVM_RUN: %s (pc 0x%llx, r3 0x%llx, r4 0x%llx)", cpu->id, strerror(err),
+	       (unsigned long long)regs.pc, (unsigned long long)regs.gpr[3],
+	       (unsigned long long)regs.gpr[4]);
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *cpu = arg;
@@ -189,7 +205,7 @@ static void *vcpu_thread(void *arg)
 
 			if (err == EINTR || err == EAGAIN || !vcpu_answer_refused_rtas(cpu, err))
 				continue;
-			pr_err("vcpu %d: KVM_RUN: %s", cpu->id, strerror(err));
+			vcpu_report_failed_run(cpu, err);
 			vm_request_exit(vm, EXIT_ERROR, NULL);
 			break;
 		}

@@ -85,9 +85,10 @@ int rtas_encode_rets(const struct guest_mem *mem, uint64_t gpa, const struct rta
 /* True if the call has the expected shape; otherwise sets the parameter
  * error (when there is room for a status) and returns false. */
 bool rtas_check(struct rtas_call *c, uint32_t nargs, uint32_t nret);
-/* True if KVM_RUN failing with err (EFAULT, EINVAL) on an H_RTAS whose r4
- * is r4 is explained by KVM's own read of the buffer, so that pvmm may
- * answer the call itself; false for any other failure. */
+/* True if KVM_RUN failing with err on an H_RTAS whose r4 is r4 is
+ * explained by KVM's own read of the buffer, so that pvmm may answer the
+ * call itself: EFAULT where the 84 bytes are not all in RAM, EINVAL (nargs
+ * >= 16 when KVM read it) always; false for any other failure. */
 bool rtas_kvm_refused(const struct guest_mem *mem, uint64_t r4, int err);
 /* The H_RTAS handler: decode, dispatch by token, encode. */
 long rtas_hcall(struct vcpu *cpu, uint64_t opcode, uint64_t *args);

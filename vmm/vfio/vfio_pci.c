@@ -457,12 +457,36 @@ int vfio_pci_config_write(struct vfio_pci *f, uint32_t off, uint32_t len, uint32
 
 /* ---- MSI: XICS sources from the VM's pool while the guest has them on ---- */
 
+/*
+ * VFIO_DEVICE_SET_IRQS on the MSI and MSI-X indexes turns the function's
+ * memory space on for the while (vfio_pci_memory_lock_and_enable) and
+ * holds VFIO's memory lock. A config write on another vcpu reading the
+ * command register then would put the BARs back into KVM although VFIO,
+ * once it restores the register, refuses their mmap: the next guest
+ * access fails KVM_RUN (EFAULT) and ends the run (found by the guest-fuzz
+ * payload, issue 27). And a vcpu faulting on a BAR's mmap meanwhile waits
+ * on that lock inside KVM. So the call runs under bar_lock with the BARs
+ * out of KVM (their accesses wait, trapped), and they come back after as
+ * the decode state says.
+ */
+static int msi_set_irqs(struct vfio_pci *f, uint32_t index, const int *fds, unsigned int n)
+{
+	int r;
+
+	pthread_mutex_lock(&f->bar_lock);
+	bars_trap(f, true);
+	r = vfio_set_irqs(&f->dev, index, fds, n);
+	bars_sync(f);
+	pthread_mutex_unlock(&f->bar_lock);
+	return r;
+}
+
 /* Everything MSI holds goes: VFIO's triggers, the irqfds and eventfds,
  * the XICS sources (back to the pool); INTx comes back. */
 static void msi_disable(struct vfio_pci *f)
 {
 	if (f->msi_n && f->dev.irq_index_enabled == (int)f->msi_index)
-		vfio_set_irqs(&f->dev, f->msi_index, NULL, 0);
+		msi_set_irqs(f, f->msi_index, NULL, 0);
 	for (unsigned int i = 0; f->msi_fds && i < f->msi_n; i++) {
 		if (f->msi_fds[i] < 0)
 			continue;
@@ -522,7 +546,7 @@ static int msi_enable(struct vfio_pci *f, uint32_t index, unsigned int want)
 	for (unsigned int i = 0; !r && i < f->msi_n; i++)
 		r = msi_wire(f, i);
 	if (!r)
-		r = vfio_set_irqs(&f->dev, index, f->msi_fds, f->msi_n);
+		r = msi_set_irqs(f, index, f->msi_fds, f->msi_n);
 	if (r) {
 		msi_disable(f);
 		return r;
@@ -554,8 +578,8 @@ int vfio_pci_msi_rearm(struct vfio_pci *f)
 	if (!f->msi_n)
 		return 0;
 	if (f->dev.irq_index_enabled == (int)f->msi_index)
-		vfio_set_irqs(&f->dev, f->msi_index, NULL, 0);
-	return vfio_set_irqs(&f->dev, f->msi_index, f->msi_fds, f->msi_n);
+		msi_set_irqs(f, f->msi_index, NULL, 0);
+	return msi_set_irqs(f, f->msi_index, f->msi_fds, f->msi_n);
 }
 
 /* ---- what the function has that the guest does not get: one line each ---- */
