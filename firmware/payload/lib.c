@@ -308,6 +308,13 @@ int fdt_child_prefix(int parent, const char *prefix)
 	return child(parent, prefix, 1);
 }
 
+int fdt_sibling_prefix(int node, const char *prefix)
+{
+	int next = node < 0 ? -1 : skip_node(node);
+
+	return next < 0 ? -1 : sibling(next, prefix, 1);
+}
+
 const void *fdt_prop(int node, const char *name, int *len)
 {
 	int off;
@@ -328,6 +335,24 @@ const void *fdt_prop(int node, const char *name, int *len)
 		off = align4(off + 12 + be32(dt_struct + off + 4));
 	}
 	return 0;
+}
+
+int fdt_prop_next(int node, int prev, const char **name, const void **val, int *len)
+{
+	int off;
+
+	if (node < 0)
+		return -1;
+	off = prev < 0 ? align4(node + 4 + strlen((const char *)dt_struct + node + 4) + 1) :
+	      align4(prev + 12 + be32(dt_struct + prev + 4));
+	while (be32(dt_struct + off) == FDT_NOP)
+		off += 4;
+	if (be32(dt_struct + off) != FDT_PROP)
+		return -1;
+	*name = dt_strings + be32(dt_struct + off + 8);
+	*val = dt_struct + off + 12;
+	*len = be32(dt_struct + off + 4);
+	return off;
 }
 
 /* ---- RTAS ---- */
@@ -381,7 +406,6 @@ void power_off(void)
 
 /* ---- a second cpu ---- */
 
-extern char secondary_entry[];
 void secondary_start(long entered_be);
 static void (*volatile secondary_fn)(void);
 volatile int secondary_entered_big_endian = -1;
@@ -394,14 +418,19 @@ void secondary_start(long entered_be)
 	cpu_stop_self();
 }
 
+void cpu_entry_set(void (*fn)(void))
+{
+	secondary_fn = fn;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
 int cpu_start(uint32_t id, void (*fn)(void))
 {
 	uint32_t args[3] = { id, (uint32_t)(uintptr_t)secondary_entry,
 			     (uint32_t)(uintptr_t)(secondary_stack + sizeof(secondary_stack)) };
 	uint32_t ret[1];
 
-	secondary_fn = fn;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	cpu_entry_set(fn);
 	return rtas_call(rtas_token("start-cpu"), 3, 1, args, ret);
 }
 

@@ -41,7 +41,12 @@ void fdt_set(const void *fdt);
 const void *fdt_base(void);		/* totalsize is its second cell */
 int fdt_node(const char *path);
 int fdt_child_prefix(int parent, const char *prefix);
+/* The next sibling after the node at node whose name starts with prefix. */
+int fdt_sibling_prefix(int node, const char *prefix);
 const void *fdt_prop(int node, const char *name, int *len);
+/* The node's properties one at a time: prev -1 for the first, then what
+ * the previous call returned; -1 after the last. */
+int fdt_prop_next(int node, int prev, const char **name, const void **val, int *len);
 /* The cpu ids (every thread of every /cpus/PowerPC,* node, from
  * ibm,ppc-interrupt-server#s, or the node's reg), up to max; returns how
  * many there are. fdt_cpu_threads also counts the nodes (cores). */
@@ -61,6 +66,11 @@ void power_off(void) __attribute__((noreturn));
  * runs fn, then stops itself (stop-self). Returns the RTAS status. Only one
  * started cpu at a time. */
 int cpu_start(uint32_t id, void (*fn)(void));
+/* What a cpu started at secondary_entry (crt0.S) runs, on the stack whose
+ * top start-cpu's third argument gives it: for cpus started with stacks
+ * of their own (several at once). */
+void cpu_entry_set(void (*fn)(void));
+extern char secondary_entry[];
 /* How the boot cpu and the last started cpu came in (crt0.S's endianness
  * fix-up): 1 big-endian, 0 little-endian; -1 no cpu started yet. */
 extern int boot_entered_big_endian;

@@ -8,7 +8,8 @@
  *   tcecheck <pid> <guest RAM bytes>
  * Prints "TCECHECK table=N entries=E valid=V outside=O" per table and a
  * total line; exits 1 when an entry points outside RAM or nothing could be
- * read, 0 otherwise.
+ * read, 0 otherwise. A table whose fd closed between the listing and the
+ * copy (a guest removing a DMA window meanwhile) is "gone", not an error.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -76,15 +77,36 @@ static int is_tce_table(int pid, const char *fd)
 	return !strcmp(link, "anon_inode:kvm-spapr-tce");
 }
 
+/* The copy is a KVM TCE table still (the number may have been closed
+ * and given to another file since it was listed). */
+static int fd_is_tce_table(int fd)
+{
+	char self[32];
+
+	snprintf(self, sizeof(self), "%d", fd);
+	return is_tce_table(getpid(), self);
+}
+
+/* 1: the table was read; 0: it went away meanwhile (the guest removed a
+ * DMA window while it was listed); -1: an error. */
 static int check_fd(int pidfd, int target, uint64_t ram, int n, struct table_count *all)
 {
 	struct table_count c;
 	int fd = (int)syscall(SYS_pidfd_getfd, pidfd, target, 0);
 	void *map;
 
+	if (fd < 0 && errno == EBADF) {
+		printf("TCECHECK table=%d fd=%d gone\n", n, target);
+		return 0;
+	}
 	if (fd < 0) {
 		printf("TCECHECK error=\"pidfd_getfd(%d): %s\"\n", target, strerror(errno));
 		return -1;
+	}
+	if (!fd_is_tce_table(fd)) {
+		close(fd);
+		printf("TCECHECK table=%d fd=%d gone\n", n, target);
+		return 0;
 	}
 	map = mmap(NULL, TABLE_MAX, PROT_READ, MAP_SHARED, fd, 0);
 	close(fd);
@@ -100,7 +122,7 @@ static int check_fd(int pidfd, int target, uint64_t ram, int n, struct table_cou
 	all->entries += c.entries;
 	all->valid += c.valid;
 	all->outside += c.outside;
-	return 0;
+	return 1;
 }
 
 int main(int argc, char **argv)
@@ -127,9 +149,14 @@ int main(int argc, char **argv)
 		printf("TCECHECK error=\"pid %d: %s\"\n", pid, strerror(errno));
 		return 1;
 	}
-	while ((de = readdir(dir)))
-		if (is_tce_table(pid, de->d_name))
-			errors += check_fd(pidfd, atoi(de->d_name), ram, tables++, &all) < 0;
+	while ((de = readdir(dir))) {
+		int r;
+		if (!is_tce_table(pid, de->d_name))
+			continue;
+		r = check_fd(pidfd, atoi(de->d_name), ram, tables, &all);
+		errors += r < 0;
+		tables += r > 0;
+	}
 	closedir(dir);
 	printf("TCECHECK total tables=%d valid=%llu outside=%llu errors=%d\n", tables,
 	       (unsigned long long)all.valid, (unsigned long long)all.outside, errors);

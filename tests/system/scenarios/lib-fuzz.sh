@@ -1,0 +1,103 @@
+# Sourced by guest-fuzz.sh and soak.sh (after lib-common.sh): one run of
+# the guest that fuzzes pvmm (firmware/payload/guest-fuzz.c), with its
+# checks, as a function with explicit arguments.
+#
+# guest_fuzz NAME MODE VCPUS SECONDS SEED [WEIGHTS [TRACE]]: pvmm runs the payload
+# with NIC A passed through in TCE mode MODE (DDW on), VCPUS vcpus, 256 MiB,
+# for SECONDS seconds from SEED (WEIGHTS: the payload's gf.w=, e.g.
+# tce:40,ddw:10; TRACE=1: the payload names every call before it makes
+# it). While it runs, every 5 s: in mode kernel tcecheck reads
+# KVM's tables on its own; a heartbeat missing for 60 s stops pvmm
+# (SIGTERM). Then: pvmm exited 0, the payload ran to its end with no
+# failed oracle, every TCE inside guest RAM (pvmm's JSON and every
+# tcecheck sample), the host kernel logged no oops, BUG or warning. Files:
+# /tmp/NAME.{out,json,rc,tcecheck}. Its status: 0 if every check passed.
+guest_fuzz() (
+	name=$1 mode=$2 vcpus=$3 secs=$4 seed=$5 weights=${6:-} trace=${7:-0}
+	out=/tmp/$name.out json=/tmp/$name.json fail=0
+	ram=256
+	params="gf.seed=$seed gf.seconds=$secs gf.mode=$mode${weights:+ gf.w=$weights} gf.trace=$trace"
+	rm -f "$json" "/tmp/$name.pid" "/tmp/$name.rc" "/tmp/$name.stall"
+	: > "/tmp/$name.tcecheck"
+	echo "RESULT $name start mode=$mode vcpus=$vcpus seconds=$secs seed=$seed weights=${weights:-default}"
+	( timeout $((secs + 240)) "$PVMM" run --payload "$PVMM_FIRMWARE/guest-fuzz.bin" -m $ram -c "$vcpus" \
+		--pci "$NIC_A_BDF" --tce "$mode" --ddw on -p "$params" --stats-json "$json" </dev/null 2>&1 &
+	  echo $! > "/tmp/$name.pid"
+	  wait $!
+	  echo $? > "/tmp/$name.rc" ) | tr -d '\r' | tee "$out" | fuzz_filter "$name" &
+	run=$!
+	fuzz_watch "$name" "$mode" $ram &
+	watch=$!
+	wait $run
+	wait $watch
+	rc=$(cat "/tmp/$name.rc" 2>/dev/null)
+	sed -n 's/^GUEST-FUZZ-DONE /RESULT '"$name"' /p' "$out"
+	grep "^GUEST-FUZZ CPU " "$out" | sed "s/^GUEST-FUZZ /RESULT $name /"
+	echo "RESULT $name startup_ms $(json_get "$json" 'startup.phases.*' name end_ns |
+		awk '{printf "%s=%d ", $1, $2 / 1000000}')"
+	samples=$(grep -c "^TCECHECK total" "/tmp/$name.tcecheck")
+	echo "RESULT $name tcecheck_samples=$samples $(grep "^TCECHECK total" "/tmp/$name.tcecheck" | tail -n1)"
+	check "$name: pvmm exited 0" test "${rc:-none}" = 0
+	check "$name: the payload ran to its end" grep -q "^GUEST-FUZZ-DONE .* fails=0$" "$out"
+	check "$name: no oracle failed" sh -c "! grep -q '^GUEST-FUZZ FAIL' '$out'"
+	check "$name: the heartbeat never stopped" test ! -e "/tmp/$name.stall"
+	check "$name: every TCE inside guest RAM (pvmm's JSON)" tce_all_inside_ram "$json"
+	if [ "$mode" = kernel ]; then
+		check "$name: KVM's tables read at least once while it ran" test "$samples" -ge 1
+		check "$name: KVM's tables, read on their own, never held an entry outside guest RAM" \
+			sh -c "! grep '^TCECHECK total' '/tmp/$name.tcecheck' | grep -qv ' outside=0 errors=0'"
+	fi
+	check "$name: the host kernel logged no oops, BUG or warning" \
+		sh -c "! dmesg | grep -qE 'Oops: |BUG: |kernel BUG at|WARNING: CPU: |Kernel panic'"
+	dmesg | grep -E 'Oops: |BUG: |kernel BUG|WARNING: |MCE: ' | tail -n 20 | sed "s/^/L1 dmesg[$name]| /"
+	if [ $fail != 0 ]; then
+		grep -E "^GUEST-FUZZ (FAIL|RING)" "$out" | head -n 100 | sed "s/^/L2[$name]| /"
+		echo "RESULT $name replay: SCENARIO_ENV=\"SEED=$seed FUZZ_SECONDS=$secs FUZZ_VCPUS=$vcpus FUZZ_MODES=$mode\" tests/system/run guest-fuzz (make fuzz-guest SEED=$seed SECONDS=$secs VCPUS=$vcpus MODES=$mode)"
+	fi
+	exit $fail
+)
+
+# fuzz_filter NAME: what of a run's console the log shows as it comes (the
+# payload's lines and pvmm's, not every console line the fuzzer makes). One
+# sed writing to the console: a line at a time, so that a host that dies
+# leaves the last ones in the log.
+fuzz_filter() {
+	sed -e '/^GF-CON/d' -e '/^GF-DC/d' -e '/^PVMM-MARK/d' -e '/^GUEST-FUZZ \(PAIR\|CALLS\|RING\|WEIGHT\)/d' \
+		-e "s/^/L2[$1]| /"
+}
+
+# fuzz_watch NAME MODE RAM_MB: while pvmm runs, every 5 s, tcecheck reads
+# its KVM tables (mode kernel) and the heartbeat is watched: none for 60 s
+# marks /tmp/NAME.stall and stops pvmm.
+fuzz_watch() {
+	for i in $(seq 1 50); do [ -s "/tmp/$1.pid" ] && break; sleep 0.2; done
+	pid=$(pvmm_of "$(cat "/tmp/$1.pid" 2>/dev/null)")
+	[ -n "$pid" ] || return 0
+	beats=0 quiet=0
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 5
+		[ "$2" = kernel ] && /pvmm/bin/tcecheck "$pid" $(($3 << 20)) >> "/tmp/$1.tcecheck" 2>&1
+		n=$(grep -c "^GUEST-FUZZ HEARTBEAT" "/tmp/$1.out")
+		if [ "$n" -gt "$beats" ] || grep -q "^GUEST-FUZZ-DONE" "/tmp/$1.out"; then
+			beats=$n quiet=0
+		else
+			quiet=$((quiet + 5))
+		fi
+		if [ $quiet -ge 60 ] && grep -q "^GUEST-FUZZ-START" "/tmp/$1.out"; then
+			echo "FUZZ-STALL $1: no heartbeat for ${quiet}s; pvmm's threads, then stopping pvmm"
+			fuzz_stacks "$1" "$pid"
+			touch "/tmp/$1.stall"
+			kill -TERM "$pid" 2>/dev/null
+			return 0
+		fi
+	done
+}
+
+# fuzz_stacks NAME PID: where each of pvmm's threads is in the host kernel
+# (a stall's evidence: a vcpu blocked in KVM or VFIO, and on what).
+fuzz_stacks() {
+	for t in /proc/$2/task/*; do
+		echo "FUZZ-STACK $1 tid=${t##*/} comm=$(cat $t/comm 2>/dev/null) state=$(sed -n 's/^State:\t//p' $t/status 2>/dev/null) wchan=$(cat $t/wchan 2>/dev/null)"
+		sed "s/^/FUZZ-STACK $1 tid=${t##*/} /" $t/stack 2>/dev/null
+	done
+}
