@@ -1581,7 +1581,7 @@ static void rtas_placed(struct cpu *c)
 	if (chance(c, 30))
 		bad_shape(c, C_GET_TOD, &nargs, &nret);
 	/* MMIO: where no device answers, or the registers BAR. Not the rest
-	 * of the BARs: KVM's in-kernel RTAS reads 84 bytes of the buffer
+	 * of the BARs: KVM's in-kernel RTAS reads 88 bytes of the buffer
 	 * through the BAR's memslot, and where the device decodes nothing
 	 * (the emulated e1000e's flash BAR) that read is a machine check in
 	 * the host kernel, which the host does not survive (README, "Known

@@ -162,6 +162,8 @@ TEST(rtas_kvm_refused_shapes)
 	CHECK_EQ(ret_cell(RAM - 48, 0, 0), RTAS_OUT_SUCCESS);
 	/* which KVM_RUN failures pvmm answers */
 	CHECK(rtas_kvm_refused(&vm.mem, RAM - 48, EFAULT));
+	CHECK(rtas_kvm_refused(&vm.mem, RAM - 86, EFAULT));	/* 84 fit, KVM's 88 do not */
+	CHECK(!rtas_kvm_refused(&vm.mem, RAM - 88, EFAULT));
 	CHECK(rtas_kvm_refused(&vm.mem, RAM + 4096, EFAULT));
 	CHECK(!rtas_kvm_refused(&vm.mem, 0x100, EFAULT));	/* KVM could read it */
 	CHECK(rtas_kvm_refused(&vm.mem, 0x1000, EINVAL));	/* nargs 0x40000000 */

@@ -140,7 +140,7 @@ static void vcpu_handle_exit(struct vcpu *cpu, struct kvm_run *run)
 
 /*
  * KVM_RUN failed with err. KVM's in-kernel RTAS (book3s_rtas.c) fails it
- * with EFAULT when it cannot read its 84-byte copy of an H_RTAS buffer and
+ * with EFAULT when it cannot read its 88-byte copy of an H_RTAS buffer and
  * with EINVAL when nargs >= 16, after it has filled run->papr_hcall and
  * moved the pc past the sc 1: the next KVM_RUN loads r3 (and r4..r12) from
  * run->papr_hcall, as after any hcall exit. When the vcpu's r3 and r4 show

@@ -54,9 +54,10 @@ struct rtas_entry {
  * and QEMU (ppc64_phys_to_real) drop its top 4 bits, and so does pvmm. */
 #define RTAS_ADDR_MASK 0x0fffffffffffffffULL
 /* KVM's in-kernel RTAS copies a fixed struct rtas_args (3 header cells, 16
- * argument cells, a pointer) before it looks at the token, and refuses
- * nargs >= 16: KVM_RUN then fails with EFAULT or EINVAL. */
-#define KVM_RTAS_ARGS_SIZE 84
+ * argument cells, a pointer: 88 bytes, the pointer aligned at 80) before it
+ * looks at the token, and refuses nargs >= 16: KVM_RUN then fails with
+ * EFAULT or EINVAL. */
+#define KVM_RTAS_ARGS_SIZE 88
 #define KVM_RTAS_MAX_NARGS 16
 #define RTAS_MAX 64			/* calls with a token (stats.h counts on it) */
 
@@ -87,7 +88,7 @@ int rtas_encode_rets(const struct guest_mem *mem, uint64_t gpa, const struct rta
 bool rtas_check(struct rtas_call *c, uint32_t nargs, uint32_t nret);
 /* True if KVM_RUN failing with err on an H_RTAS whose r4 is r4 is
  * explained by KVM's own read of the buffer, so that pvmm may answer the
- * call itself: EFAULT where the 84 bytes are not all in RAM, EINVAL (nargs
+ * call itself: EFAULT where the 88 bytes are not all in RAM, EINVAL (nargs
  * >= 16 when KVM read it) always; false for any other failure. */
 bool rtas_kvm_refused(const struct guest_mem *mem, uint64_t r4, int err);
 /* The H_RTAS handler: decode, dispatch by token, encode. */

@@ -177,7 +177,7 @@ bool rtas_kvm_refused(const struct guest_mem *mem, uint64_t r4, int err)
 
 	if (err == EFAULT)
 		return !buf;
-	/* EINVAL: KVM read the 84 bytes and found nargs >= 16, its only
+	/* EINVAL: KVM read the 88 bytes and found nargs >= 16, its only
 	 * EINVAL here. Not read again: another vcpu (or the device) may have
 	 * rewritten the buffer since, and pvmm must not die of that race
 	 * (found by the guest-fuzz payload, issue 27). pvmm's own decode of
