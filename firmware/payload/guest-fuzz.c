@@ -173,12 +173,12 @@ static const struct rtas_shape {
 
 /* Kinds of action, and their default weights (gf.w= changes them). */
 enum { K_HCALL, K_RND, K_RTAS, K_PCI, K_MMIO, K_TCE, K_DDW, K_MSI, K_XIVE, K_CPU, K_CON, K_SEQ,
-       K_SCRIBBLE, NR_KINDS };
+       K_SCRIBBLE, K_XICS, NR_KINDS };
 static const char *const kind_names[NR_KINDS] = {
 	"hcall", "rnd", "rtas", "pci", "mmio", "tce", "ddw", "msi", "xive", "cpu", "con", "seq",
-	"scribble",
+	"scribble", "xics",
 };
-static unsigned int weights[NR_KINDS] = { 8, 5, 10, 12, 8, 25, 6, 6, 5, 3, 2, 8, 3 };
+static unsigned int weights[NR_KINDS] = { 8, 5, 10, 12, 8, 25, 6, 6, 4, 3, 2, 8, 3, 2 };
 
 /* ---- state ---- */
 
@@ -541,6 +541,7 @@ struct rtas_res {
 	long hrc;			/* H_RTAS's answer */
 	long st;			/* the status cell, or NO_STATUS */
 	uint32_t rets[16];
+	unsigned long regs[9];		/* r4..r12 after the hcall: r4 is the buffer it saw */
 };
 
 /*
@@ -559,7 +560,7 @@ static void rtas_at(uint32_t *buf, unsigned int words, uint32_t token, uint32_t 
 	for (uint64_t i = 0; i < cells && 3 + i < words; i++)
 		put32(&buf[3 + i], i < nargs ? (i < 16 ? args[i] : 0) : 0xdeadbeef);
 	fence();
-	r->hrc = hc(H_RTAS, (unsigned long)(uintptr_t)buf, 0, 0, 0, 0);
+	r->hrc = hc(H_RTAS, (unsigned long)(uintptr_t)buf, 0, 0, 0, r->regs);
 	r->st = NO_STATUS;
 	memset(r->rets, 0, sizeof(r->rets));
 	if (r->hrc != 0 || !nret || 3 + (uint64_t)nargs >= words)
@@ -567,6 +568,15 @@ static void rtas_at(uint32_t *buf, unsigned int words, uint32_t token, uint32_t 
 	for (uint64_t i = 0; i < nret && i < 16 && 3 + nargs + i < words; i++)
 		r->rets[i] = be32(&buf[3 + nargs + i]);
 	r->st = (int32_t)r->rets[0];
+}
+
+/* A failed RTAS call's buffer as the payload sees it after the call: the
+ * header and the first cells (which of them the answer came from). */
+static void buf_dump(struct cpu *c, const uint32_t *buf)
+{
+	say("GUEST-FUZZ BUF cpu=%d %x %x %x | %x %x %x %x %x %x %x %x %x\n", c->index, be32(&buf[0]),
+	    be32(&buf[1]), be32(&buf[2]), be32(&buf[3]), be32(&buf[4]), be32(&buf[5]), be32(&buf[6]),
+	    be32(&buf[7]), be32(&buf[8]), be32(&buf[9]), be32(&buf[10]), be32(&buf[11]));
 }
 
 /* An RTAS call of the table from the cpu's own buffer, recorded and
@@ -586,6 +596,12 @@ static int rtas_fuzz(struct cpu *c, int call, uint32_t nargs, uint32_t nret, con
 		want = RTAS_PARAM;	/* an unknown token, or a call pvmm does not offer */
 	rec(c, call, token, nargs, nret, nargs ? args[0] : 0, nargs > 1 ? args[1] : 0);
 	rtas_at(rtas_bufs[c->index], RTAS_WORDS, token, nargs, nret, args, r);
+	if (r->regs[0] != (unsigned long)(uintptr_t)rtas_bufs[c->index]) {
+		c->call_tb = 0;
+		fail_report(c, call, (long)r->regs[0], (long)(uintptr_t)rtas_bufs[c->index],
+			    "the hcall saw another buffer in r4 than the payload passed");
+		return 0;
+	}
 	if (r->hrc != 0) {
 		c->call_tb = 0;
 		fail_report(c, call, r->hrc, 0, "H_RTAS failed on a buffer inside RAM");
@@ -593,7 +609,10 @@ static int rtas_fuzz(struct cpu *c, int call, uint32_t nargs, uint32_t nret, con
 	}
 	if (r->st == NO_STATUS)
 		want = WANT_ANY;
-	return done(c, call, r->st, want);
+	if (done(c, call, r->st, want))
+		return 1;
+	buf_dump(c, rtas_bufs[c->index]);
+	return 0;
 }
 
 /* A random shape: mostly wrong, sometimes wildly so. */
@@ -1066,6 +1085,35 @@ static uint64_t mmio_read(uint64_t gpa, int size)
 	}
 }
 
+/* An 8-byte load with r14..r29 holding canaries: which of them changed
+ * across it (a trapped address: the load exits to pvmm and KVM completes
+ * it into its target register only). */
+static uint64_t mmio_read_canary(uint64_t gpa, uint64_t *changed)
+{
+	uint64_t v, bad;
+
+	__asm__ volatile(
+	"	li 14, 14\n	li 15, 15\n	li 16, 16\n	li 17, 17\n"
+	"	li 18, 18\n	li 19, 19\n	li 20, 20\n	li 21, 21\n"
+	"	li 22, 22\n	li 23, 23\n	li 24, 24\n	li 25, 25\n"
+	"	li 26, 26\n	li 27, 27\n	li 28, 28\n	li 29, 29\n"
+	"	ld %0, 0(%2)\n"
+	"	xori 14, 14, 14\n	xori 15, 15, 15\n	or 14, 14, 15\n"
+	"	xori 16, 16, 16\n	xori 17, 17, 17\n	or 14, 14, 16\n	or 14, 14, 17\n"
+	"	xori 18, 18, 18\n	xori 19, 19, 19\n	or 14, 14, 18\n	or 14, 14, 19\n"
+	"	xori 20, 20, 20\n	xori 21, 21, 21\n	or 14, 14, 20\n	or 14, 14, 21\n"
+	"	xori 22, 22, 22\n	xori 23, 23, 23\n	or 14, 14, 22\n	or 14, 14, 23\n"
+	"	xori 24, 24, 24\n	xori 25, 25, 25\n	or 14, 14, 24\n	or 14, 14, 25\n"
+	"	xori 26, 26, 26\n	xori 27, 27, 27\n	or 14, 14, 26\n	or 14, 14, 27\n"
+	"	xori 28, 28, 28\n	xori 29, 29, 29\n	or 14, 14, 28\n	or 14, 14, 29\n"
+	"	mr %1, 14\n"
+	: "=&r"(v), "=&r"(bad) : "b"(gpa)
+	: "r14", "r15", "r16", "r17", "r18", "r19", "r20", "r21", "r22", "r23", "r24", "r25",
+	  "r26", "r27", "r28", "r29", "memory");
+	*changed = bad;
+	return v;
+}
+
 static void mmio_write(uint64_t gpa, int size, uint64_t v)
 {
 	switch (size) {
@@ -1139,7 +1187,14 @@ static void act_mmio(struct cpu *c)
 		} else {
 			rec(c, C_MMIO_HOLE, a, (uint64_t)size, 0, 0, 0);
 		}
-		v = mmio_read(a, size);
+		if (size == 8) {
+			uint64_t changed;
+			v = mmio_read_canary(a, &changed);
+			expect_true(c, C_MMIO_HOLE, !changed, (long)changed,
+				    "a register other than the load's target changed across it");
+		} else {
+			v = mmio_read(a, size);
+		}
 		done(c, C_MMIO_HOLE, v == ones(size) ? ALL_ONES : NOT_ALL_ONES, ALL_ONES);
 		break;
 	}
@@ -1421,27 +1476,33 @@ static uint32_t pick_irq(struct cpu *c)
 	}
 }
 
+/* The XICS hcalls, KVM's alone (pvmm never sees them): no cpu takes
+ * interrupts (MSR[EE] off). A kind of their own: on an emulated POWER9
+ * host they make KVM hand later hcalls a wrong r4 (README, Fuzzing). */
+static void act_xics(struct cpu *c)
+{
+	static const unsigned long ops[] = { H_XIRR, H_XIRR_X, H_EOI, H_CPPR, H_IPI, H_IPOLL };
+	unsigned long op = ops[rndn(c, 6)], a0 = rnd(c), a1 = rnd(c);
+	long rc;
+
+	if (op == H_IPI || op == H_IPOLL)
+		a0 = chance(c, 80) ? cpu_ids[rndn(c, (uint64_t)ncpus)] : a0;
+	if (op == H_CPPR || op == H_IPI)
+		a1 &= 0xff;
+	if (op == H_CPPR)
+		a0 &= 0xff;
+	rec(c, C_HC_XICS, op, a0, a1, 0, 0);
+	rc = hc(op, a0, a1, 0, 0, 0);
+	done(c, C_HC_XICS, rc, WANT_ANY);
+}
+
+/* set-xive, get-xive, int-off and int-on (KVM's in-kernel RTAS). */
 static void act_xive(struct cpu *c)
 {
 	uint32_t args[16] = { 0 }, nargs, nret;
 	struct rtas_res r;
 	int call;
 
-	if (chance(c, 30)) {
-		/* the XICS hcalls, KVM's: no cpu takes interrupts (MSR[EE] off) */
-		static const unsigned long ops[] = { H_XIRR, H_XIRR_X, H_EOI, H_CPPR, H_IPI, H_IPOLL };
-		unsigned long op = ops[rndn(c, 6)], a0 = rnd(c), a1 = rnd(c);
-		if (op == H_IPI || op == H_IPOLL)
-			a0 = chance(c, 80) ? cpu_ids[rndn(c, (uint64_t)ncpus)] : a0;
-		if (op == H_CPPR || op == H_IPI)
-			a1 &= 0xff;
-		if (op == H_CPPR)
-			a0 &= 0xff;
-		rec(c, C_HC_XICS, op, a0, a1, 0, 0);
-		long rc = hc(op, a0, a1, 0, 0, 0);
-		done(c, C_HC_XICS, rc, WANT_ANY);
-		return;
-	}
 	call = C_SET_XIVE + (int)rndn(c, 4);
 	args[0] = pick_irq(c);
 	args[1] = chance(c, 80) ? cpu_ids[rndn(c, (uint64_t)ncpus)] : (uint32_t)rnd(c);
@@ -1938,6 +1999,9 @@ static int denied(uint64_t op)
 
 	if (op == 0xf000)
 		return 1;
+	if (!weights[K_XICS] && (op == H_XIRR || op == H_XIRR_X || op == H_EOI || op == H_CPPR ||
+				  op == H_IPI || op == H_IPOLL))
+		return 1;	/* xics:0 leaves them out everywhere */
 	for (unsigned int i = 0; i < sizeof(deny) / sizeof(deny[0]); i++)
 		if (op == deny[i])
 			return 1;
@@ -2201,7 +2265,8 @@ static void one_action(struct cpu *c)
 	case K_CPU: act_cpu(c); break;
 	case K_CON: act_con(c); break;
 	case K_SEQ: act_seq(c); break;
-	default: act_scribble(c);
+	case K_SCRIBBLE: act_scribble(c); break;
+	default: act_xics(c);
 	}
 }
 
@@ -2634,6 +2699,63 @@ static void final_checks(struct cpu *c)
 	rtas_fuzz(c, C_GET_TOD, 0, 8, args, 0, &r);
 }
 
+extern char __image_end[];
+
+/* The RTAS blob pvmm puts in RAM (/rtas linux,rtas-base, rtas-size). */
+static void rtas_blob(uint64_t *base, uint64_t *size)
+{
+	int node = fdt_node("/rtas"), len;
+	const void *b = fdt_prop(node, "linux,rtas-base", &len), *z = fdt_prop(node, "rtas-size", &len);
+
+	*base = b ? be32(b) : 0;
+	*size = z ? be32(z) : 0;
+}
+
+/* A word nobody but pvmm's RTAS may have written: pvmm puts a malformed
+ * call's parameter error where the guest's nargs places the status cell
+ * (as QEMU does), and the scribbled shared page's nargs are random. */
+static int stray_allowed(uint64_t v)
+{
+	uint32_t hi = (uint32_t)(v >> 32), lo = (uint32_t)v;
+
+	return (!hi || hi == 0xfdffffffu) && (!lo || lo == 0xfdffffffu);
+}
+
+/* Memory nobody may write stays zero: from the payload's end to the device
+ * tree, and from its end to the last 128 bytes of RAM (placed RTAS
+ * headers), less pvmm's RTAS blob. A word written there is a stray
+ * write of pvmm, KVM or the device (a DMA past what the TCEs allow). */
+static void stray_scan_range(struct cpu *c, uint64_t from, uint64_t to, uint64_t skip,
+			     uint64_t skip_len, unsigned long *hits)
+{
+	for (uint64_t a = (from + 7) & ~7UL; a + 8 <= to; a += 8) {
+		uint64_t v;
+		if (a >= skip && a < skip + skip_len)
+			continue;
+		v = *(volatile uint64_t *)(uintptr_t)a;
+		if (!v || stray_allowed(v))
+			continue;
+		if (++*hits <= 8) {
+			say("GUEST-FUZZ STRAY addr=0x%lx val=0x%lx\n", (unsigned long)a, (unsigned long)v);
+			fail_report(c, C_MARK, (long)v, 0, "memory nobody writes was written");
+		}
+	}
+}
+
+static void stray_scan(struct cpu *c)
+{
+	uint64_t fdt_start = (uint64_t)(uintptr_t)fdt_base(), end = (uint64_t)(uintptr_t)__image_end;
+	uint64_t blob, blob_len;
+	unsigned long hits = 0;
+
+	rtas_blob(&blob, &blob_len);
+	end = (end + 0xffff) & ~0xffffUL;
+	if (fdt_start > end)
+		stray_scan_range(c, end, fdt_start, blob, blob_len, &hits);
+	stray_scan_range(c, top_free, ram - 128, blob, blob_len, &hits);
+	say("GUEST-FUZZ STRAY words=%lu\n", hits);
+}
+
 static void summary(void)
 {
 	static struct pair all[1024];
@@ -2729,6 +2851,7 @@ void payload_main(void)
 			fail_report(&cpus[i], C_QUERY_CPU, 2, 0, "a cpu did not stop at the end");
 	}
 	final_checks(c);
+	stray_scan(c);
 	summary();
 	say("GUEST-FUZZ replay: SEED=%lu (make fuzz-guest SEED=%lu SECONDS=%lu VCPUS=%d)\n",
 	    (unsigned long)seed, (unsigned long)seed, (unsigned long)seconds, ncpus);

@@ -86,6 +86,7 @@ fuzz_watch() {
 		if [ $quiet -ge 60 ] && grep -q "^GUEST-FUZZ-START" "/tmp/$1.out"; then
 			echo "FUZZ-STALL $1: no heartbeat for ${quiet}s; pvmm's threads, then stopping pvmm"
 			fuzz_stacks "$1" "$pid"
+			fuzz_kvm_trace "$1"
 			touch "/tmp/$1.stall"
 			kill -TERM "$pid" 2>/dev/null
 			return 0
@@ -100,4 +101,24 @@ fuzz_stacks() {
 		echo "FUZZ-STACK $1 tid=${t##*/} comm=$(cat $t/comm 2>/dev/null) state=$(sed -n 's/^State:\t//p' $t/status 2>/dev/null) wchan=$(cat $t/wchan 2>/dev/null)"
 		sed "s/^/FUZZ-STACK $1 tid=${t##*/} /" $t/stack 2>/dev/null
 	done
+}
+
+# fuzz_kvm_trace NAME: one second of KVM-HV's guest exits and page faults
+# at a stall, counted by vcpu, trap and pc (a vcpu the guest keeps busy
+# and one KVM keeps re-entering look alike from their stacks).
+fuzz_kvm_trace() {
+	t=/sys/kernel/tracing
+	[ -d $t/events/kvm_hv ] || mount -t tracefs nodev $t 2>/dev/null
+	[ -d $t/events/kvm_hv ] || { echo "FUZZ-TRACE $1: no kvm_hv trace events"; return 0; }
+	echo 0 > $t/tracing_on; echo > $t/trace
+	for e in kvm_guest_exit kvm_page_fault_enter kvm_page_fault_exit; do
+		echo 1 > $t/events/kvm_hv/$e/enable 2>/dev/null
+	done
+	echo 1 > $t/tracing_on; sleep 1; echo 0 > $t/tracing_on
+	echo 0 > $t/events/kvm_hv/enable 2>/dev/null
+	grep -v '^#' $t/trace | sed 's/^.*: \(kvm_[a-z_]*\): /\1 /' |
+		sed -E 's/(tb|ceded|slb|hash|ret|flags|vcpu->arch.pgfault_index)[=: ]+[0-9a-fx]+//g' |
+		sort | uniq -c | sort -rn | head -n 30 | sed "s/^/FUZZ-TRACE $1 /"
+	tail -n 10 $t/trace | sed "s/^/FUZZ-TRACE $1 tail /"
+	echo > $t/trace
 }

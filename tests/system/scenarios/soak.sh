@@ -5,7 +5,8 @@
 # intermittent failures; not part of make test.
 # SOAK_FUZZ=S instead runs the guest that fuzzes pvmm (lib-fuzz.sh) for S
 # seconds in each mode of SOAK_MODES (default user:kernel) with SOAK_VCPUS
-# vcpus (default 4), from SEED (default: the time), e.g. 30 minutes:
+# vcpus (default 4), from SEED (default: the time), with the payload's
+# weights SOAK_WEIGHTS (default xics:0, as make test), e.g. 30 minutes:
 #   SCENARIO_ENV="SOAK_FUZZ=900" tests/system/run --timeout 3000 soak
 . /pvmm/scenarios/lib-common.sh
 . /pvmm/scenarios/lib-passthrough.sh
@@ -16,7 +17,8 @@ if [ -n "${SOAK_FUZZ:-}" ]; then
 	seed=${SEED:-$(date +%s)} n=0
 	for m in $(echo "${SOAK_MODES:-user:kernel}" | tr ':' ' '); do
 		n=$((n + 1))
-		if guest_fuzz "soak-fuzz-$m" "$m" "${SOAK_VCPUS:-4}" "$SOAK_FUZZ" "$seed"; then
+		if guest_fuzz "soak-fuzz-$m" "$m" "${SOAK_VCPUS:-4}" "$SOAK_FUZZ" "$seed" \
+			"${SOAK_WEIGHTS:-xics:0}"; then
 			ok=$((ok + 1))
 		else
 			fail=1
