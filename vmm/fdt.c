@@ -410,5 +410,11 @@ int fdt_build(void *buf, size_t size, const struct fdt_params *p)
 		if ((r = parts[i].emit(buf, p)))
 			return fdt_error(size, parts[i].what, r);
 	r = fdt_pack(buf);
-	return r ? fdt_error(size, "packing", r) : 0;
+	if (r)
+		return fdt_error(size, "packing", r);
+	/* Packing moves the blocks down and leaves their old bytes behind it:
+	 * the buffer is guest RAM, which past the tree must read as zeros (the
+	 * guest-fuzz payload found strings there). */
+	memset((char *)buf + fdt_totalsize(buf), 0, size - fdt_totalsize(buf));
+	return 0;
 }
