@@ -381,16 +381,6 @@ static void say(const char *fmt, ...)
 	unlock_console();
 }
 
-static void fmt(char *buf, size_t len, const char *f, ...) __attribute__((format(printf, 3, 4)));
-static void fmt(char *buf, size_t len, const char *f, ...)
-{
-	va_list ap;
-
-	va_start(ap, f);
-	vsnprintf(buf, len, f, ap);
-	va_end(ap);
-}
-
 static struct cpu *self(void)
 {
 	uint64_t sp = (uint64_t)(uintptr_t)__builtin_frame_address(0);
@@ -2065,7 +2055,7 @@ static void act_con(struct cpu *c)
 	switch (rndn(c, 3)) {
 	case 0:
 		/* a mark: more labels than pvmm keeps (32) */
-		fmt(line, sizeof(line), "PVMM-MARK gf-%s\n", "xx");
+		snprintf(line, sizeof(line), "PVMM-MARK gf-%s\n", "xx");
 		line[13] = (char)('a' + rndn(c, 26));
 		line[14] = (char)('a' + rndn(c, 2));
 		put_line_chunks(c, line);
@@ -2305,7 +2295,7 @@ static void heartbeat(void)
 	size_t o = 0;
 
 	for (int i = 0; i < ncpus && o < sizeof(buf) - 40; i++) {
-		fmt(buf + o, sizeof(buf) - o, " cpu%d=%lu%s", i, (unsigned long)cpus[i].calls,
+		snprintf(buf + o, sizeof(buf) - o, " cpu%d=%lu%s", i, (unsigned long)cpus[i].calls,
 		    cpus[i].state == CPU_STOPPED ? "(stopped)" : "");
 		o = strlen(buf);
 	}

@@ -37,18 +37,6 @@ static void expect(const char *name, long got, long want)
 	ok ? pass++ : fail++;
 }
 
-static int snprintf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int snprintf(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-	return n;
-}
-
 /*
  * An access just past the end of the window. In mode kernel KVM serves
  * H_PUT_TCE and H_GET_TCE, whose one entry it checks against its table
@@ -100,19 +88,6 @@ static int top_of_ram_free(uint64_t gpa)
 	return (uint64_t)(uintptr_t)fdt + be32(fdt + 4) <= gpa;
 }
 
-/* name and suffix in buf (64 bytes) */
-static const char *case_name(char *buf, const char *name, const char *suffix)
-{
-	size_t n = 0;
-
-	while (*name && n < 40)
-		buf[n++] = *name++;
-	while (*suffix && n < 63)
-		buf[n++] = *suffix++;
-	buf[n] = 0;
-	return buf;
-}
-
 /* A valid get-time-of-day buffer (44 bytes) starting back bytes before the
  * end of RAM, back < 88: KVM cannot read its fixed struct rtas_args (88
  * bytes with its pointer's alignment) and fails KVM_RUN with EFAULT; pvmm
@@ -134,9 +109,12 @@ static void rtas_last_bytes_case(int tod, uint64_t back, const char *name)
 	put32(&b[2], 8);
 	put32(&b[3], 0xdeadbeef);
 	put32(&b[4], 0);
-	expect(case_name(what, name, "-hcall"), rtas_raw(gpa), H_SUCCESS);
-	expect(case_name(what, name, "-status"), (int32_t)be32(&b[3]), 0);
-	expect(case_name(what, name, "-year"), be32(&b[4]) >= 2024 && be32(&b[4]) < 2200, 1);
+	snprintf(what, sizeof(what), "%s-hcall", name);
+	expect(what, rtas_raw(gpa), H_SUCCESS);
+	snprintf(what, sizeof(what), "%s-status", name);
+	expect(what, (int32_t)be32(&b[3]), 0);
+	snprintf(what, sizeof(what), "%s-year", name);
+	expect(what, be32(&b[4]) >= 2024 && be32(&b[4]) < 2200, 1);
 }
 
 static void rtas_cases(void)

@@ -141,6 +141,17 @@ int vsnprintf(char *buf, size_t len, const char *fmt, va_list ap)
 	return (int)o;
 }
 
+int snprintf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
 int printf(const char *fmt, ...)
 {
 	char buf[512];

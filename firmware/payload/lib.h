@@ -28,6 +28,7 @@ long hcall(unsigned long opcode, unsigned long a0, unsigned long a1, unsigned lo
 void putstr(const char *s);
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vsnprintf(char *buf, size_t len, const char *fmt, va_list ap);
+int snprintf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void *memset(void *d, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);
 size_t strlen(const char *s);
