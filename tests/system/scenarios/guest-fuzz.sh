@@ -1,5 +1,5 @@
 #!/bin/sh
-# Scenario guest-fuzz (make test): a guest that fuzzes pvmm
+# Scenario guest-fuzz (not in make test: README, Fuzzing): a guest that fuzzes pvmm
 # (firmware/guest-fuzz.bin, issue 27) with NIC A passed through and DDW
 # on: from every vcpu, random but structured hcalls, RTAS calls (buffers
 # anywhere), PCI config accesses, MMIO, TCE hcalls, DDW, MSI, XICS RTAS
