@@ -28,7 +28,8 @@
  * gf.mode=user|kernel (named in the output only), gf.trace=1 (a line per
  * call before it is made: what a run that kills the host did last).
  * Lines: GUEST-FUZZ-START, GUEST-FUZZ HEARTBEAT, GUEST-FUZZ FAIL,
- * GUEST-FUZZ RING, GUEST-FUZZ CALLS, GUEST-FUZZ PAIR, GUEST-FUZZ-DONE.
+ * GUEST-FUZZ RING, GUEST-FUZZ CALLS, GUEST-FUZZ PAIR, GUEST-FUZZ READBACK,
+ * GUEST-FUZZ-DONE.
  * The same seed gives every vcpu the same stream of choices; how the
  * vcpus interleave is the host's.
  */
@@ -267,7 +268,9 @@ static const char *mode_name = "?";
 static int trace;		/* gf.trace=1: every call named before it is made */
 static volatile int stop;
 static volatile int fails, dumps;
-static volatile uint64_t tce_epoch;	/* bumped by calls that may touch another cpu's slice */
+static volatile uint64_t tce_epoch;	/* bumped as a call that may touch another cpu's slice starts and ends */
+static volatile int tce_foreign;	/* such calls in flight */
+static volatile uint64_t readbacks[2];	/* put-then-get pairs checked, and skipped (a call overlapped) */
 static volatile int con_lock;
 static int ncpus;
 static uint32_t cpu_ids[MAX_CPUS];
@@ -833,9 +836,23 @@ static void check_tce_value(struct cpu *c, uint64_t v)
 		    "H_GET_TCE gave an entry outside guest RAM or with reserved bits");
 }
 
-static void bump_epoch(void)
+/*
+ * Around a call that may touch another cpu's TCE slice. The epoch moves
+ * at both ends, so a reader that saw no call in flight and the same epoch
+ * before and after its own calls knows none overlapped them: a call that
+ * began earlier was in flight when it looked, one that began later moved
+ * the epoch.
+ */
+static void foreign_begin(void)
+{
+	__atomic_add_fetch(&tce_foreign, 1, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&tce_epoch, 1, __ATOMIC_SEQ_CST);
+}
+
+static void foreign_end(void)
 {
 	__atomic_add_fetch(&tce_epoch, 1, __ATOMIC_SEQ_CST);
+	__atomic_sub_fetch(&tce_foreign, 1, __ATOMIC_SEQ_CST);
 }
 
 static long put_tce(struct cpu *c, struct phb *p, uint64_t liobn, int known, uint64_t ioba,
@@ -846,11 +863,13 @@ static long put_tce(struct cpu *c, struct phb *p, uint64_t liobn, int known, uin
 	if (want == WANT_ANY && tce_bad(tce))
 		want = -4;
 	if (!own)
-		bump_epoch();
+		foreign_begin();
 	(void)p;
 	rec(c, C_PUT_TCE, liobn, ioba, tce, 0, 0);
 	long rc = hc(H_PUT_TCE, liobn, ioba, tce, 0, 0);
 	done(c, C_PUT_TCE, rc, want);
+	if (!own)
+		foreign_end();
 	return rc;
 }
 
@@ -936,10 +955,12 @@ static void act_tce(struct cpu *c)
 		else if (want == WANT_ANY && !shared && list_gpa == (uint64_t)(uintptr_t)l && bad)
 			want = -4;
 		if (!own)
-			bump_epoch();
+			foreign_begin();
 		rec(c, C_INDIRECT, liobn, ioba, list_gpa, n, 0);
 		rc = hc(H_PUT_TCE_INDIRECT, liobn, ioba, list_gpa, n, 0);
 		done(c, C_INDIRECT, rc, want);
+		if (!own)
+			foreign_end();
 		break;
 	}
 	default: {
@@ -950,10 +971,12 @@ static void act_tce(struct cpu *c)
 		if (want == WANT_ANY && (n == 0 || (value & 3) || tce_bad_pvmm(value)))
 			want = -4;
 		if (!own)
-			bump_epoch();
+			foreign_begin();
 		rec(c, C_STUFF, liobn, ioba, value, n, 0);
 		rc = hc(H_STUFF_TCE, liobn, ioba, value, n, 0);
 		done(c, C_STUFF, rc, want);
+		if (!own)
+			foreign_end();
 	}
 	}
 }
@@ -1289,8 +1312,10 @@ static void ddw_create(struct cpu *c, struct phb *p, uint32_t page_shift, uint32
 	}
 	if (!shaped)
 		bad_shape(c, C_DDW_CREATE, &nargs, &nret);
-	bump_epoch();
-	if (!rtas_fuzz(c, C_DDW_CREATE, nargs, nret, args, want, &r) || r.st != 0)
+	foreign_begin();
+	int ok = rtas_fuzz(c, C_DDW_CREATE, nargs, nret, args, want, &r) && r.st == 0;
+	foreign_end();
+	if (!ok)
 		return;
 	expect_true(c, C_DDW_CREATE, r.rets[1] == p->liobn || r.rets[1] == p->liobn + 1,
 		    r.rets[1], "a LIOBN not of the PHB's two slots");
@@ -1312,8 +1337,9 @@ static void ddw_remove(struct cpu *c, struct phb *p, uint32_t liobn, int shaped)
 		known |= liobn == phbs[i].liobn || liobn == phbs[i].liobn + 1;
 	if (!shaped)
 		bad_shape(c, C_DDW_REMOVE, &nargs, &nret);
-	bump_epoch();
+	foreign_begin();
 	rtas_fuzz(c, C_DDW_REMOVE, nargs, nret, args, known && p->ddw ? WANT_ANY : RTAS_PARAM, &r);
+	foreign_end();
 	if (r.st == 0 && liobn == p->ddw_liobn)
 		p->ddw_liobn = 0;
 }
@@ -1329,8 +1355,9 @@ static void ddw_reset(struct cpu *c, struct phb *p, int shaped)
 		want = p->ddw ? WANT_ANY : RTAS_PARAM;	/* the default window's host side may fail */
 	if (!shaped)
 		bad_shape(c, C_DDW_RESET, &nargs, &nret);
-	bump_epoch();
+	foreign_begin();
 	rtas_fuzz(c, C_DDW_RESET, nargs, nret, args, want, &r);
+	foreign_end();
 }
 
 static uint32_t pick_page_shift(struct cpu *c)
@@ -1697,9 +1724,11 @@ static void rtas_shared(struct cpu *c)
 	put32(&shared_rtas[0], shared_token(c));
 	put32(&shared_rtas[1], (uint32_t)rndn(c, 20));
 	put32(&shared_rtas[2], (uint32_t)rndn(c, 20));
+	foreign_begin();	/* whatever call the page holds by then, a DDW one too */
 	rec(c, C_RTAS_BUF, (uint64_t)(uintptr_t)shared_rtas, 0, 0, 1, 0);
 	rc = hc(H_RTAS, (unsigned long)(uintptr_t)shared_rtas, 0, 0, 0, 0);
 	done(c, C_RTAS_BUF, rc, 0);
+	foreign_end();
 }
 
 /*
@@ -2115,7 +2144,7 @@ static void seq_ddw_map(struct cpu *c, struct phb *p)
 	if (!liobn)
 		return;
 	ps = p->ddw_shift;
-	bump_epoch();
+	foreign_begin();
 	for (int k = 0; k < 4; k++) {
 		ioba = p->ddw_start + (rndn(c, 64) << ps);
 		put_tce(c, p, liobn, 1, ioba, (ram_page(c) & ~((1UL << ps) - 1)) | 3, 0);
@@ -2130,6 +2159,7 @@ static void seq_ddw_map(struct cpu *c, struct phb *p)
 	get_tce(c, liobn, 1, ioba, &v);
 	rec(c, C_STUFF, liobn, p->ddw_start, 0, 64 + n, 0);
 	done(c, C_STUFF, hc(H_STUFF_TCE, liobn, p->ddw_start, 0, 64 + n, 0), WANT_ANY);
+	foreign_end();
 	if (chance(c, 40))
 		ddw_remove(c, p, liobn, 1);
 	else if (chance(c, 20))
@@ -2169,12 +2199,18 @@ static void seq_msix(struct cpu *c, struct phb *p)
  * unless some call that may touch it came in between. */
 static void seq_put_get(struct cpu *c, struct phb *p)
 {
-	uint64_t e0 = tce_epoch, ioba = slice_ioba(c, p, rndn(c, SLICE)), tce = ram_page(c) | (1 + rndn(c, 3));
-	uint64_t v;
+	uint64_t ioba = slice_ioba(c, p, rndn(c, SLICE)), tce = ram_page(c) | (1 + rndn(c, 3));
+	uint64_t e0 = __atomic_load_n(&tce_epoch, __ATOMIC_SEQ_CST), v;
+	int quiet = !__atomic_load_n(&tce_foreign, __ATOMIC_SEQ_CST);
 	long rc = put_tce(c, p, p->liobn, 1, ioba, tce, 1);
 
-	if (get_tce(c, p->liobn, 1, ioba, &v) == 0 && rc == 0 && e0 == tce_epoch)
+	if (get_tce(c, p->liobn, 1, ioba, &v) != 0 || rc != 0)
+		;
+	else if (quiet && e0 == __atomic_load_n(&tce_epoch, __ATOMIC_SEQ_CST)) {
+		__atomic_add_fetch(&readbacks[0], 1, __ATOMIC_RELAXED);
 		expect_true(c, C_GET_TCE, v == tce, (long)v, "H_GET_TCE does not read back the H_PUT_TCE");
+	} else
+		__atomic_add_fetch(&readbacks[1], 1, __ATOMIC_RELAXED);
 	if (chance(c, 50))
 		put_tce(c, p, p->liobn, 1, ioba, 0, 1);
 }
@@ -2777,6 +2813,8 @@ static void summary(void)
 				say("GUEST-FUZZ PAIR %s %ld %lu\n", call_name(k), all[j].ans,
 				    (unsigned long)all[j].n);
 	}
+	say("GUEST-FUZZ READBACK checked=%lu skipped=%lu\n", (unsigned long)readbacks[0],
+	    (unsigned long)readbacks[1]);
 	for (int i = 0; i < ncpus; i++)
 		say("GUEST-FUZZ CPU %d calls=%lu stops=%lu restarts=%lu\n", i, (unsigned long)cpus[i].calls,
 		    (unsigned long)cpus[i].stops, (unsigned long)cpus[i].restarts);

@@ -34,7 +34,7 @@ build/unit/ppc64le: $(UNIT_ALL_SRC) $(wildcard vmm/include/*.h tests/unit/*.h ke
 	$(CROSS_CC) -static $(CFLAGS_PPC) $(UNIT_DEFS) -Wno-missing-prototypes -o $@ $(UNIT_ALL_SRC) \
 		$(CROSS_LDFLAGS_SYS) -lfdt -liniparser -lpthread
 
-.PHONY: unit-asan unit-tsan unit-golden unit-modules
+.PHONY: unit-asan unit-tsan unit-golden unit-modules unit-kmsg
 unit-native: setup build/unit/native
 	build/unit/native
 unit-ppc: setup build/unit/ppc64le
@@ -47,7 +47,10 @@ unit-tsan: setup build/unit/tsan
 	TSAN_OPTIONS=halt_on_error=1 build/unit/tsan vfio_req
 unit-modules: setup
 	bash tests/unit/guest_modules.sh
-unit: unit-native unit-ppc unit-asan unit-tsan unit-modules
+# lib-kmsg.sh's reading of the host kernel's log (dash, bash, L1's busybox).
+unit-kmsg: setup
+	bash tests/unit/kmsg.sh
+unit: unit-native unit-ppc unit-asan unit-tsan unit-modules unit-kmsg
 # Rewrite the golden device tree after a deliberate FDT change (and review the .dts diff).
 unit-golden: build/unit/native
 	UPDATE_GOLDEN=1 build/unit/native fdt_matches_golden

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Scenario guest-fuzz (not in make test: README, Fuzzing): a guest that fuzzes pvmm
+# Scenario guest-fuzz (make test): a guest that fuzzes pvmm
 # (firmware/guest-fuzz.bin, issue 27) with NIC A passed through and DDW
 # on: from every vcpu, random but structured hcalls, RTAS calls (buffers
 # anywhere), PCI config accesses, MMIO, TCE hcalls, DDW, MSI, XICS RTAS
@@ -23,6 +23,7 @@ fail=0
 . /pvmm/scenarios/lib-common.sh
 . /pvmm/scenarios/lib-passthrough.sh
 . /pvmm/scenarios/lib-fuzz.sh
+known_host_warning "$KVM_BAR_SOFT_DIRTY_WARNING"
 
 seeds=$(echo "${SEED:-27:2701}" | tr ':' ' ')
 secs=${FUZZ_SECONDS:-35} vcpus=${FUZZ_VCPUS:-2} modes=$(echo "${FUZZ_MODES:-user:kernel}" | tr ':' ' ')

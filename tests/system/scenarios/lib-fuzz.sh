@@ -1,6 +1,7 @@
 # Sourced by guest-fuzz.sh and soak.sh (after lib-common.sh): one run of
 # the guest that fuzzes pvmm (firmware/payload/guest-fuzz.c), with its
 # checks, as a function with explicit arguments.
+. /pvmm/scenarios/lib-kmsg.sh
 #
 # guest_fuzz NAME MODE VCPUS SECONDS SEED [WEIGHTS [TRACE]]: pvmm runs the payload
 # with NIC A passed through in TCE mode MODE (DDW on), VCPUS vcpus, 256 MiB,
@@ -9,15 +10,27 @@
 # it). While it runs, every 5 s: in mode kernel tcecheck reads
 # KVM's tables on its own; a heartbeat missing for 60 s stops pvmm
 # (SIGTERM). Then: pvmm exited 0, the payload ran to its end with no
-# failed oracle, every TCE inside guest RAM (pvmm's JSON and every
-# tcecheck sample), the host kernel logged no oops, BUG or warning. Files:
+# failed oracle, some H_PUT_TCE read back with no other call in between
+# (unless WEIGHTS has seq:0), every TCE inside guest RAM (pvmm's JSON and
+# every tcecheck sample), the host kernel logged no oops, BUG or warning
+# but the scenario's known ones (known_host_warning). Files:
 # /tmp/NAME.{out,json,rc,tcecheck}. Its status: 0 if every check passed.
+# The host kernel's log is the copy kernel/l1-init keeps (HOST_KMSG).
+# KVM's warning when two vcpus first touch one BAR page at once, one reading
+# and one writing: the host PTE gains its soft-dirty bit between the two
+# faults and KVM's second leaf differs from its first in that bit only
+# (README, Fuzzing). KVM merges the bits and goes on. The fuzz scenarios
+# declare it known (known_host_warning).
+KVM_BAR_SOFT_DIRTY_WARNING='book3s_64_mmu_radix\.c:771 kvmppc_create_pte'
+
 guest_fuzz() (
 	name=$1 mode=$2 vcpus=$3 secs=$4 seed=$5 weights=${6:-} trace=${7:-0}
 	out=/tmp/$name.out json=/tmp/$name.json fail=0
 	ram=256
 	params="gf.seed=$seed gf.seconds=$secs gf.mode=$mode${weights:+ gf.w=$weights} gf.trace=$trace"
 	rm -f "$json" "/tmp/$name.pid" "/tmp/$name.rc" "/tmp/$name.stall"
+	mark="pvmm: fuzz run $name begins"
+	kmsg_mark "$mark"
 	: > "/tmp/$name.tcecheck"
 	echo "RESULT $name start mode=$mode vcpus=$vcpus seconds=$secs seed=$seed weights=${weights:-default}"
 	( timeout $((secs + 240)) "$PVMM" run --payload "$PVMM_FIRMWARE/guest-fuzz.bin" -m $ram -c "$vcpus" \
@@ -32,7 +45,7 @@ guest_fuzz() (
 	wait $watch
 	rc=$(cat "/tmp/$name.rc" 2>/dev/null)
 	sed -n 's/^GUEST-FUZZ-DONE /RESULT '"$name"' /p' "$out"
-	grep "^GUEST-FUZZ CPU " "$out" | sed "s/^GUEST-FUZZ /RESULT $name /"
+	grep -E "^GUEST-FUZZ (CPU|READBACK) " "$out" | sed "s/^GUEST-FUZZ /RESULT $name /"
 	echo "RESULT $name startup_ms $(json_get "$json" 'startup.phases.*' name end_ns |
 		awk '{printf "%s=%d ", $1, $2 / 1000000}')"
 	samples=$(grep -c "^TCECHECK total" "/tmp/$name.tcecheck")
@@ -40,6 +53,11 @@ guest_fuzz() (
 	check "$name: pvmm exited 0" test "${rc:-none}" = 0
 	check "$name: the payload ran to its end" grep -q "^GUEST-FUZZ-DONE .* fails=0$" "$out"
 	check "$name: no oracle failed" sh -c "! grep -q '^GUEST-FUZZ FAIL' '$out'"
+	case ,$weights, in
+	*,seq:0,*) ;;	# the read-backs are sequences
+	*) check "$name: some H_PUT_TCE read back with no other call in between" \
+		grep -q "^GUEST-FUZZ READBACK checked=[1-9]" "$out" ;;
+	esac
 	check "$name: the heartbeat never stopped" test ! -e "/tmp/$name.stall"
 	check "$name: every TCE inside guest RAM (pvmm's JSON)" tce_all_inside_ram "$json"
 	if [ "$mode" = kernel ]; then
@@ -47,9 +65,10 @@ guest_fuzz() (
 		check "$name: KVM's tables, read on their own, never held an entry outside guest RAM" \
 			sh -c "! grep '^TCECHECK total' '/tmp/$name.tcecheck' | grep -qv ' outside=0 errors=0'"
 	fi
-	check "$name: the host kernel logged no oops, BUG or warning" \
-		sh -c "! dmesg | grep -qE 'Oops: |BUG: |kernel BUG at|WARNING: CPU: |Kernel panic'"
-	dmesg | grep -E 'Oops: |BUG: |kernel BUG|WARNING: |MCE: ' | tail -n 20 | sed "s/^/L1 dmesg[$name]| /"
+	sleep 1		# the log's reader catches up
+	check "$name: the host kernel logged no oops, BUG or warning but known ones" \
+		test -z "$(kmsg_bad "$HOST_KMSG" "$mark" "$KNOWN_HOST_WARNINGS")"
+	kmsg_bad "$HOST_KMSG" "$mark" | sed "s/^/L1 kmsg[$name]| /"
 	if [ $fail != 0 ]; then
 		grep -E "^GUEST-FUZZ (FAIL|RING)" "$out" | head -n 100 | sed "s/^/L2[$name]| /"
 		echo "RESULT $name replay: SCENARIO_ENV=\"SEED=$seed FUZZ_SECONDS=$secs FUZZ_VCPUS=$vcpus FUZZ_MODES=$mode\" tests/system/run guest-fuzz (make fuzz-guest SEED=$seed SECONDS=$secs VCPUS=$vcpus MODES=$mode)"

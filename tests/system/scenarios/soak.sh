@@ -11,6 +11,7 @@
 . /pvmm/scenarios/lib-common.sh
 . /pvmm/scenarios/lib-passthrough.sh
 . /pvmm/scenarios/lib-fuzz.sh
+known_host_warning "$KVM_BAR_SOFT_DIRTY_WARNING"
 runs=${SOAK_RUNS:-3} mode=${SOAK_MODE:-kernel} mb=${SOAK_MB:-16} ddw=${SOAK_DDW:-off}
 fail=0 ok=0
 if [ -n "${SOAK_FUZZ:-}" ]; then
