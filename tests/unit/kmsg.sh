@@ -54,6 +54,10 @@ run_cases() {
 	expect "$name" "no copy: a failure, not silence" \
 		"$(bad "$@" -- "$dir/none" 'pvmm: scenario a begins')" \
 		"kmsg: no line \"pvmm: scenario a begins\": no file $dir/none"
+	expect "$name" "an empty known pattern refused, nothing dropped" \
+		"$(rm -f "$dir/k2"; "$@" -c '. "$0"; KNOWN_HOST_WARNINGS=$1; known_host_warning "" 2>/dev/null; echo "rc=$?"; kmsg_bad "$2" "$3" "$1"' \
+			"$LIB" "$dir/k2" "$dir/kmsg" 'pvmm: fuzz run x begins' | tr '\n' '|' | sed 's/|$//')" \
+		'rc=1|BUG: Bad page state in process pvmm'
 	expect "$name" "an empty known list drops nothing" \
 		"$(: > "$dir/empty"; bad "$@" -- "$dir/kmsg" 'pvmm: fuzz run x begins' "$dir/empty")" \
 		'BUG: Bad page state in process pvmm'

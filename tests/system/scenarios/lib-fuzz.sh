@@ -2,7 +2,14 @@
 # the guest that fuzzes pvmm (firmware/payload/guest-fuzz.c), with its
 # checks, as a function with explicit arguments.
 . /pvmm/scenarios/lib-kmsg.sh
-#
+
+# KVM's warning when two vcpus first touch one BAR page at once, one reading
+# and one writing: the host PTE gains its soft-dirty bit between the two
+# faults and KVM's second leaf differs from its first in that bit only
+# (README, Fuzzing). KVM merges the bits and goes on. The fuzz scenarios
+# declare it known (known_host_warning).
+KVM_BAR_SOFT_DIRTY_WARNING='book3s_64_mmu_radix\.c:771 kvmppc_create_pte'
+
 # guest_fuzz NAME MODE VCPUS SECONDS SEED [WEIGHTS [TRACE]]: pvmm runs the payload
 # with NIC A passed through in TCE mode MODE (DDW on), VCPUS vcpus, 256 MiB,
 # for SECONDS seconds from SEED (WEIGHTS: the payload's gf.w=, e.g.
@@ -16,13 +23,6 @@
 # but the scenario's known ones (known_host_warning). Files:
 # /tmp/NAME.{out,json,rc,tcecheck}. Its status: 0 if every check passed.
 # The host kernel's log is the copy kernel/l1-init keeps (HOST_KMSG).
-# KVM's warning when two vcpus first touch one BAR page at once, one reading
-# and one writing: the host PTE gains its soft-dirty bit between the two
-# faults and KVM's second leaf differs from its first in that bit only
-# (README, Fuzzing). KVM merges the bits and goes on. The fuzz scenarios
-# declare it known (known_host_warning).
-KVM_BAR_SOFT_DIRTY_WARNING='book3s_64_mmu_radix\.c:771 kvmppc_create_pte'
-
 guest_fuzz() (
 	name=$1 mode=$2 vcpus=$3 secs=$4 seed=$5 weights=${6:-} trace=${7:-0}
 	out=/tmp/$name.out json=/tmp/$name.json fail=0

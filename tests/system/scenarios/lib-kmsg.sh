@@ -35,6 +35,8 @@ kmsg_bad() {
 # known_host_warning ERE: a host kernel warning this scenario may meet that
 # is the host kernel's own, analysed and harmless (README, Fuzzing): the
 # checks name it instead of failing on it. Cleared as each scenario begins.
+# Never an empty pattern: it would match every line.
 known_host_warning() {
+	[ -n "$1" ] || { echo "known_host_warning: an empty pattern" >&2; return 1; }
 	echo "$1" >> "$KNOWN_HOST_WARNINGS"
 }
