@@ -2203,14 +2203,13 @@ static void seq_put_get(struct cpu *c, struct phb *p)
 	uint64_t e0 = __atomic_load_n(&tce_epoch, __ATOMIC_SEQ_CST), v;
 	int quiet = !__atomic_load_n(&tce_foreign, __ATOMIC_SEQ_CST);
 	long rc = put_tce(c, p, p->liobn, 1, ioba, tce, 1);
+	int read = get_tce(c, p->liobn, 1, ioba, &v) == 0 && rc == 0;
+	int checked = read && quiet && e0 == __atomic_load_n(&tce_epoch, __ATOMIC_SEQ_CST);
 
-	if (get_tce(c, p->liobn, 1, ioba, &v) != 0 || rc != 0)
-		;
-	else if (quiet && e0 == __atomic_load_n(&tce_epoch, __ATOMIC_SEQ_CST)) {
-		__atomic_add_fetch(&readbacks[0], 1, __ATOMIC_RELAXED);
+	if (read)
+		__atomic_add_fetch(&readbacks[!checked], 1, __ATOMIC_RELAXED);
+	if (checked)
 		expect_true(c, C_GET_TCE, v == tce, (long)v, "H_GET_TCE does not read back the H_PUT_TCE");
-	} else
-		__atomic_add_fetch(&readbacks[1], 1, __ATOMIC_RELAXED);
 	if (chance(c, 50))
 		put_tce(c, p, p->liobn, 1, ioba, 0, 1);
 }
