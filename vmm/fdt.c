@@ -391,6 +391,7 @@ static bool params_ok(const struct fdt_params *p, size_t size)
 
 int fdt_build(void *buf, size_t size, const struct fdt_params *p)
 {
+	size_t used;
 	int r;
 
 	if (!params_ok(p, size)) {
@@ -415,6 +416,7 @@ int fdt_build(void *buf, size_t size, const struct fdt_params *p)
 	/* Packing moves the blocks down and leaves their old bytes behind it:
 	 * the buffer is guest RAM, which past the tree must read as zeros (the
 	 * guest-fuzz payload found strings there). */
-	memset((char *)buf + fdt_totalsize(buf), 0, size - fdt_totalsize(buf));
+	used = fdt_totalsize(buf);
+	memset((char *)buf + used, 0, size - used);
 	return 0;
 }
